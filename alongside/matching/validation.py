@@ -1,0 +1,74 @@
+"""Input checks shared by the solvers; every failure is a MatchingError with a clear message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import MatchingError
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+def as_weight_matrix(weights: Any, *, square: bool, name: str = "weights") -> FloatArray:
+    """Return ``weights`` as a float64 matrix, or raise MatchingError saying what is wrong."""
+    try:
+        matrix = np.array(weights, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise MatchingError(f"{name} must be a numeric matrix: {exc}") from exc
+    if matrix.ndim != 2:
+        raise MatchingError(f"{name} must be a 2-dimensional matrix, got {matrix.ndim} dimension(s)")
+    if np.isnan(matrix).any():
+        i, j = map(int, np.argwhere(np.isnan(matrix))[0])
+        raise MatchingError(f"{name} contains NaN at [{i}, {j}]; use -inf to forbid a pair")
+    if np.isposinf(matrix).any():
+        i, j = map(int, np.argwhere(np.isposinf(matrix))[0])
+        raise MatchingError(f"{name} contains +inf at [{i}, {j}]; weights must be finite or -inf")
+    if square:
+        rows, cols = matrix.shape
+        if rows != cols:
+            raise MatchingError(f"{name} must be square, got {rows} x {cols}")
+        np.fill_diagonal(matrix, -np.inf)
+        upper_finite = np.isfinite(matrix)
+        if not np.array_equal(upper_finite, upper_finite.T):
+            i, j = map(int, np.argwhere(upper_finite != upper_finite.T)[0])
+            raise MatchingError(
+                f"{name} is not symmetric: [{i}, {j}] is forbidden but [{j}, {i}] is not"
+            )
+        finite = np.where(upper_finite, matrix, 0.0)
+        if not np.allclose(finite, finite.T, rtol=1e-9, atol=1e-9):
+            i, j = map(int, np.argwhere(~np.isclose(finite, finite.T, rtol=1e-9, atol=1e-9))[0])
+            raise MatchingError(
+                f"{name} is not symmetric: [{i}, {j}] = {matrix[i, j]:g} "
+                f"but [{j}, {i}] = {matrix[j, i]:g}"
+            )
+        # Average away tiny asymmetries so every solver sees one value per pair.
+        matrix = np.where(upper_finite, (finite + finite.T) / 2.0, -np.inf)
+    return matrix
+
+
+def check_prefer(prefer: str) -> None:
+    if prefer not in ("participation", "score"):
+        raise MatchingError(f"prefer must be 'participation' or 'score', got {prefer!r}")
+
+
+def check_seed(seed: int) -> None:
+    if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
+        raise MatchingError(f"seed must be an integer, got {seed!r}")
+
+
+def check_time_limit(time_limit: float | None) -> None:
+    if time_limit is not None and (not np.isfinite(time_limit) or time_limit < 0):
+        raise MatchingError(f"time_limit must be a non-negative number of seconds, got {time_limit}")
+
+
+def check_index(index: Any, size: int, what: str) -> int:
+    if not isinstance(index, int | np.integer) or isinstance(index, bool):
+        raise MatchingError(f"{what} must be an integer index, got {index!r}")
+    if not 0 <= int(index) < size:
+        raise MatchingError(f"{what} {index} is out of range for {size} people")
+    return int(index)
