@@ -1,0 +1,49 @@
+# Alongside — `make demo` to try it, `make test` to check everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test install lint types migrations-check unit postgres bench serve clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/alongside migrate --noinput
+	$(BIN)/alongside demo
+	$(BIN)/alongside runserver 127.0.0.1:8000
+
+serve: install
+	$(BIN)/alongside runserver 127.0.0.1:8000
+
+test: install lint types migrations-check unit postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(BIN)/mypy alongside
+
+migrations-check: install
+	$(BIN)/alongside makemigrations --check --dry-run
+
+unit: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+postgres: install
+	$(BIN)/python -m tests.postgres_run -n $(PYTEST_WORKERS) -m "not e2e"
+
+bench: install
+	$(BIN)/python -m benchmarks.bench_people_import
+	$(BIN)/python -m benchmarks.bench_matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

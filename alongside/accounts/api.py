@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from alongside.accounts.models import ApiToken
+from alongside.accounts.services import api_token_create, api_token_revoke
+from alongside.core.api_auth import request_user
+from alongside.core.schemas import ERRORS
+
+router = Router(tags=["account"])
+
+
+class MembershipBrief(Schema):
+    organisation: str
+    organisation_name: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    memberships: list[MembershipBrief]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str
+
+
+class TokenIn(Schema):
+    name: str
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="Who am I")
+def me(request: HttpRequest) -> MeOut:
+    user = request_user(request)
+    memberships = user.memberships.select_related("organisation").order_by("organisation__name")
+    return MeOut(
+        id=user.pk,
+        email=user.email,
+        full_name=user.full_name,
+        memberships=[
+            MembershipBrief(
+                organisation=m.organisation.slug,
+                organisation_name=m.organisation.name,
+                role=m.role,
+            )
+            for m in memberships
+        ],
+    )
+
+
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens")
+def list_tokens(request: HttpRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=request_user(request)))
+
+
+@router.post("/tokens", response={201: TokenCreated, **ERRORS}, summary="Create an API token")
+def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreated]:
+    token, secret = api_token_create(user=request_user(request), name=payload.name)
+    return 201, TokenCreated(
+        id=token.pk,
+        name=token.name,
+        prefix=token.prefix,
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        revoked_at=token.revoked_at,
+        token=secret,
+    )
+
+
+@router.delete(
+    "/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke an API token"
+)
+def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
+    user = request_user(request)
+    token = get_object_or_404(ApiToken, pk=token_id, user=user)
+    return api_token_revoke(token=token, actor=user)

@@ -1,0 +1,170 @@
+"""Writes for sign-in: API tokens and invitations."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.accounts.models import ApiToken, Invitation, User, hash_secret, normalise_email
+from alongside.audit.services import log_action
+from alongside.core.errors import AlongsideError, Problem
+from alongside.organisations.models import Membership, Organisation, Role
+from alongside.people.models import Person
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal token; the secret is returned once and only its hash is kept."""
+    name = name.strip()
+    if not name:
+        raise AlongsideError(
+            "Give the token a name, e.g. 'HR sync'.", problems=[Problem("is empty.", field="name")]
+        )
+    if len(name) > 100:
+        raise AlongsideError(
+            "The token name is too long.",
+            problems=[Problem("is longer than 100 characters.", field="name")],
+        )
+    secret = ApiToken.generate_secret()
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=secret[:10], token_hash=hash_secret(secret)
+    )
+    log_action(actor=user, organisation=None, action="api_token.created", target=token)
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        log_action(actor=actor, organisation=None, action="api_token.revoked", target=token)
+    return token
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_secret(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def _user_for_person(person: Person) -> User:
+    user = User.objects.filter(email=normalise_email(person.email)).first()
+    if user is None:
+        user = User.objects.create_user(person.email, password=None, full_name=person.name)
+    return user
+
+
+@transaction.atomic
+def invitation_send(*, person: Person, actor: User) -> Invitation:
+    """Email a one-click link that lets ``person`` set a password and join."""
+    if not person.is_active:
+        raise AlongsideError(f"{person.name} is inactive; reactivate them before inviting.")
+    user = _user_for_person(person)
+    now = timezone.now()
+    Invitation.objects.filter(
+        person=person, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=person.organisation,
+        person=person,
+        user=user,
+        token_hash=hash_secret(secret),
+        created_by=actor,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = settings.SITE_URL + reverse("accounts:invitation", args=[secret])
+    context = {
+        "person": person,
+        "organisation": person.organisation,
+        "inviter": actor,
+        "link": link,
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"You're invited to {person.organisation.name} on Alongside",
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=[person.email],
+    )
+    message.attach_alternative(
+        render_to_string("accounts/email/invitation.html", context), "text/html"
+    )
+    transaction.on_commit(lambda: message.send(fail_silently=False))
+    log_action(
+        actor=actor, organisation=person.organisation, action="invitation.sent", target=person
+    )
+    return invitation
+
+
+def invitation_from_secret(secret: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("organisation", "person", "user")
+        .filter(token_hash=hash_secret(secret))
+        .first()
+    )
+    if invitation is None or not invitation.is_usable():
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, secret: str, password: str) -> User:
+    invitation = invitation_from_secret(secret)
+    if invitation is None:
+        raise AlongsideError(
+            "This invitation link is no longer valid; ask your programme manager for a new one.",
+            code="invitation_invalid",
+        )
+    user = invitation.user
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise AlongsideError(
+            "Choose a stronger password.",
+            problems=[Problem(message, field="password") for message in error.messages],
+        ) from error
+    user.set_password(password)
+    if not user.full_name:
+        user.full_name = invitation.person.name
+    user.save()
+    Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": Role.MEMBER}
+    )
+    person = invitation.person
+    if person.user_id is None:
+        person.user = user
+        person.save(update_fields=["user"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    log_action(
+        actor=user,
+        organisation=invitation.organisation,
+        action="invitation.accepted",
+        target=person,
+    )
+    return user
+
+
+def link_people_to_user(*, user: User, organisation: Organisation) -> None:
+    """Connect a member to their directory entry (same email) when they first arrive."""
+    Person.objects.filter(
+        organisation=organisation, email__iexact=user.email, user__isnull=True
+    ).update(user=user)

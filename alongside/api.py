@@ -1,0 +1,88 @@
+"""The JSON API, /api/v1/. Each app contributes a router; errors share one shape."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from alongside.accounts.api import router as accounts_router
+from alongside.core.api_auth import ActiveSessionAuth, ApiTokenAuth
+from alongside.core.errors import AlongsideError
+from alongside.organisations.api import router as organisations_router
+from alongside.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Alongside API",
+    version="1",
+    description=(
+        "Peer mentoring programmes. Authenticate with a personal API token "
+        "(`Authorization: Bearer alg_…`, created under Account › API tokens) or a "
+        "signed-in session. Every organisation-scoped path answers 404 to non-members."
+    ),
+    auth=[ApiTokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(AlongsideError)
+def alongside_error(request: HttpRequest, error: AlongsideError) -> HttpResponse:
+    return api.create_response(request, error.as_dict(), status=error.status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Not found.", "code": "not_found", "problems": []}, status=404
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": str(error) or "Forbidden.", "code": "forbidden", "problems": []},
+        status=403,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": "Authentication required: send a personal API token as a Bearer token.",
+            "code": "unauthenticated",
+            "problems": [],
+        },
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    problems = []
+    for item in error.errors:
+        location = [
+            str(part)
+            for part in item.get("loc", ())
+            if part not in ("body", "query", "path", "payload")
+        ]
+        problems.append(
+            {
+                "row": None,
+                "field": ".".join(location) or None,
+                "message": item.get("msg", "is invalid."),
+            }
+        )
+    return api.create_response(
+        request,
+        {"detail": "The request is not valid.", "code": "invalid", "problems": problems},
+        status=422,
+    )
+
+
+api.add_router("", accounts_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/organisations", people_router)

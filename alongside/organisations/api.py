@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from alongside.core.api_auth import membership_for, request_user
+from alongside.core.schemas import ERRORS
+from alongside.organisations.models import Membership, Organisation, Role
+from alongside.organisations.services import (
+    membership_grant,
+    membership_remove,
+    membership_set_role,
+    organisation_update,
+)
+
+router = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    default_time_zone: str
+    my_role: str
+
+
+class OrganisationPatch(Schema):
+    name: str | None = None
+    default_time_zone: str | None = None
+
+
+class MembershipOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    role: str
+    created_at: datetime
+
+
+class MembershipIn(Schema):
+    email: str
+    role: Role
+
+
+class RoleIn(Schema):
+    role: Role
+
+
+def _organisation_out(organisation: Organisation, role: str) -> OrganisationOut:
+    return OrganisationOut(
+        slug=organisation.slug,
+        name=organisation.name,
+        default_time_zone=organisation.default_time_zone,
+        my_role=role,
+    )
+
+
+def _membership_out(membership: Membership) -> MembershipOut:
+    return MembershipOut(
+        id=membership.pk,
+        email=membership.user.email,
+        full_name=membership.user.full_name,
+        role=membership.role,
+        created_at=membership.created_at,
+    )
+
+
+@router.get(
+    "", response={200: list[OrganisationOut], **ERRORS}, summary="Organisations I belong to"
+)
+def list_organisations(request: HttpRequest) -> list[OrganisationOut]:
+    memberships = (
+        Membership.objects.filter(user=request_user(request))
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    return [_organisation_out(m.organisation, m.role) for m in memberships]
+
+
+@router.get("/{org_slug}", response={200: OrganisationOut, **ERRORS})
+def get_organisation(request: HttpRequest, org_slug: str) -> OrganisationOut:
+    membership = membership_for(request, org_slug)
+    return _organisation_out(membership.organisation, membership.role)
+
+
+@router.patch(
+    "/{org_slug}",
+    response={200: OrganisationOut, **ERRORS},
+    summary="Change organisation settings (admins)",
+)
+def update_organisation(
+    request: HttpRequest, org_slug: str, payload: OrganisationPatch
+) -> OrganisationOut:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    organisation = organisation_update(
+        organisation=membership.organisation,
+        actor=request_user(request),
+        **payload.dict(exclude_unset=True),
+    )
+    return _organisation_out(organisation, membership.role)
+
+
+@router.get(
+    "/{org_slug}/memberships",
+    response={200: list[MembershipOut], **ERRORS},
+    summary="Members and their roles (admins)",
+)
+def list_memberships(request: HttpRequest, org_slug: str) -> list[MembershipOut]:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    members = (
+        Membership.objects.filter(organisation=membership.organisation)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    return [_membership_out(m) for m in members]
+
+
+@router.post(
+    "/{org_slug}/memberships",
+    response={201: MembershipOut, **ERRORS},
+    summary="Give an existing user a role (admins)",
+)
+def create_membership(
+    request: HttpRequest, org_slug: str, payload: MembershipIn
+) -> tuple[int, MembershipOut]:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    created = membership_grant(
+        organisation=membership.organisation,
+        email=payload.email,
+        role=payload.role,
+        actor=request_user(request),
+    )
+    return 201, _membership_out(created)
+
+
+@router.patch(
+    "/{org_slug}/memberships/{membership_id}",
+    response={200: MembershipOut, **ERRORS},
+    summary="Change a member's role (admins)",
+)
+def update_membership(
+    request: HttpRequest, org_slug: str, membership_id: int, payload: RoleIn
+) -> MembershipOut:
+    mine = membership_for(request, org_slug, Role.ADMIN)
+    target = get_object_or_404(Membership, pk=membership_id, organisation=mine.organisation)
+    return _membership_out(
+        membership_set_role(membership=target, role=payload.role, actor=request_user(request))
+    )
+
+
+@router.delete(
+    "/{org_slug}/memberships/{membership_id}",
+    response={204: None, **ERRORS},
+    summary="Remove a member (admins)",
+)
+def delete_membership(request: HttpRequest, org_slug: str, membership_id: int) -> tuple[int, None]:
+    mine = membership_for(request, org_slug, Role.ADMIN)
+    target = get_object_or_404(Membership, pk=membership_id, organisation=mine.organisation)
+    membership_remove(membership=target, actor=request_user(request))
+    return 204, None

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from alongside.organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.organisation_home, name="home"),
+    path("settings/", views.organisation_settings, name="settings"),
+    path("members/", views.members, name="members"),
+    path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("audit/", views.audit_log, name="audit"),
+]

@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import File, Query, Router, Schema, UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from alongside.accounts.services import invitation_send
+from alongside.core.api_auth import membership_for, request_user
+from alongside.core.errors import AlongsideError
+from alongside.core.schemas import ERRORS
+from alongside.organisations.models import Role
+from alongside.people.importing import people_import_apply
+from alongside.people.models import Person
+from alongside.people.selectors import (
+    PeopleFilters,
+    people_list,
+    person_get,
+    person_reporting_line,
+)
+from alongside.people.services import person_create, person_set_active, person_update
+
+router = Router(tags=["people"])
+
+
+class PersonBrief(Schema):
+    id: int
+    name: str
+    email: str
+    job_title: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+    employee_id: str
+    manager: PersonBrief | None
+    department: str
+    job_title: str
+    level: str
+    location: str
+    timezone: str
+    languages: list[str]
+    start_date: date | None
+    is_active: bool
+    has_account: bool
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_has_account(person: Person) -> bool:
+        return person.user_id is not None
+
+
+class PersonIn(Schema):
+    name: str
+    email: str
+    employee_id: str = ""
+    manager_email: str = ""
+    department: str = ""
+    job_title: str = ""
+    level: str = ""
+    location: str = ""
+    timezone: str = ""
+    languages: list[str] = []
+    start_date: date | None = None
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    email: str | None = None
+    employee_id: str | None = None
+    manager_email: str | None = None
+    department: str | None = None
+    job_title: str | None = None
+    level: str | None = None
+    location: str | None = None
+    timezone: str | None = None
+    languages: list[str] | None = None
+    start_date: date | None = None
+
+
+class PeopleQuery(Schema):
+    q: str = ""
+    department: str = ""
+    location: str = ""
+    level: str = ""
+    status: str = "active"
+
+
+class ReportingLineOut(Schema):
+    managers: list[PersonBrief]
+    direct_reports: list[PersonBrief]
+    all_reports_count: int
+
+
+class ImportResultOut(Schema):
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    deactivated: int
+
+
+class InvitationOut(Schema):
+    person_id: int
+    email: str
+    expires_at: datetime
+
+
+class PeoplePagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = 1
+        page_size: int = 50
+
+    def paginate_queryset(self, queryset, pagination: Input, **params):  # type: ignore[no-untyped-def,override]
+        size = max(1, min(pagination.page_size, 500))
+        offset = (max(pagination.page, 1) - 1) * size
+        return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
+
+
+@router.get("/{org_slug}/people", response=list[PersonOut], summary="List and filter people")
+@paginate(PeoplePagination)
+def list_people(request: HttpRequest, org_slug: str, filters: Query[PeopleQuery]):  # type: ignore[no-untyped-def]
+    membership = membership_for(request, org_slug)
+    if filters.status not in {"active", "inactive", "all"}:
+        raise AlongsideError("status must be one of: active, inactive, all.")
+    return people_list(
+        organisation=membership.organisation,
+        filters=PeopleFilters(
+            search=filters.q,
+            department=filters.department,
+            location=filters.location,
+            level=filters.level,
+            status=filters.status,
+        ),
+    )
+
+
+@router.post(
+    "/{org_slug}/people", response={201: PersonOut, **ERRORS}, summary="Add a person (admins)"
+)
+def create_person(request: HttpRequest, org_slug: str, payload: PersonIn) -> tuple[int, Person]:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    person = person_create(
+        organisation=membership.organisation, actor=request_user(request), **payload.dict()
+    )
+    return 201, person
+
+
+@router.get("/{org_slug}/people/{person_id}", response={200: PersonOut, **ERRORS})
+def get_person(request: HttpRequest, org_slug: str, person_id: int) -> Person:
+    membership = membership_for(request, org_slug)
+    return person_get(organisation=membership.organisation, person_id=person_id)
+
+
+@router.patch(
+    "/{org_slug}/people/{person_id}",
+    response={200: PersonOut, **ERRORS},
+    summary="Change a person (admins)",
+)
+def update_person(
+    request: HttpRequest, org_slug: str, person_id: int, payload: PersonPatch
+) -> Person:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    person = person_get(organisation=membership.organisation, person_id=person_id)
+    return person_update(
+        person=person, actor=request_user(request), **payload.dict(exclude_unset=True)
+    )
+
+
+@router.post(
+    "/{org_slug}/people/{person_id}/deactivate",
+    response={200: PersonOut, **ERRORS},
+    summary="Deactivate a person (admins)",
+)
+def deactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> Person:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    person = person_get(organisation=membership.organisation, person_id=person_id)
+    return person_set_active(person=person, actor=request_user(request), active=False)
+
+
+@router.post(
+    "/{org_slug}/people/{person_id}/reactivate",
+    response={200: PersonOut, **ERRORS},
+    summary="Reactivate a person (admins)",
+)
+def reactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> Person:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    person = person_get(organisation=membership.organisation, person_id=person_id)
+    return person_set_active(person=person, actor=request_user(request), active=True)
+
+
+@router.get(
+    "/{org_slug}/people/{person_id}/reporting-line",
+    response={200: ReportingLineOut, **ERRORS},
+    summary="A person's managers (nearest first) and reports",
+)
+def get_reporting_line(request: HttpRequest, org_slug: str, person_id: int) -> ReportingLineOut:
+    membership = membership_for(request, org_slug)
+    person = person_get(organisation=membership.organisation, person_id=person_id)
+    line = person_reporting_line(person=person)
+    return ReportingLineOut(
+        managers=[PersonBrief.from_orm(p) for p in line.managers],
+        direct_reports=[PersonBrief.from_orm(p) for p in line.direct_reports],
+        all_reports_count=len(line.all_reports),
+    )
+
+
+@router.post(
+    "/{org_slug}/people/{person_id}/invite",
+    response={201: InvitationOut, **ERRORS},
+    summary="Email a person an invitation to sign in (admins, programme managers)",
+)
+def invite_person(request: HttpRequest, org_slug: str, person_id: int) -> tuple[int, InvitationOut]:
+    membership = membership_for(request, org_slug, Role.ADMIN, Role.PROGRAMME_MANAGER)
+    person = person_get(organisation=membership.organisation, person_id=person_id)
+    invitation = invitation_send(person=person, actor=request_user(request))
+    return 201, InvitationOut(
+        person_id=person.pk, email=person.email, expires_at=invitation.expires_at
+    )
+
+
+@router.post(
+    "/{org_slug}/people/import",
+    response={200: ImportResultOut, **ERRORS},
+    summary="Import people from CSV (admins)",
+    description=(
+        "Upsert by email. Columns (any order, any case): email, name (required); "
+        "employee_id, manager_email, department, job_title, level, location, "
+        "timezone, languages (;-separated), start_date (YYYY-MM-DD). With any "
+        "problem nothing is written and every problem is listed with its row "
+        "(header = row 1) and column. `dry_run` validates only."
+    ),
+)
+def import_people(
+    request: HttpRequest,
+    org_slug: str,
+    file: File[UploadedFile],
+    dry_run: bool = False,
+    deactivate_missing: bool = False,
+) -> ImportResultOut:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    plan = people_import_apply(
+        organisation=membership.organisation,
+        actor=request_user(request),
+        data=file.read(),
+        filename=file.name or "",
+        dry_run=dry_run,
+        deactivate_missing=deactivate_missing,
+    )
+    return ImportResultOut(dry_run=dry_run, **plan.summary)

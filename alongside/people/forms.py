@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django import forms
+
+from alongside.organisations.forms import time_zone_choices
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Name, email, title…"}),
+    )
+    department = forms.ChoiceField(required=False)
+    location = forms.ChoiceField(required=False)
+    level = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("active", "Active"), ("inactive", "Inactive"), ("all", "Everyone")],
+    )
+
+    def __init__(self, *args: object, options: dict[str, list[str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name, key, label in (
+            ("department", "departments", "All departments"),
+            ("location", "locations", "All locations"),
+            ("level", "levels", "All levels"),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", label), *((v, v) for v in options[key])]
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField()
+    employee_id = forms.CharField(max_length=64, required=False)
+    manager_email = forms.EmailField(required=False, label="Manager's email")
+    department = forms.CharField(max_length=120, required=False, label="Department / function")
+    job_title = forms.CharField(max_length=160, required=False)
+    level = forms.CharField(max_length=60, required=False)
+    location = forms.CharField(max_length=120, required=False)
+    timezone = forms.ChoiceField(
+        required=False, label="Time zone", choices=lambda: [("", "—"), *time_zone_choices()]
+    )
+    languages = forms.CharField(
+        required=False, help_text="Separate with semicolons: Hindi; English"
+    )
+    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV (Excel: 'CSV UTF-8').")
+
+
+class ImportConfirmForm(forms.Form):
+    deactivate_missing = forms.BooleanField(
+        required=False,
+        label="Deactivate people who are not in this file",
+        help_text="Use this when the file is a complete export of everyone.",
+    )

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone as django_timezone
+
+from alongside.core.validators import validate_time_zone
+
+
+class Person(models.Model):
+    """Someone in an organisation's directory, whether or not they have signed in yet."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="people"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    employee_id = models.CharField(max_length=64, blank=True)
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    department = models.CharField("department / function", max_length=120, blank=True)
+    job_title = models.CharField(max_length=160, blank=True)
+    level = models.CharField(max_length=60, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    timezone = models.CharField(
+        "time zone", max_length=64, blank=True, validators=[validate_time_zone]
+    )
+    languages = models.JSONField(default=list, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("email"), name="person_unique_email_per_organisation"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "employee_id"],
+                condition=~models.Q(employee_id=""),
+                name="person_unique_employee_id_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(user__isnull=False),
+                name="person_unique_user_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("id")), name="person_not_own_manager"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "name"]),
+            models.Index(fields=["organisation", "department"]),
+            models.Index(fields=["organisation", "location"]),
+            models.Index(fields=["organisation", "level"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class PersonImport(models.Model):
+    """An uploaded people CSV: validated into a preview, then applied or discarded."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        INVALID = "invalid", "Has errors"
+        APPLIED = "applied", "Applied"
+        DISCARDED = "discarded", "Discarded"
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="person_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField()
+    status = models.CharField(max_length=16, choices=Status.choices)
+    row_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.filename or 'upload'})"

@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from alongside.accounts.services import invitation_send
+from alongside.core.errors import AlongsideError, NotFound
+from alongside.core.messages import problems_for_form, show_error
+from alongside.core.pagination import paginate
+from alongside.core.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
+from alongside.people.csv_format import KNOWN_COLUMNS
+from alongside.people.forms import ImportConfirmForm, ImportUploadForm, PeopleFilterForm, PersonForm
+from alongside.people.importing import (
+    people_import_confirm,
+    people_import_discard,
+    people_import_preview,
+)
+from alongside.people.models import Person, PersonImport
+from alongside.people.selectors import (
+    PeopleFilters,
+    people_filter_options,
+    people_list,
+    person_get,
+    person_reporting_line,
+)
+from alongside.people.services import person_create, person_set_active, person_update
+
+
+def _person_or_404(request: OrgRequest, person_id: int) -> Person:
+    try:
+        return person_get(organisation=request.organisation, person_id=person_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+@org_view()
+def people_index(request: OrgRequest) -> HttpResponse:
+    options = people_filter_options(organisation=request.organisation)
+    form = PeopleFilterForm(request.GET or None, options=options)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    filters = PeopleFilters(
+        search=data.get("q", ""),
+        department=data.get("department", ""),
+        location=data.get("location", ""),
+        level=data.get("level", ""),
+        status=data.get("status") or "active",
+    )
+    page = paginate(request, people_list(organisation=request.organisation, filters=filters), 50)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "people/people_rows.html", context)
+    return render(request, "people/list.html", context)
+
+
+@org_view()
+def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    return render(
+        request,
+        "people/detail.html",
+        {"person": person, "line": person_reporting_line(person=person)},
+    )
+
+
+def _person_initial(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "email": person.email,
+        "employee_id": person.employee_id,
+        "manager_email": person.manager.email if person.manager else "",
+        "department": person.department,
+        "job_title": person.job_title,
+        "level": person.level,
+        "location": person.location,
+        "timezone": person.timezone,
+        "languages": "; ".join(person.languages),
+        "start_date": person.start_date,
+    }
+
+
+def _apply_errors(form: PersonForm, error: AlongsideError) -> None:
+    for field, problems in problems_for_form(error).items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+@org_view(*ADMINS)
+def person_new(request: OrgRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(
+                organisation=request.organisation, actor=request.user, **form.cleaned_data
+            )
+        except AlongsideError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} was added.")
+            return redirect(
+                "people:detail", org_slug=request.organisation.slug, person_id=person.pk
+            )
+    return render(request, "people/form.html", {"form": form, "person": None})
+
+
+@org_view(*ADMINS)
+def person_edit(request: OrgRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    form = PersonForm(request.POST or None, initial=_person_initial(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(person=person, actor=request.user, **form.cleaned_data)
+        except AlongsideError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(
+                "people:detail", org_slug=request.organisation.slug, person_id=person.pk
+            )
+    return render(request, "people/form.html", {"form": form, "person": person})
+
+
+@org_view(*ADMINS)
+@require_POST
+def person_active(request: OrgRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    active = request.POST.get("active") == "1"
+    person_set_active(person=person, actor=request.user, active=active)
+    messages.success(request, f"{person.name} is {'active' if active else 'deactivated'}.")
+    return redirect("people:detail", org_slug=request.organisation.slug, person_id=person.pk)
+
+
+@org_view(*MANAGERS)
+@require_POST
+def person_invite(request: OrgRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    try:
+        invitation_send(person=person, actor=request.user)
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, f"An invitation is on its way to {person.email}.")
+    return redirect("people:detail", org_slug=request.organisation.slug, person_id=person.pk)
+
+
+@org_view(*ADMINS)
+def import_upload(request: OrgRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            person_import = people_import_preview(
+                organisation=request.organisation,
+                actor=request.user,
+                data=upload.read(),
+                filename=upload.name or "",
+            )
+        except AlongsideError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect(
+                "people:import_preview",
+                org_slug=request.organisation.slug,
+                import_id=person_import.pk,
+            )
+    recent = PersonImport.objects.filter(organisation=request.organisation).select_related(
+        "created_by"
+    )[:10]
+    return render(
+        request,
+        "people/import_upload.html",
+        {"form": form, "recent": recent, "columns": KNOWN_COLUMNS},
+    )
+
+
+@org_view(*ADMINS)
+def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
+    person_import = get_object_or_404(PersonImport, pk=import_id, organisation=request.organisation)
+    return render(
+        request,
+        "people/import_preview.html",
+        {"import": person_import, "confirm_form": ImportConfirmForm()},
+    )
+
+
+@org_view(*ADMINS)
+@require_POST
+def import_confirm(request: OrgRequest, import_id: int) -> HttpResponse:
+    person_import = get_object_or_404(PersonImport, pk=import_id, organisation=request.organisation)
+    form = ImportConfirmForm(request.POST)
+    deactivate = form.is_valid() and form.cleaned_data["deactivate_missing"]
+    try:
+        applied = people_import_confirm(
+            person_import=person_import, actor=request.user, deactivate_missing=bool(deactivate)
+        )
+    except AlongsideError as error:
+        show_error(request, error)
+        for problem in error.problems[:50]:
+            show_error(request, str(problem))
+        return redirect(
+            "people:import_preview", org_slug=request.organisation.slug, import_id=person_import.pk
+        )
+    summary = applied.summary
+    messages.success(
+        request,
+        f"Imported: {summary['created']} added, {summary['updated']} updated, "
+        f"{summary['unchanged']} unchanged, {summary.get('deactivated', 0)} deactivated.",
+    )
+    return redirect("people:list", org_slug=request.organisation.slug)
+
+
+@org_view(*ADMINS)
+@require_POST
+def import_discard(request: OrgRequest, import_id: int) -> HttpResponse:
+    person_import = get_object_or_404(PersonImport, pk=import_id, organisation=request.organisation)
+    try:
+        people_import_discard(person_import=person_import, actor=request.user)
+    except AlongsideError as error:
+        show_error(request, error)
+    return redirect("people:import", org_slug=request.organisation.slug)
+
+
+@org_view(*ADMINS)
+def import_template(request: OrgRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people-template.csv"'
+    response.write("\ufeff" + ",".join(KNOWN_COLUMNS) + "\r\n")
+    response.write(
+        "asha.rao@example.com,Asha Rao,E1001,ravi.k@example.com,Finance,Finance Manager,M1,"
+        "Bengaluru,Asia/Kolkata,English;Kannada;Hindi,2023-04-01\r\n"
+    )
+    return response

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from alongside.api import api
+from alongside.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("alongside.accounts.urls")),
+    path("o/<slug:org_slug>/", include("alongside.organisations.urls")),
+    path("o/<slug:org_slug>/people/", include("alongside.people.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
