@@ -197,7 +197,9 @@ def _solve_graph(
     rest = is_free & ~matched
     inside = rest[rows] & rest[cols]
     pairs.extend(_blossom(n, rows[inside], cols[inside], vals[inside], participation))
-    weight_of = dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), vals.tolist(), strict=True))
+    weight_of = dict(
+        zip(zip(rows.tolist(), cols.tolist(), strict=True), vals.tolist(), strict=True)
+    )
     objective = float(sum(weight_of[p] for p in pairs))
 
     if participation and graph.score_block is not None:
