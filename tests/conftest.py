@@ -138,3 +138,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         for reason in loud:
             terminalreporter.write_line(reason, red=True, bold=True)
         terminalreporter.write_line(banner, red=True, bold=True)
+
+
+@pytest.fixture(autouse=True)
+def _run_background_tasks_immediately(settings: Any) -> None:
+    """Tests run queued tasks in-process, as the embedded default would."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

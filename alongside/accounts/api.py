@@ -83,7 +83,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCrea
 
 
 @router.delete(
-    "/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke an API token"
+    "/tokens/{int:token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke an API token"
 )
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     user = request_user(request)

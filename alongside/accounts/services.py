@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -168,3 +169,55 @@ def link_people_to_user(*, user: User, organisation: Organisation) -> None:
     Person.objects.filter(
         organisation=organisation, email__iexact=user.email, user__isnull=True
     ).update(user=user)
+
+
+def people_awaiting_invitation(
+    *, organisation: Organisation, person_ids: list[int] | None = None
+) -> QuerySet[Person]:
+    """Active people of the organisation who have not signed in yet."""
+    people = Person.objects.filter(organisation=organisation, is_active=True, user__isnull=True)
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
+    return people
+
+
+@transaction.atomic
+def invitations_send_bulk(
+    *, organisation: Organisation, person_ids: list[int], actor: User | None
+) -> int:
+    """Invite many people at once (run by a background task); returns how many were sent."""
+    sent = 0
+    for person in people_awaiting_invitation(organisation=organisation, person_ids=person_ids):
+        if actor is None:
+            raise AlongsideError("Invitations need an acting user.")
+        invitation_send(person=person, actor=actor)
+        sent += 1
+    return sent
+
+
+def invitations_request_bulk(
+    *, organisation: Organisation, person_ids: list[int], actor: User
+) -> int:
+    """Queue invitations for those of ``person_ids`` who have no account; returns the count."""
+    from alongside.accounts.tasks import send_invitations
+
+    ids = list(
+        people_awaiting_invitation(organisation=organisation, person_ids=person_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    if not ids:
+        return 0
+    with transaction.atomic():
+        log_action(
+            actor=actor,
+            organisation=organisation,
+            action="invitations.requested",
+            data={"count": len(ids)},
+        )
+        transaction.on_commit(
+            lambda: send_invitations.enqueue(
+                organisation_id=organisation.pk, person_ids=ids, actor_id=actor.pk
+            )
+        )
+    return len(ids)

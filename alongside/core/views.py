@@ -12,7 +12,9 @@ from alongside.organisations.models import Membership
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send the user into their organisation (or let them pick one)."""
-    memberships = list(Membership.objects.filter(user_id=request.user.pk).select_related("organisation"))
+    memberships = list(
+        Membership.objects.filter(user_id=request.user.pk or 0).select_related("organisation")
+    )
     if len(memberships) == 1:
         return redirect("organisations:home", org_slug=memberships[0].organisation.slug)
     if not memberships:

@@ -136,7 +136,7 @@ def create_membership(
 
 
 @router.patch(
-    "/{org_slug}/memberships/{membership_id}",
+    "/{org_slug}/memberships/{int:membership_id}",
     response={200: MembershipOut, **ERRORS},
     summary="Change a member's role (admins)",
 )
@@ -151,7 +151,7 @@ def update_membership(
 
 
 @router.delete(
-    "/{org_slug}/memberships/{membership_id}",
+    "/{org_slug}/memberships/{int:membership_id}",
     response={204: None, **ERRORS},
     summary="Remove a member (admins)",
 )

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from alongside.accounts.services import invitation_send
+from alongside.accounts.services import invitation_send, invitations_request_bulk
 from alongside.core.api_auth import membership_for, request_user
 from alongside.core.errors import AlongsideError
 from alongside.core.schemas import ERRORS
@@ -108,6 +108,14 @@ class InvitationOut(Schema):
     expires_at: datetime
 
 
+class BulkInviteIn(Schema):
+    person_ids: list[int]
+
+
+class BulkInviteOut(Schema):
+    queued: int
+
+
 class PeoplePagination(PageNumberPagination):
     class Input(Schema):
         page: int = 1
@@ -148,14 +156,14 @@ def create_person(request: HttpRequest, org_slug: str, payload: PersonIn) -> tup
     return 201, person
 
 
-@router.get("/{org_slug}/people/{person_id}", response={200: PersonOut, **ERRORS})
+@router.get("/{org_slug}/people/{int:person_id}", response={200: PersonOut, **ERRORS})
 def get_person(request: HttpRequest, org_slug: str, person_id: int) -> Person:
     membership = membership_for(request, org_slug)
     return person_get(organisation=membership.organisation, person_id=person_id)
 
 
 @router.patch(
-    "/{org_slug}/people/{person_id}",
+    "/{org_slug}/people/{int:person_id}",
     response={200: PersonOut, **ERRORS},
     summary="Change a person (admins)",
 )
@@ -170,7 +178,7 @@ def update_person(
 
 
 @router.post(
-    "/{org_slug}/people/{person_id}/deactivate",
+    "/{org_slug}/people/{int:person_id}/deactivate",
     response={200: PersonOut, **ERRORS},
     summary="Deactivate a person (admins)",
 )
@@ -181,7 +189,7 @@ def deactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> Pe
 
 
 @router.post(
-    "/{org_slug}/people/{person_id}/reactivate",
+    "/{org_slug}/people/{int:person_id}/reactivate",
     response={200: PersonOut, **ERRORS},
     summary="Reactivate a person (admins)",
 )
@@ -192,7 +200,7 @@ def reactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> Pe
 
 
 @router.get(
-    "/{org_slug}/people/{person_id}/reporting-line",
+    "/{org_slug}/people/{int:person_id}/reporting-line",
     response={200: ReportingLineOut, **ERRORS},
     summary="A person's managers (nearest first) and reports",
 )
@@ -208,7 +216,7 @@ def get_reporting_line(request: HttpRequest, org_slug: str, person_id: int) -> R
 
 
 @router.post(
-    "/{org_slug}/people/{person_id}/invite",
+    "/{org_slug}/people/{int:person_id}/invite",
     response={201: InvitationOut, **ERRORS},
     summary="Email a person an invitation to sign in (admins, programme managers)",
 )
@@ -250,3 +258,21 @@ def import_people(
         deactivate_missing=deactivate_missing,
     )
     return ImportResultOut(dry_run=dry_run, **plan.summary)
+
+
+@router.post(
+    "/{org_slug}/people/invitations",
+    response={202: BulkInviteOut, **ERRORS},
+    summary="Invite many people at once (admins, programme managers)",
+    description="Queues an invitation email for each listed person who has not signed in yet.",
+)
+def invite_people(
+    request: HttpRequest, org_slug: str, payload: BulkInviteIn
+) -> tuple[int, BulkInviteOut]:
+    membership = membership_for(request, org_slug, Role.ADMIN, Role.PROGRAMME_MANAGER)
+    queued = invitations_request_bulk(
+        organisation=membership.organisation,
+        person_ids=payload.person_ids,
+        actor=request_user(request),
+    )
+    return 202, BulkInviteOut(queued=queued)

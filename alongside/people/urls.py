@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.people_index, name="list"),
     path("new/", views.person_new, name="new"),
+    path("invite/", views.people_invite, name="invite_many"),
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/active/", views.person_active, name="active"),

@@ -7,7 +7,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from alongside.accounts.services import invitation_send
+from alongside.accounts.services import (
+    invitation_send,
+    invitations_request_bulk,
+)
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
@@ -37,22 +40,30 @@ def _person_or_404(request: OrgRequest, person_id: int) -> Person:
         raise Http404(error.message) from error
 
 
+def _filters_from(request: OrgRequest, data: Any) -> tuple[PeopleFilterForm, PeopleFilters]:
+    options = people_filter_options(organisation=request.organisation)
+    form = PeopleFilterForm(data or None, options=options)
+    cleaned: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    filters = PeopleFilters(
+        search=cleaned.get("q", ""),
+        department=cleaned.get("department", ""),
+        location=cleaned.get("location", ""),
+        level=cleaned.get("level", ""),
+        status=cleaned.get("status") or "active",
+    )
+    return form, filters
+
+
 @org_view()
 def people_index(request: OrgRequest) -> HttpResponse:
-    options = people_filter_options(organisation=request.organisation)
-    form = PeopleFilterForm(request.GET or None, options=options)
-    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    filters = PeopleFilters(
-        search=data.get("q", ""),
-        department=data.get("department", ""),
-        location=data.get("location", ""),
-        level=data.get("level", ""),
-        status=data.get("status") or "active",
-    )
-    page = paginate(request, people_list(organisation=request.organisation, filters=filters), 50)
+    form, filters = _filters_from(request, request.GET)
+    people = people_list(organisation=request.organisation, filters=filters)
+    page = paginate(request, people, 50)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context: dict[str, Any] = {"form": form, "page": page, "query": query.urlencode()}
+    if request.membership.can_manage_programmes:
+        context["awaiting_invitation"] = people.filter(user__isnull=True, is_active=True).count()
     if request.htmx and not request.htmx.boosted:
         return render(request, "people/people_rows.html", context)
     return render(request, "people/list.html", context)
@@ -146,6 +157,24 @@ def person_invite(request: OrgRequest, person_id: int) -> HttpResponse:
     else:
         messages.success(request, f"An invitation is on its way to {person.email}.")
     return redirect("people:detail", org_slug=request.organisation.slug, person_id=person.pk)
+
+
+@org_view(*MANAGERS)
+@require_POST
+def people_invite(request: OrgRequest) -> HttpResponse:
+    """Invite everyone matching the list's current filters who has not signed in yet."""
+    _form, filters = _filters_from(request, request.POST)
+    ids = list(
+        people_list(organisation=request.organisation, filters=filters).values_list("pk", flat=True)
+    )
+    count = invitations_request_bulk(
+        organisation=request.organisation, person_ids=ids, actor=request.user
+    )
+    if count:
+        messages.success(request, f"Sending {count} invitation{'s' if count != 1 else ''}.")
+    else:
+        messages.info(request, "Everyone in this list has already signed in.")
+    return redirect("people:list", org_slug=request.organisation.slug)
 
 
 @org_view(*ADMINS)
