@@ -316,9 +316,7 @@ class CircleState:
                 pool, full_pass = everyone, True
                 continue
             # Next pass: people in circles that changed (cheap); a full pass confirms.
-            dirty = np.fromiter(
-                (i for c in touched for i in self.members[c]), dtype=np.int64
-            )
+            dirty = np.fromiter((i for c in touched for i in self.members[c]), dtype=np.int64)
             mask = np.zeros(self.n, dtype=bool)
             mask[dirty] = True
             pool = everyone[mask[everyone]]

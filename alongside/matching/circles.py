@@ -10,6 +10,7 @@ upper bound lets every person have their best possible circle-mates.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from .errors import MatchingError
 from .results import MatchResult
 from .validation import FloatArray, IntArray, as_weight_matrix, check_index, check_seed
 
+# Up to this many people every partition is tried, so the answer is proven optimal.
+EXACT_MAX_PEOPLE = 9
 # Rounds of ruin and recreate when no time limit is given (deterministic effort).
 DEFAULT_ROUNDS = 0
 
@@ -67,6 +70,17 @@ def solve_circles(
     sizes = _circle_sizes(n, min_size, max_size, target_size)
     k = len(sizes)
     _check_feasible(w, attr, cap_per_value, lock_sets, k, min_size, max_size)
+
+    if n <= EXACT_MAX_PEOPLE:
+        allowed = sorted(set(sizes.tolist())) if target_size is not None else None
+        exact = _exact_small(w, min_size, max_size, allowed, attr, cap_per_value, lock_sets)
+        if exact is None:
+            raise MatchingError(
+                f"no valid circles exist for these {n} people: the forbidden pairs, locks "
+                "or diversity limit rule out every partition"
+            )
+        groups, objective = exact
+        return MatchResult(groups, (), objective, objective, True, "circles (exhaustive)")
 
     rng = np.random.default_rng(seed)
     fixed_sizes = target_size is not None
@@ -225,3 +239,60 @@ def _upper_bound(w: FloatArray, allowed_sizes: list[int]) -> float:
         mean = np.where(ok, csum[:, s - 2] / (s - 1), -np.inf)
         best = np.maximum(best, mean)
     return float(np.sum(np.where(np.isfinite(best), best, 0.0))) + 1e-9 * n
+
+
+def _exact_small(
+    w: FloatArray,
+    min_size: int,
+    max_size: int,
+    allowed_sizes: list[int] | None,
+    attr: IntArray | None,
+    cap_per_value: int | None,
+    locks: list[list[int]],
+) -> tuple[tuple[tuple[int, ...], ...], float] | None:
+    """Try every valid partition (tiny inputs only)."""
+    n = w.shape[0]
+    lock_of = {i: tuple(lock) for lock in locks for i in lock}
+    sizes = set(allowed_sizes) if allowed_sizes else set(range(min_size, max_size + 1))
+    best: list[Any] = [None, -np.inf]
+
+    def valid(block: tuple[int, ...]) -> bool:
+        if len(block) not in sizes:
+            return False
+        sub = w[np.ix_(block, block)]
+        np.fill_diagonal(sub, 0.0)
+        if np.isneginf(sub).any():
+            return False
+        for i in block:
+            if i in lock_of and not set(lock_of[i]) <= set(block):
+                return False
+        if attr is not None and cap_per_value is not None:
+            return bool(np.bincount(attr[list(block)]).max() <= cap_per_value)
+        return True
+
+    def value(block: tuple[int, ...]) -> float:
+        sub = w[np.ix_(block, block)]
+        np.fill_diagonal(sub, 0.0)
+        return float(sub.sum()) / (len(block) - 1)
+
+    def search(left: tuple[int, ...], chosen: list[tuple[int, ...]], total: float) -> None:
+        if not left:
+            if total > best[1] + 1e-12:
+                best[0], best[1] = tuple(sorted(chosen)), total
+            return
+        first, rest = left[0], left[1:]
+        for size in sorted(sizes):
+            if size > len(left):
+                break
+            for others in itertools.combinations(rest, size - 1):
+                block = (first, *others)
+                remaining = tuple(i for i in rest if i not in others)
+                if remaining and len(remaining) < min(sizes):
+                    continue
+                if valid(block):
+                    search(remaining, [*chosen, block], total + value(block))
+
+    search(tuple(range(n)), [], 0.0)
+    if best[0] is None:
+        return None
+    return best[0], float(best[1])

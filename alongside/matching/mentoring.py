@@ -39,7 +39,7 @@ def solve_mentoring(
         if prefer == "score":
             allowed &= slot_w >= 0
         finite = slot_w[allowed]
-        spread = float(finite.max() - min(finite.min(), 0.0)) if len(finite) else 0.0
+        spread = float(np.abs(finite).max()) * 2.0 if len(finite) else 0.0
         # A disallowed pair costs more than any set of allowed ones can gain, so the
         # assignment maximises the number of allowed pairs first, then their weight.
         penalty = (spread + 1.0) * (min(n_mentees, len(slots)) + 1)

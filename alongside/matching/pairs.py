@@ -10,7 +10,7 @@ import rustworkx as rx
 import scipy.sparse
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from .candidates import CandidateGraph
+from .candidates import CandidateGraph, top_k_block
 from .errors import MatchingError
 from .results import MatchResult, Unmatched
 from .validation import (
@@ -74,7 +74,7 @@ def solve_pairs(
         quantum = _quantum(sub)
         upper = objective + (len(free) // 2) * quantum
         optimal, method = True, "blossom (exact)"
-        best = np.max(dense, axis=1)
+        best = np.max(dense, axis=1, initial=-np.inf)
     else:
         if graph is None:
             assert dense is not None
@@ -134,8 +134,8 @@ def _lock_weights(
 
 def _quantum(weights: FloatArray) -> float:
     finite = np.abs(weights[np.isfinite(weights)])
-    top = float(finite.max()) if len(finite) else 1.0
-    return max(top, 1e-300) / 1e12
+    top = float(finite.max()) if len(finite) else 0.0
+    return top / 1e12 if top > 0 else 0.0
 
 
 def _blossom(
@@ -144,7 +144,8 @@ def _blossom(
     """Exact maximum-weight matching (rustworkx needs integer weights: scale by 1e12)."""
     if len(vals) == 0:
         return []
-    scale = 1e12 / max(float(np.abs(vals).max()), 1e-300)
+    largest = float(np.abs(vals).max())
+    scale = 1e12 / largest if largest > 0 else 1.0
     ints = np.rint(vals * scale).astype(np.int64).tolist()
     graph = rx.PyGraph(multigraph=False)
     graph.add_nodes_from(range(n))
@@ -202,19 +203,73 @@ def _solve_graph(
     )
     objective = float(sum(weight_of[p] for p in pairs))
 
-    if participation and graph.score_block is not None:
-        matched[:] = False
-        for i, j in pairs:
-            matched[[i, j]] = True
-        left = np.flatnonzero(is_free & ~matched)
-        if 1 < len(left) <= exact_max_people:
-            sub = graph.score_block(left, left).astype(np.float64)
-            np.fill_diagonal(sub, -np.inf)
-            for a, b in _exact_dense(sub, participation=True):
-                pairs.append((int(left[a]), int(left[b])))
-                objective += float(sub[a, b])
+    if graph.score_block is not None:
+        more, extra = _fill_leftovers(graph, pairs, is_free, participation, exact_max_people)
+        pairs.extend(more)
+        objective += extra
     upper = lp_value - shift * len(pairs) if participation else lp_value
     return sorted(pairs), objective, max(upper, objective)
+
+
+def _fill_leftovers(
+    graph: CandidateGraph,
+    pairs: list[Pair],
+    is_free: np.ndarray,
+    participation: bool,
+    exact_max_people: int,
+) -> tuple[list[Pair], float]:
+    """Pair people the candidate graph left single, using their best partners among
+    themselves (candidate lists can all point at a few popular people)."""
+    assert graph.score_block is not None
+    matched = np.zeros(graph.size, dtype=bool)
+    for i, j in pairs:
+        matched[[i, j]] = True
+    left = np.flatnonzero(is_free & ~matched)
+    found: list[Pair] = []
+    total = 0.0
+    while len(left) > 1:
+        if len(left) <= exact_max_people:
+            sub = graph.score_block(left, left).astype(np.float64)
+            np.fill_diagonal(sub, -np.inf)
+            local = _exact_dense(sub, participation)
+            weights = [float(sub[a, b]) for a, b in local]
+        else:
+            rows, cols, vals = _leftover_candidates(graph, left)
+            if not participation:
+                keep = vals > 0
+                rows, cols, vals = rows[keep], cols[keep], vals[keep]
+            local = _blossom(len(left), rows, cols, vals, participation)
+            lookup = dict(
+                zip(zip(rows.tolist(), cols.tolist(), strict=True), vals.tolist(), strict=True)
+            )
+            weights = [lookup[p] for p in local]
+        if not local:
+            break
+        used = np.zeros(len(left), dtype=bool)
+        for (a, b), value in zip(local, weights, strict=True):
+            found.append((int(left[a]), int(left[b])))
+            total += value
+            used[[a, b]] = True
+        left = left[~used]
+    return found, total
+
+
+def _leftover_candidates(
+    graph: CandidateGraph, left: IntArray, k: int = CANDIDATES_PER_PERSON, block: int = 512
+) -> tuple[IntArray, IntArray, FloatArray]:
+    assert graph.score_block is not None
+    parts = []
+    for start in range(0, len(left), block):
+        chunk = left[start : start + block]
+        sub = graph.score_block(chunk, left).astype(np.float64)
+        sub[np.arange(len(chunk)), start + np.arange(len(chunk))] = -np.inf
+        rows, cols, vals, _ = top_k_block(sub, start + np.arange(len(chunk)), k)
+        parts.append((rows, cols, vals))
+    rows = np.concatenate([p[0] for p in parts])
+    cols = np.concatenate([p[1] for p in parts])
+    vals = np.concatenate([p[2] for p in parts])
+    g = CandidateGraph.from_edges(len(left), rows, cols, vals)
+    return g.rows, g.cols, g.weights
 
 
 def _lp_assignment(

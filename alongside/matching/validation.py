@@ -85,7 +85,9 @@ def _raise_asymmetry(matrix: FloatArray, name: str) -> None:
     finite = np.isfinite(matrix)
     if not np.array_equal(finite, finite.T):
         i, j = map(int, np.argwhere(finite != finite.T)[0])
-        raise MatchingError(f"{name} is not symmetric: [{i}, {j}] is forbidden but [{j}, {i}] is not")
+        raise MatchingError(
+            f"{name} is not symmetric: [{i}, {j}] is forbidden but [{j}, {i}] is not"
+        )
     values = np.where(finite, matrix, 0.0)
     i, j = map(int, np.argwhere(~np.isclose(values, values.T, rtol=1e-9, atol=1e-9))[0])
     raise MatchingError(
