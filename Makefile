@@ -18,7 +18,9 @@ install: $(STAMP)
 demo: install
 	$(BIN)/alongside migrate --noinput
 	$(BIN)/alongside demo
-	$(BIN)/alongside runserver 127.0.0.1:8000
+	@# The worker sends queued emails (invitations); it stops with the server.
+	$(BIN)/alongside worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/alongside runserver 127.0.0.1:8000
 
 serve: install
 	$(BIN)/alongside runserver 127.0.0.1:8000

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from alongside.accounts.models import ApiToken
 from alongside.accounts.services import api_token_create, api_token_revoke
@@ -69,16 +69,19 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: TokenCreated, **ERRORS}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreated]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]:
     token, secret = api_token_create(user=request_user(request), name=payload.name)
-    return 201, TokenCreated(
-        id=token.pk,
-        name=token.name,
-        prefix=token.prefix,
-        created_at=token.created_at,
-        last_used_at=token.last_used_at,
-        revoked_at=token.revoked_at,
-        token=secret,
+    return Status(
+        201,
+        TokenCreated(
+            id=token.pk,
+            name=token.name,
+            prefix=token.prefix,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
+            token=secret,
+        ),
     )
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from alongside.core.api_auth import membership_for, request_user
 from alongside.core.schemas import ERRORS
@@ -124,7 +124,7 @@ def list_memberships(request: HttpRequest, org_slug: str) -> list[MembershipOut]
 )
 def create_membership(
     request: HttpRequest, org_slug: str, payload: MembershipIn
-) -> tuple[int, MembershipOut]:
+) -> Status[MembershipOut]:
     membership = membership_for(request, org_slug, Role.ADMIN)
     created = membership_grant(
         organisation=membership.organisation,
@@ -132,7 +132,7 @@ def create_membership(
         role=payload.role,
         actor=request_user(request),
     )
-    return 201, _membership_out(created)
+    return Status(201, _membership_out(created))
 
 
 @router.patch(
@@ -155,8 +155,8 @@ def update_membership(
     response={204: None, **ERRORS},
     summary="Remove a member (admins)",
 )
-def delete_membership(request: HttpRequest, org_slug: str, membership_id: int) -> tuple[int, None]:
+def delete_membership(request: HttpRequest, org_slug: str, membership_id: int) -> Status[None]:
     mine = membership_for(request, org_slug, Role.ADMIN)
     target = get_object_or_404(Membership, pk=membership_id, organisation=mine.organisation)
     membership_remove(membership=target, actor=request_user(request))
-    return 204, None
+    return Status(204, None)

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from alongside.accounts.services import invitation_send, invitations_request_bulk
@@ -148,12 +148,12 @@ def list_people(request: HttpRequest, org_slug: str, filters: Query[PeopleQuery]
 @router.post(
     "/{org_slug}/people", response={201: PersonOut, **ERRORS}, summary="Add a person (admins)"
 )
-def create_person(request: HttpRequest, org_slug: str, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, org_slug: str, payload: PersonIn) -> Status[Person]:
     membership = membership_for(request, org_slug, Role.ADMIN)
     person = person_create(
         organisation=membership.organisation, actor=request_user(request), **payload.dict()
     )
-    return 201, person
+    return Status(201, person)
 
 
 @router.get("/{org_slug}/people/{int:person_id}", response={200: PersonOut, **ERRORS})
@@ -220,12 +220,13 @@ def get_reporting_line(request: HttpRequest, org_slug: str, person_id: int) -> R
     response={201: InvitationOut, **ERRORS},
     summary="Email a person an invitation to sign in (admins, programme managers)",
 )
-def invite_person(request: HttpRequest, org_slug: str, person_id: int) -> tuple[int, InvitationOut]:
+def invite_person(request: HttpRequest, org_slug: str, person_id: int) -> Status[InvitationOut]:
     membership = membership_for(request, org_slug, Role.ADMIN, Role.PROGRAMME_MANAGER)
     person = person_get(organisation=membership.organisation, person_id=person_id)
     invitation = invitation_send(person=person, actor=request_user(request))
-    return 201, InvitationOut(
-        person_id=person.pk, email=person.email, expires_at=invitation.expires_at
+    return Status(
+        201,
+        InvitationOut(person_id=person.pk, email=person.email, expires_at=invitation.expires_at),
     )
 
 
@@ -268,11 +269,11 @@ def import_people(
 )
 def invite_people(
     request: HttpRequest, org_slug: str, payload: BulkInviteIn
-) -> tuple[int, BulkInviteOut]:
+) -> Status[BulkInviteOut]:
     membership = membership_for(request, org_slug, Role.ADMIN, Role.PROGRAMME_MANAGER)
     queued = invitations_request_bulk(
         organisation=membership.organisation,
         person_ids=payload.person_ids,
         actor=request_user(request),
     )
-    return 202, BulkInviteOut(queued=queued)
+    return Status(202, BulkInviteOut(queued=queued))
