@@ -151,16 +151,34 @@ def decode_csv_bytes(data: bytes) -> tuple[str | None, CsvProblem | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
         byte = data[error.start : error.start + 1].hex().upper()
         return None, CsvProblem(
-            row=line,
+            row=_row_of_offset(data[: error.start].decode("utf-8")),
             column=None,
             message=(
                 f"the file is not UTF-8 encoded (byte 0x{byte} cannot be read). Save it as "
                 "'CSV UTF-8' (in Excel: File › Save As › CSV UTF-8) and upload it again."
             ),
         )
+
+
+def _first_line(text: str) -> str:
+    # Any line ending: Excel for Mac's "CSV (Macintosh)" ends lines with a bare CR.
+    return re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+
+
+def _row_of_offset(prefix: str) -> int:
+    """The spreadsheet row in which the text after ``prefix`` starts.
+
+    Counts records rather than lines, so a quoted cell spanning several lines is one row.
+    """
+    delimiter = _detect_delimiter(_first_line(prefix))
+    try:
+        # A sentinel character makes the position itself part of a record.
+        records = csv.reader(io.StringIO(prefix + "x", newline=""), delimiter=delimiter)
+        return sum(1 for _ in records)
+    except csv.Error:
+        return len(re.findall(r"\r\n|\r|\n", prefix)) + 1
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -220,8 +238,7 @@ def parse_people_csv(
     if text is None:
         return CsvParseResult([], [problem] if problem else [])
 
-    header_line = text.split("\n", 1)[0]
-    delimiter = _detect_delimiter(header_line)
+    delimiter = _detect_delimiter(_first_line(text))
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         header_cells = next(records)
@@ -251,11 +268,13 @@ def parse_people_csv(
                 CsvProblem(1, raw.strip(), f"unknown column (column {index + 1}). Known: {known}.")
             )
         columns.append(name)
-    for required in REQUIRED_COLUMNS:
-        if required not in columns:
-            problems.append(CsvProblem(1, required, "this required column is missing."))
-    if problems:
+    missing = [required for required in REQUIRED_COLUMNS if required not in columns]
+    for required in missing:
+        problems.append(CsvProblem(1, required, "this required column is missing."))
+    if missing:
         return CsvParseResult([], problems, tuple(c for c in columns if c))
+    # An unknown or repeated column is reported, but the rows are still checked so that
+    # every problem in the file is listed at once.
 
     rows, row_problems = _read_rows(records, columns, extras, delimiter)
     problems.extend(row_problems)

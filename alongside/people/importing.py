@@ -240,6 +240,16 @@ def people_import_apply(
 def _write_plan(organisation: Organisation, plan: ImportPlan) -> None:
     now = timezone.now()
     columns = plan.columns
+    # Employee ids may move between people in the file (a swap, or a newcomer taking a
+    # renumbered person's old id): free the ids being replaced first so that no
+    # intermediate state breaks the one-id-per-organisation constraint.
+    releasing = [
+        person.pk
+        for person, _row, changed in plan.to_update
+        if "employee_id" in changed and person.employee_id
+    ]
+    if releasing:
+        Person.objects.filter(pk__in=releasing).update(employee_id="")
     new_people = []
     for row in plan.to_create:
         values = {
@@ -274,7 +284,13 @@ def _write_plan(organisation: Organisation, plan: ImportPlan) -> None:
         Person.objects.bulk_update(people_to_update, sorted(updated_fields), batch_size=500)
 
     if "manager_email" in columns:
-        ids = dict(Person.objects.filter(organisation=organisation).values_list("email", "id"))
+        # Stored addresses may carry capitals (added by hand); the file's are lowercased.
+        ids = {
+            email.lower(): pk
+            for email, pk in Person.objects.filter(organisation=organisation).values_list(
+                "email", "id"
+            )
+        }
         managed = []
         changed_rows = [(row, None) for row in plan.to_create] + [
             (row, person) for person, row, changed in plan.to_update if "manager" in changed
