@@ -21,6 +21,13 @@ from tests.people import make_csv
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    # The cast's users are created with a password; a slow hasher only slows the tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 HEADER = [
     "email",
     "name",
