@@ -131,6 +131,7 @@ def split_list(value: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+@lru_cache(maxsize=65536)  # a manager's address repeats on every report's row
 def check_email(value: str) -> str | None:
     """The normalised address, or None when it is not a valid email address."""
     try:
