@@ -19,3 +19,13 @@ def test_member_sees_people_list(cast, client_for):
 
 def test_outsider_gets_404(cast, client_for):
     assert client_for(cast["outsider"]).get("/o/acme/people/").status_code == 404
+
+
+def test_own_static_files_are_served_without_a_cdn(client, db):
+    response = client.get("/static/alongside/alongside.css")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/css")
+    page = client.get("/accounts/login/").content.decode()
+    assert "/static/alongside/alongside.css" in page
+    assert "/static/django_htmx/htmx" in page
+    assert "https://" not in page
