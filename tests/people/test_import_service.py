@@ -291,7 +291,7 @@ def test_columns_absent_from_the_file_are_not_wiped(org_a) -> None:
         org_a,
         make_csv(
             [
-                ["Email", "Department"] and ["email", "name", "department"],
+                ["Email", "Name", "Department"],
                 ["kavya.s@acme.in", "காவ்யா சுந்தரம்", "Data"],
             ]
         ),
