@@ -1,0 +1,563 @@
+"""The tenancy matrix: every URL and every API operation, enumerated automatically.
+
+Each page under ``/o/<org_slug>/`` and each organisation-scoped API operation must
+answer 404 to an outsider (a member of another organisation), send an anonymous visitor
+to sign in (pages) or answer 401 (API), and answer 403 to a member whose role is too
+low. The URL names and API operations are read from the resolver and the OpenAPI
+schema, so a new URL without an entry in the tables below fails
+``test_every_url_name_has_an_access_rule`` / ``test_every_api_operation_has_an_access_rule``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from alongside.accounts.models import ApiToken, User
+from alongside.organisations.models import Membership, Organisation
+from alongside.people.models import Person, PersonImport
+
+MEMBER, MANAGERS, ADMINS = "member", "managers", "admins"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """The cast signs up four users per test; a fast hasher keeps the matrix quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    role: str  # the lowest role that may use it: member | managers | admins
+    post_only: bool = False
+
+
+ORG_PAGES: dict[str, Page] = {
+    "organisations:home": Page(MEMBER),
+    "organisations:settings": Page(ADMINS),
+    "organisations:members": Page(ADMINS),
+    "organisations:member_role": Page(ADMINS, post_only=True),
+    "organisations:member_remove": Page(ADMINS, post_only=True),
+    "organisations:audit": Page(ADMINS),
+    "people:list": Page(MEMBER),
+    "people:new": Page(ADMINS),
+    "people:invite_many": Page(MANAGERS, post_only=True),
+    "people:detail": Page(MEMBER),
+    "people:edit": Page(ADMINS),
+    "people:active": Page(ADMINS, post_only=True),
+    "people:invite": Page(MANAGERS, post_only=True),
+    "people:import": Page(ADMINS),
+    "people:import_preview": Page(ADMINS),
+    "people:import_confirm": Page(ADMINS, post_only=True),
+    "people:import_discard": Page(ADMINS, post_only=True),
+    "people:import_template": Page(ADMINS),
+}
+
+# Pages outside any organisation: who may see them, and why they are not tenant-scoped.
+OTHER_PAGES: dict[str, str] = {
+    "home": "signed-in",  # redirects into the user's own organisation
+    "accounts:login": "public",
+    "accounts:logout": "public",
+    "accounts:password_reset": "public",
+    "accounts:password_reset_done": "public",
+    "accounts:password_reset_confirm": "public",
+    "accounts:password_reset_complete": "public",
+    "accounts:invitation": "public",  # the secret in the URL is the credential
+    "accounts:api_tokens": "signed-in",  # the user's own tokens only
+    "accounts:revoke_api_token": "signed-in",
+    "healthz": "public",
+}
+
+# The API's URLs are checked operation by operation through the OpenAPI schema below;
+# the Django admin has its own staff-only sign-in.
+SKIPPED_NAMESPACES = ("api", "admin")
+
+
+def walk_urls(
+    resolver: URLResolver | None = None, prefix: str = "", namespaces: tuple[str, ...] = ()
+) -> Iterator[tuple[str, str]]:
+    """(route, qualified name) for every URL pattern in the project."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            extra = (pattern.namespace,) if pattern.namespace else ()
+            yield from walk_urls(pattern, prefix + str(pattern.pattern), namespaces + extra)
+        else:
+            assert isinstance(pattern, URLPattern)
+            name = ":".join((*namespaces, pattern.name or f"<unnamed {pattern.pattern}>"))
+            yield prefix + str(pattern.pattern), name
+
+
+def project_urls() -> dict[str, str]:
+    return {
+        name: route
+        for route, name in walk_urls()
+        if not name.startswith(tuple(ns + ":" for ns in SKIPPED_NAMESPACES))
+    }
+
+
+def org_urls() -> dict[str, str]:
+    return {name: route for name, route in project_urls().items() if route.startswith("o/<slug:")}
+
+
+def url_parameters(route: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+@dataclass
+class Tenant:
+    organisation: Organisation
+    person: Person
+    membership: Membership
+    person_import: PersonImport
+
+
+def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
+    person = Person.objects.create(
+        organisation=organisation,
+        name="Nobody Signed-In",
+        email=f"nobody@{organisation.slug}.test",
+    )
+    return Tenant(
+        organisation=organisation,
+        person=person,
+        membership=Membership.objects.get(user=user, organisation=organisation),
+        person_import=PersonImport.objects.create(
+            organisation=organisation,
+            created_by=user,
+            filename="people.csv",
+            content=b"email,name\r\nx@example.com,X\r\n",
+            status=PersonImport.Status.PREVIEWED,
+            row_count=1,
+        ),
+    )
+
+
+def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -> str:
+    values = {
+        "org_slug": slug or tenant.organisation.slug,
+        "person_id": tenant.person.pk,
+        "membership_id": tenant.membership.pk,
+        "import_id": tenant.person_import.pk,
+    }
+    params = url_parameters(route)
+    missing = [p for p in params if p not in values]
+    assert not missing, f"{route_name}: no test value for URL parameter(s) {missing}"
+    return reverse(route_name, kwargs={p: values[p] for p in params})
+
+
+@pytest.fixture
+def tenant_a(cast: dict[str, User], org_a: Organisation) -> Tenant:
+    return make_tenant_objects(org_a, cast["admin"])
+
+
+@pytest.fixture
+def tenant_b(cast: dict[str, User], org_b: Organisation) -> Tenant:
+    return make_tenant_objects(org_b, cast["outsider"])
+
+
+def test_every_url_name_has_an_access_rule() -> None:
+    names = set(project_urls())
+    org_names = set(org_urls())
+    unknown = names - set(ORG_PAGES) - set(OTHER_PAGES)
+    assert not unknown, (
+        f"New URL(s) {sorted(unknown)}: add them to ORG_PAGES or OTHER_PAGES in "
+        "tests/test_access.py so their access rules are tested."
+    )
+    assert org_names == set(ORG_PAGES), "ORG_PAGES must list exactly the /o/<slug>/ URLs"
+    stale = (set(ORG_PAGES) | set(OTHER_PAGES)) - names
+    assert not stale, f"These URL names no longer exist: {sorted(stale)}"
+
+
+def test_every_organisation_url_takes_the_slug_first() -> None:
+    for name, route in org_urls().items():
+        assert url_parameters(route)[0] == "org_slug", name
+
+
+ORG_URL_NAMES = sorted(ORG_PAGES)
+
+
+@pytest.mark.parametrize("name", ORG_URL_NAMES)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_outsider_gets_404_on_every_organisation_page(
+    name: str, method: str, cast: dict[str, User], tenant_a: Tenant, client_for: Any
+) -> None:
+    url = fill(name, org_urls()[name], tenant_a)
+    response = getattr(client_for(cast["outsider"]), method)(url)
+    assert response.status_code == 404, (name, method, response.status_code)
+    # Nothing of organisation A leaks into the error page.
+    body = response.content.decode()
+    assert "Acme India" not in body
+    assert tenant_a.person.name not in body
+
+
+@pytest.mark.parametrize("name", ORG_URL_NAMES)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_is_sent_to_sign_in_from_every_organisation_page(
+    name: str, method: str, tenant_a: Tenant, client_for: Any
+) -> None:
+    url = fill(name, org_urls()[name], tenant_a)
+    response = getattr(client_for(None), method)(url)
+    assert response.status_code == 302, (name, method, response.status_code)
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("accounts:login")
+    assert f"next={url}".replace("/", "%2F") in location.query or f"next={url}" in location.query
+
+
+@pytest.mark.parametrize("name", ORG_URL_NAMES)
+def test_unknown_organisation_is_404_even_for_an_admin(
+    name: str, cast: dict[str, User], tenant_a: Tenant, client_for: Any
+) -> None:
+    url = fill(name, org_urls()[name], tenant_a, slug="no-such-org")
+    method = "post" if ORG_PAGES[name].post_only else "get"
+    assert getattr(client_for(cast["admin"]), method)(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in ORG_URL_NAMES if len(url_parameters(org_urls()[n])) > 1]
+)
+def test_object_of_another_organisation_under_our_slug_is_404_even_for_admin(
+    name: str, cast: dict[str, User], tenant_a: Tenant, tenant_b: Tenant, client_for: Any
+) -> None:
+    """A person/membership/import id from organisation B under /o/acme/… does not exist."""
+    url = fill(name, org_urls()[name], tenant_b, slug=tenant_a.organisation.slug)
+    method = "post" if ORG_PAGES[name].post_only else "get"
+    response = getattr(client_for(cast["admin"]), method)(url)
+    assert response.status_code == 404, (name, response.status_code)
+    # …and nothing was changed in organisation B.
+    tenant_b.person.refresh_from_db()
+    assert tenant_b.person.is_active
+    tenant_b.membership.refresh_from_db()
+    assert Membership.objects.filter(pk=tenant_b.membership.pk).exists()
+    tenant_b.person_import.refresh_from_db()
+    assert tenant_b.person_import.status == PersonImport.Status.PREVIEWED
+
+
+def test_person_of_org_b_under_org_a_slug_is_404_for_org_a_admin(
+    cast: dict[str, User], tenant_b: Tenant, client_for: Any
+) -> None:
+    url = reverse("people:detail", args=["acme", tenant_b.person.pk])
+    response = client_for(cast["admin"]).get(url)
+    assert response.status_code == 404
+    assert tenant_b.person.name not in response.content.decode()
+
+
+ALLOWED_LOW_ROLES = {MEMBER: {"member", "manager"}, MANAGERS: {"manager"}, ADMINS: set()}
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        (name, role)
+        for name in ORG_URL_NAMES
+        for role in ("member", "manager")
+        if role not in ALLOWED_LOW_ROLES[ORG_PAGES[name].role]
+    ],
+)
+def test_low_roles_get_403(
+    name: str, role: str, cast: dict[str, User], tenant_a: Tenant, client_for: Any
+) -> None:
+    page = ORG_PAGES[name]
+    url = fill(name, org_urls()[name], tenant_a)
+    for method in ("post",) if page.post_only else ("get", "post"):
+        response = getattr(client_for(cast[role]), method)(url)
+        assert response.status_code == 403, (name, role, method, response.status_code)
+
+
+@pytest.mark.parametrize("name", [n for n in ORG_URL_NAMES if not ORG_PAGES[n].post_only])
+def test_allowed_roles_can_open_every_get_page(
+    name: str, cast: dict[str, User], tenant_a: Tenant, client_for: Any
+) -> None:
+    page = ORG_PAGES[name]
+    user = {MEMBER: cast["member"], MANAGERS: cast["manager"], ADMINS: cast["admin"]}[page.role]
+    url = fill(name, org_urls()[name], tenant_a)
+    assert client_for(user).get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, kind in OTHER_PAGES.items() if kind == "signed-in")
+)
+def test_anonymous_is_sent_to_sign_in_from_account_pages(
+    name: str, cast: dict[str, User], client_for: Any
+) -> None:
+    route = project_urls()[name]
+    kwargs = {}
+    if "token_id" in url_parameters(route):
+        token = ApiToken.objects.create(
+            user=cast["admin"], name="x", prefix="alg_x", token_hash="0" * 64
+        )
+        kwargs["token_id"] = token.pk
+    url = reverse(name, kwargs=kwargs)
+    response = client_for(None).post(url) if kwargs else client_for(None).get(url)
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == reverse("accounts:login")
+
+
+def test_outsider_cannot_revoke_someone_elses_token(cast: dict[str, User], client_for: Any) -> None:
+    token = ApiToken.objects.create(
+        user=cast["admin"], name="mine", prefix="alg_mine", token_hash="1" * 64
+    )
+    response = client_for(cast["outsider"]).post(
+        reverse("accounts:revoke_api_token", args=[token.pk])
+    )
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_home_never_offers_another_organisation(cast: dict[str, User], client_for: Any) -> None:
+    response = client_for(cast["outsider"]).get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organisations:home", args=["other"])
+
+
+# --- API -------------------------------------------------------------------------------
+
+# Every operation of /api/v1/: the lowest role that may call it ("user" for
+# operations about the caller themselves) and a valid request body, so that an outsider
+# reaches the tenant check rather than failing input validation.
+CSV = "email,name\r\nnew.person@acme.test,New Person\r\n"
+
+
+@dataclass(frozen=True)
+class Operation:
+    role: str  # user | member | managers | admins
+    body: Any = None
+    upload: bool = False
+
+
+API_OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/api/v1/me"): Operation("user"),
+    ("GET", "/api/v1/tokens"): Operation("user"),
+    ("POST", "/api/v1/tokens"): Operation("user", {"name": "ci"}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Operation("user"),
+    ("GET", "/api/v1/organisations"): Operation("user"),
+    ("GET", "/api/v1/organisations/{org_slug}"): Operation(MEMBER),
+    ("PATCH", "/api/v1/organisations/{org_slug}"): Operation(ADMINS, {"name": "Hacked"}),
+    ("GET", "/api/v1/organisations/{org_slug}/memberships"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/memberships"): Operation(
+        ADMINS, {"email": "olivia.outsider@other.test", "role": "admin"}
+    ),
+    ("PATCH", "/api/v1/organisations/{org_slug}/memberships/{membership_id}"): Operation(
+        ADMINS, {"role": "member"}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/memberships/{membership_id}"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/people"): Operation(MEMBER),
+    ("POST", "/api/v1/organisations/{org_slug}/people"): Operation(
+        ADMINS, {"name": "Intruder", "email": "intruder@acme.test"}
+    ),
+    ("GET", "/api/v1/organisations/{org_slug}/people/{person_id}"): Operation(MEMBER),
+    ("PATCH", "/api/v1/organisations/{org_slug}/people/{person_id}"): Operation(
+        ADMINS, {"name": "Renamed"}
+    ),
+    ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/deactivate"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/reactivate"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/people/{person_id}/reporting-line"): Operation(
+        MEMBER
+    ),
+    ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/invite"): Operation(MANAGERS),
+    ("POST", "/api/v1/organisations/{org_slug}/people/import"): Operation(ADMINS, upload=True),
+    ("POST", "/api/v1/organisations/{org_slug}/people/invitations"): Operation(
+        MANAGERS, {"person_ids": []}
+    ),
+}
+
+
+def schema_operations(client: Any) -> set[tuple[str, str]]:
+    schema = client.get("/api/v1/openapi.json").json()
+    return {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def org_operations() -> list[tuple[str, str]]:
+    return sorted(key for key in API_OPERATIONS if "{org_slug}" in key[1])
+
+
+def api_call(
+    api: Any,
+    key: tuple[str, str],
+    tenant: Tenant,
+    slug: str | None = None,
+    token_id: int | None = None,
+) -> Any:
+    method, template = key
+    operation = API_OPERATIONS[key]
+    path = (
+        template.replace("{org_slug}", slug or tenant.organisation.slug)
+        .replace("{person_id}", str(tenant.person.pk))
+        .replace("{membership_id}", str(tenant.membership.pk))
+        .replace("{token_id}", str(token_id or 0))
+    )
+    assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
+    if operation.upload:
+        upload = SimpleUploadedFile("people.csv", CSV.encode(), content_type="text/csv")
+        return api.post(path, files={"file": upload})
+    if method == "GET":
+        return api.get(path)
+    if method == "DELETE":
+        return api.delete(path)
+    return getattr(api, method.lower())(path, operation.body or {})
+
+
+def assert_json_error(response: Any, status: int, code: str) -> None:
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == code
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+    assert body["problems"] == []
+
+
+def test_every_api_operation_has_an_access_rule(client: Any) -> None:
+    documented = schema_operations(client)
+    missing = documented - set(API_OPERATIONS)
+    assert not missing, (
+        f"New API operation(s) {sorted(missing)}: add them to API_OPERATIONS in "
+        "tests/test_access.py so their access rules are tested."
+    )
+    assert set(API_OPERATIONS) - documented == set(), "stale entries in API_OPERATIONS"
+
+
+def test_every_api_url_is_an_operation_or_the_schema(client: Any) -> None:
+    """Each API URL pattern is either in the OpenAPI schema or one of ninja's own pages."""
+    documented_paths = {path for _method, path in schema_operations(client)}
+    for route, name in walk_urls():
+        if not name.startswith("api:"):
+            continue
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        if name in {"api:openapi-json", "api:openapi-view", "api:api-root"}:
+            continue
+        assert path in documented_paths, (name, path)
+
+
+@pytest.mark.parametrize("key", org_operations(), ids=lambda k: f"{k[0]} {k[1]}")
+def test_api_outsider_gets_404(
+    key: tuple[str, str], cast: dict[str, User], tenant_a: Tenant, api_for: Any
+) -> None:
+    before = Person.objects.filter(organisation=tenant_a.organisation).count()
+    response = api_call(api_for(cast["outsider"]), key, tenant_a)
+    assert_json_error(response, 404, "not_found")
+    assert Person.objects.filter(organisation=tenant_a.organisation).count() == before
+    tenant_a.organisation.refresh_from_db()
+    assert tenant_a.organisation.name == "Acme India"
+
+
+@pytest.mark.parametrize("key", org_operations(), ids=lambda k: f"{k[0]} {k[1]}")
+def test_api_outsider_with_a_session_gets_404(
+    key: tuple[str, str], cast: dict[str, User], tenant_a: Tenant, client_for: Any
+) -> None:
+    """The browser session is also an API credential; it is scoped the same way."""
+
+    class SessionApi:
+        def __init__(self, client: Any) -> None:
+            self.client = client
+
+        def get(self, path: str) -> Any:
+            return self.client.get(path)
+
+        def delete(self, path: str) -> Any:
+            return self.client.delete(path)
+
+        def post(self, path: str, data: Any = None, files: Any = None) -> Any:
+            if files is not None:
+                return self.client.post(path, data=files)
+            return self.client.post(path, data, content_type="application/json")
+
+        def patch(self, path: str, data: Any) -> Any:
+            return self.client.patch(path, data, content_type="application/json")
+
+    response = api_call(SessionApi(client_for(cast["outsider"])), key, tenant_a)
+    assert_json_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("key", sorted(API_OPERATIONS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_api_without_token_gets_401(key: tuple[str, str], tenant_a: Tenant, api_for: Any) -> None:
+    response = api_call(api_for(None), key, tenant_a)
+    assert_json_error(response, 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("key", sorted(API_OPERATIONS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_api_with_a_wrong_or_revoked_token_gets_401(
+    key: tuple[str, str], cast: dict[str, User], tenant_a: Tenant
+) -> None:
+    from tests.conftest import ApiClient
+
+    assert_json_error(
+        api_call(ApiClient("alg_not-a-real-token"), key, tenant_a), 401, "unauthenticated"
+    )
+
+
+@pytest.mark.parametrize("key", org_operations(), ids=lambda k: f"{k[0]} {k[1]}")
+def test_api_unknown_organisation_is_404_for_everyone(
+    key: tuple[str, str], cast: dict[str, User], tenant_a: Tenant, api_for: Any
+) -> None:
+    response = api_call(api_for(cast["admin"]), key, tenant_a, slug="no-such-org")
+    assert_json_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [k for k in org_operations() if "{person_id}" in k[1] or "{membership_id}" in k[1]],
+    ids=lambda k: f"{k[0]} {k[1]}",
+)
+def test_api_object_of_another_organisation_is_404_even_for_admin(
+    key: tuple[str, str], cast: dict[str, User], tenant_a: Tenant, tenant_b: Tenant, api_for: Any
+) -> None:
+    response = api_call(api_for(cast["admin"]), key, tenant_b, slug="acme")
+    assert_json_error(response, 404, "not_found")
+    tenant_b.person.refresh_from_db()
+    assert tenant_b.person.is_active
+    assert tenant_b.person.name == "Nobody Signed-In"
+    assert Membership.objects.filter(pk=tenant_b.membership.pk, role="admin").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "role"),
+    [
+        (key, role)
+        for key in org_operations()
+        for role in ("member", "manager")
+        if role not in ALLOWED_LOW_ROLES[API_OPERATIONS[key].role]
+    ],
+    ids=lambda v: f"{v[0]} {v[1]}" if isinstance(v, tuple) else v,
+)
+def test_api_low_roles_get_403(
+    key: tuple[str, str], role: str, cast: dict[str, User], tenant_a: Tenant, api_for: Any
+) -> None:
+    response = api_call(api_for(cast[role]), key, tenant_a)
+    assert_json_error(response, 403, "forbidden")
+
+
+def test_api_outsider_sees_only_their_own_organisations(
+    cast: dict[str, User], api_for: Any
+) -> None:
+    response = api_for(cast["outsider"]).get("/api/v1/organisations")
+    assert response.status_code == 200
+    assert [o["slug"] for o in response.json()] == ["other"]
+    me = api_for(cast["outsider"]).get("/api/v1/me").json()
+    assert [m["organisation"] for m in me["memberships"]] == ["other"]
+
+
+def test_api_cannot_revoke_someone_elses_token(cast: dict[str, User], api_for: Any) -> None:
+    token = ApiToken.objects.create(
+        user=cast["admin"], name="theirs", prefix="alg_theirs", token_hash="2" * 64
+    )
+    response = api_for(cast["outsider"]).delete(f"/api/v1/tokens/{token.pk}")
+    assert_json_error(response, 404, "not_found")
+    token.refresh_from_db()
+    assert token.revoked_at is None
