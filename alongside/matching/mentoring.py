@@ -43,7 +43,8 @@ def solve_mentoring(
         # A disallowed pair costs more than any set of allowed ones can gain, so the
         # assignment maximises the number of allowed pairs first, then their weight.
         penalty = (spread + 1.0) * (min(n_mentees, len(slots)) + 1)
-        work = np.where(allowed, slot_w, -penalty)
+        # With prefer="score" a single mentee is worth 0, exactly like a pair worth 0.
+        work = np.where(allowed, slot_w, -penalty if prefer == "participation" else 0.0)
         rows, cols = linear_sum_assignment(work, maximize=True)
         good = allowed[rows, cols]
         mentor_of[rows[good]] = slots[cols[good]]

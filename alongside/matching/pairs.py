@@ -26,6 +26,8 @@ from .validation import (
 EXACT_MAX_PEOPLE = 800
 #: Partners kept per person when thinning (the bound stays valid whatever this is).
 CANDIDATES_PER_PERSON = 12
+#: How far around the LP's fractional part the exact re-solve reaches.
+REGION_HOPS = 2
 
 Pair = tuple[int, int]
 
@@ -187,17 +189,15 @@ def _solve_graph(
         lowest = float(min(vals.min(), np.min(outside[np.isfinite(outside)], initial=np.inf)))
         spread = float(vals.max()) - lowest
         shift = max(0.0, -lowest) + spread + 1.0
-    lp_value, partner = _lp_assignment(graph, free, rows, cols, vals + shift, shift)
+    lp_value, _ = _lp_assignment(graph, free, rows, cols, vals + shift, shift)
+    # The bound's LP lets people "stay single" at their outside value; the guide does not.
+    _, partner = _lp_assignment(graph, free, rows, cols, vals + shift, None)
 
-    pairs: list[Pair] = []
-    matched = np.zeros(n, dtype=bool)
     mutual = (partner >= 0) & (partner[np.maximum(partner, 0)] == np.arange(n))
-    for i in np.flatnonzero(mutual & (np.arange(n) < partner)).tolist():
-        pairs.append((i, int(partner[i])))
-        matched[[i, partner[i]]] = True
-    rest = is_free & ~matched
-    inside = rest[rows] & rest[cols]
-    pairs.extend(_blossom(n, rows[inside], cols[inside], vals[inside], participation))
+    mate = np.where(mutual, partner, -1)
+    mate = _greedy_complete(mate, rows, cols, vals + shift, is_free)
+    mate = _improve_matching(mate, rows, cols, vals + shift)
+    pairs: list[Pair] = [(i, int(mate[i])) for i in np.flatnonzero(mate > np.arange(n)).tolist()]
     weight_of = dict(
         zip(zip(rows.tolist(), cols.tolist(), strict=True), vals.tolist(), strict=True)
     )
@@ -209,6 +209,108 @@ def _solve_graph(
         objective += extra
     upper = lp_value - shift * len(pairs) if participation else lp_value
     return sorted(pairs), objective, max(upper, objective)
+
+
+def _greedy_complete(
+    mate: IntArray, rows: IntArray, cols: IntArray, vals: FloatArray, is_free: np.ndarray
+) -> IntArray:
+    """Add the heaviest candidate pairs between single people, heaviest first."""
+    mate = mate.copy()
+    open_ = (mate < 0) & is_free
+    both = open_[rows] & open_[cols] & (vals > 0)
+    for e in np.flatnonzero(both)[np.argsort(-vals[both], kind="stable")].tolist():
+        a, b = int(rows[e]), int(cols[e])
+        if mate[a] < 0 and mate[b] < 0:
+            mate[a], mate[b] = b, a
+    return mate
+
+
+def _improve_matching(
+    mate: IntArray, rows: IntArray, cols: IntArray, vals: FloatArray, max_rounds: int = 100
+) -> IntArray:
+    """Local search on a matching, every move evaluated for all candidate pairs at once.
+
+    Moves: a single person takes a pair partner (or an unused pair forms); two pairs
+    (a-b, c-d) swap to (a-c, b-d); a single person u takes a from a-b while b pairs with
+    another single person x (an augmenting path of length three). Non-overlapping
+    improving moves are applied together, best first, until none is left.
+    """
+    n = len(mate)
+    mate = mate.copy()
+    if not len(rows):
+        return mate
+    keys = rows * n + cols
+    order = np.argsort(keys)
+    sorted_keys, sorted_vals = keys[order], vals[order]
+
+    def weight(a: IntArray, b: IntArray) -> FloatArray:
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        k = lo * n + hi
+        pos = np.minimum(np.searchsorted(sorted_keys, k), max(len(sorted_keys) - 1, 0))
+        hit = (a >= 0) & (b >= 0) & (a != b) & (sorted_keys[pos] == k)
+        return np.where(hit, sorted_vals[pos], -np.inf)
+
+    both_r = np.concatenate([rows, cols])
+    both_c = np.concatenate([cols, rows])
+    both_v = np.concatenate([vals, vals])
+    for _ in range(max_rounds):
+        matched_w = np.where(mate >= 0, weight(np.arange(n), mate), 0.0)
+        a, c, w_ac = both_r, both_c, both_v
+        b, d = mate[a], mate[c]
+        fresh = b != c
+        a, c, w_ac, b, d = a[fresh], c[fresh], w_ac[fresh], b[fresh], d[fresh]
+        w_ab, w_cd = matched_w[a], matched_w[c]
+        # a-c replaces a-b and c-d; b and d pair up when they can, else stay single.
+        w_bd = weight(b, d)
+        swap = np.where(np.isfinite(w_bd), w_bd, 0.0)
+        gain = w_ac + swap - w_ab - w_cd
+        # Augmenting path: a single, c's partner d pairs with its best single neighbour.
+        single = mate < 0
+        best_single = np.full(n, -np.inf)
+        best_single_id = np.full(n, -1, dtype=np.int64)
+        cand = single[both_c]
+        if cand.any():
+            src, dst, val = both_r[cand], both_c[cand], both_v[cand]
+            o = np.lexsort((dst, -val))
+            src, dst, val = src[o], dst[o], val[o]
+            first = np.unique(src, return_index=True)[1]
+            best_single[src[first]] = val[first]
+            best_single_id[src[first]] = dst[first]
+        extra = np.where(
+            (b < 0) & (d >= 0) & (best_single_id[np.maximum(d, 0)] != a),
+            best_single[np.maximum(d, 0)],
+            -np.inf,
+        )
+        use_extra = extra > np.where(np.isfinite(w_bd), w_bd, 0.0)
+        gain = np.where(use_extra, w_ac + extra - w_ab - w_cd, gain)
+        third = np.where(use_extra, best_single_id[np.maximum(d, 0)], -1)
+        improving = np.flatnonzero(gain > 1e-9)
+        if not len(improving):
+            break
+        improving = improving[np.argsort(-gain[improving], kind="stable")]
+        touched = np.zeros(n, dtype=bool)
+        applied = 0
+        for e in improving.tolist():
+            people = [int(x) for x in (a[e], b[e], c[e], d[e], third[e]) if x >= 0]
+            if touched[people].any():
+                continue
+            if use_extra[e] and third[e] >= 0 and mate[third[e]] >= 0:
+                continue
+            touched[people] = True
+            ae, be, ce, de = int(a[e]), int(b[e]), int(c[e]), int(d[e])
+            for x in (ae, be, ce, de):
+                if x >= 0:
+                    mate[x] = -1
+            mate[ae], mate[ce] = ce, ae
+            if use_extra[e] and third[e] >= 0:
+                t = int(third[e])
+                mate[de], mate[t] = t, de
+            elif be >= 0 and de >= 0 and np.isfinite(w_bd[e]):
+                mate[be], mate[de] = de, be
+            applied += 1
+        if not applied:
+            break
+    return mate
 
 
 def _fill_leftovers(
@@ -278,7 +380,7 @@ def _lp_assignment(
     rows: IntArray,
     cols: IntArray,
     vals: FloatArray,
-    shift: float,
+    shift: float | None,
 ) -> tuple[float, IntArray]:
     """Fractional-matching LP bound, valid for every pair including those not listed.
 
@@ -287,7 +389,8 @@ def _lp_assignment(
     every unlisted pair. That LP equals half a maximum-weight assignment on the bipartite
     double cover with a "stay single" edge worth ``max(outside_max_i, 0)`` on the
     diagonal, which scipy's sparse LAPJV solves exactly. Returns the LP value and, per
-    person, the partner in the assignment (-1 when single or not free).
+    person, the partner in the assignment (-1 when single or not free). With ``shift``
+    None the unlisted pairs are ignored (a guide for the solution, not a bound).
     """
     n = graph.size
     m = len(free)
@@ -296,7 +399,10 @@ def _lp_assignment(
         return 0.0, partner
     position = np.full(n, -1, dtype=np.int64)
     position[free] = np.arange(m)
-    single = np.maximum(graph.outside_max[free] + shift, 0.0)
+    if shift is None:
+        single = np.zeros(m)
+    else:
+        single = np.maximum(graph.outside_max[free] + shift, 0.0)
     r, c = position[rows], position[cols]
     top = float(max(vals.max() if len(vals) else 0.0, single.max(), 0.0)) + 1.0
     # Costs are shifted to stay positive (a full assignment always uses m entries).
