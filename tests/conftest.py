@@ -144,3 +144,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 def _run_background_tasks_immediately(settings: Any) -> None:
     """Tests run queued tasks in-process, as the embedded default would."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Password hashing strength is not under test; a fast hasher keeps the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
