@@ -13,23 +13,17 @@ from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.organisations.models import Organisation
 from alongside.people import reporting_line
-from alongside.people.csv_format import MAX_LENGTHS, canonical_time_zone, check_email
+from alongside.people.csv_format import (
+    KNOWN_COLUMNS,
+    MAX_LENGTHS,
+    canonical_time_zone,
+    check_email,
+)
 from alongside.people.models import Person
 from alongside.people.selectors import manager_map
 
-EDITABLE_FIELDS = (
-    "name",
-    "email",
-    "employee_id",
-    "manager_email",
-    "department",
-    "job_title",
-    "level",
-    "location",
-    "timezone",
-    "languages",
-    "start_date",
-)
+# The fields a person can be given are exactly the columns of the people CSV.
+EDITABLE_FIELDS = KNOWN_COLUMNS
 
 
 def _clean_person_fields(
