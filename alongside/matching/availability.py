@@ -51,7 +51,7 @@ def _days(text: str) -> list[int]:
             if first not in DAYS or last not in DAYS:
                 raise MatchingError(f"unknown day range {item!r}: use Mon..Sun")
             a, b = DAYS.index(first), DAYS.index(last)
-            out.extend(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+            out.extend(range(a, b + 1) if a <= b else [*range(a, 7), *range(b + 1)])
         else:
             if item[:3] not in DAYS:
                 raise MatchingError(f"unknown day {item!r}: use Mon..Sun")
@@ -61,7 +61,9 @@ def _days(text: str) -> list[int]:
 
 def _slot(hour: int, minute: int, part: str) -> int:
     if minute not in (0, 30) or not (0 <= hour <= 24) or (hour == 24 and minute):
-        raise MatchingError(f"availability {part.strip()!r}: times must be on the hour or half hour")
+        raise MatchingError(
+            f"availability {part.strip()!r}: times must be on the hour or half hour"
+        )
     return hour * 2 + minute // 30
 
 

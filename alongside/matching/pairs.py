@@ -399,10 +399,8 @@ def _lp_assignment(
         return 0.0, partner
     position = np.full(n, -1, dtype=np.int64)
     position[free] = np.arange(m)
-    if shift is None:
-        single = np.zeros(m)
-    else:
-        single = np.maximum(graph.outside_max[free] + shift, 0.0)
+    outside = graph.outside_max[free]
+    single = np.zeros(m) if shift is None else np.maximum(outside + shift, 0.0)
     r, c = position[rows], position[cols]
     top = float(max(vals.max() if len(vals) else 0.0, single.max(), 0.0)) + 1.0
     # Costs are shifted to stay positive (a full assignment always uses m entries).

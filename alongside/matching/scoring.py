@@ -8,13 +8,18 @@ Every part of a score lies in 0..1 and is multiplied by the intent's points
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .candidates import CandidateGraph, top_k_block
 from .errors import MatchingError
 from .profiles import SLOTS_PER_WEEK, Candidate, MatchRules
-from .validation import FloatArray, IntArray
+from .validation import IntArray
+
+# Scores are computed in float32 blocks and returned as float64; both pass through here.
+FloatArray = NDArray[Any]
 
 # Parts of a score, in the order the block computation stacks them.
 PARTS = (
@@ -65,7 +70,9 @@ class Scorer:
         cs = self.candidates
         self.function = _codes([c.function for c in cs])
         self.location = _codes([c.location for c in cs])
-        self.level = np.array([np.nan if c.level is None else c.level for c in cs], dtype=np.float32)
+        self.level = np.array(
+            [np.nan if c.level is None else c.level for c in cs], dtype=np.float32
+        )
         self.offset = np.array(
             [np.nan if c.utc_offset_hours is None else c.utc_offset_hours for c in cs],
             dtype=np.float32,
@@ -124,7 +131,10 @@ class Scorer:
         self.wants_cosine = self.wants / np.sqrt(need)
 
     def _encode_languages(self) -> None:
-        sets = [frozenset(x.strip().casefold() for x in c.languages if x.strip()) for c in self.candidates]
+        sets = [
+            frozenset(x.strip().casefold() for x in c.languages if x.strip())
+            for c in self.candidates
+        ]
         patterns: dict[frozenset[str], int] = {}
         self.lang_pattern = np.array(
             [patterns.setdefault(s, len(patterns)) if s else -1 for s in sets], dtype=np.int64
@@ -154,7 +164,7 @@ class Scorer:
         pairs: set[tuple[int, int]] = set()
         rules, index = self.rules, self.index
         if rules.avoid_reporting_line:
-            for i, c in enumerate(self.candidates):
+            for i in range(self.n):
                 for boss in self._line_above(i):
                     pairs.add((i, boss))
         if rules.avoid_previous_partners:
@@ -308,7 +318,9 @@ class Scorer:
             if rules.max_timezone_difference is not None:
                 mask |= self._tz_difference(rows, cols) > rules.max_timezone_difference
         if rules.must_share_language:
-            known = (self.lang_pattern[rows] >= 0)[:, None] & (self.lang_pattern[cols] >= 0)[None, :]
+            known = (self.lang_pattern[rows] >= 0)[:, None] & (self.lang_pattern[cols] >= 0)[
+                None, :
+            ]
             mask |= known & ~self._share_language(rows, cols)
         return mask
 
@@ -331,7 +343,9 @@ class Scorer:
         out[r[hit], c[hit]] = -np.inf
 
     def is_forbidden(self, i: int, j: int, *, mentoring: bool = False) -> bool:
-        return bool(np.isneginf(self.block(np.array([i]), np.array([j]), mentoring=mentoring))[0, 0])
+        return bool(
+            np.isneginf(self.block(np.array([i]), np.array([j]), mentoring=mentoring))[0, 0]
+        )
 
     # -- whole cohorts ------------------------------------------------------------------
     def matrix(self) -> FloatArray:
