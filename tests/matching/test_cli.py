@@ -19,7 +19,7 @@ ravi@example.com,Ravi Kumar,asha@example.com,Engineering,L4,London,Europe/London
 mei@example.com,Mei Lin,,Sales,L3,Singapore,Asia/Singapore,English,negotiation,coaching,Mon-Thu 10:00-18:00
 tom@example.com,Tom Berg,,Engineering,L3,London,Europe/London,English,coaching,negotiation,
 ana@example.com,Ana Silva,,HR,L3,Lisbon,Europe/Lisbon,English;Portuguese,coaching;hiring,public speaking,Mon-Fri 09:00-17:00
-"""
+"""  # noqa: E501
 
 MENTORING = f"""{HEADER},role,capacity
 lead@example.com,Lee Lead,,Engineering,L7,London,Europe/London,English,,architecture;hiring,mentor,2
@@ -27,7 +27,7 @@ chief@example.com,Cat Chief,,Finance,L8,Mumbai,Asia/Kolkata,English,,budgeting,m
 new1@example.com,Nia New,lead@example.com,Engineering,L2,London,Europe/London,English,architecture,,mentee,
 new2@example.com,Noor New,,Finance,L2,Pune,Asia/Kolkata,English,budgeting,,mentee,
 new3@example.com,Neo New,,Sales,L3,London,Europe/London,English,hiring,,mentee,
-"""
+"""  # noqa: E501
 
 
 def rows_of(text: str) -> list[dict[str, str]]:
@@ -109,7 +109,7 @@ new@example.com,Ned New,,Ops,L3,London,Europe/London,English,onboarding,,newcome
 
 def test_mentoring_needs_roles():
     outcome = run(PEOPLE, format="mentoring")
-    assert [str(p) for p in outcome.problems][0] == (
+    assert str(outcome.problems[0]) == (
         "Row 2, column 'role': --format mentoring needs a role: mentor or mentee"
     )
 
@@ -161,7 +161,8 @@ def test_the_command_writes_the_file_and_prints_the_gap(tmp_path: Path, capsys):
     out = tmp_path / "matches.csv"
     call_command("match", str(source), "--format", "pairs", "--out", str(out))
     captured = capsys.readouterr()
-    assert "gap" in captured.err and "upper bound" in captured.err
+    assert "upper bound" in captured.err
+    assert "gap" in captured.err
     assert rows_of(out.read_text(encoding="utf-8"))[0]["email"]
 
 
