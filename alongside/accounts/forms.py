@@ -3,11 +3,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from alongside.accounts.models import normalise_email
+
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+    def clean_username(self) -> str:
+        # Emails are stored lowercased; normalise before authenticating so that sign-in
+        # is case-insensitive and the lockout counts every spelling as one account.
+        return normalise_email(self.cleaned_data["username"])
 
 
 class SetPasswordForm(forms.Form):
