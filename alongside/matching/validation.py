@@ -13,6 +13,9 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
+# Scores computed in float32 differ in the last digits between [i, j] and [j, i].
+SYMMETRY_TOLERANCE = 1e-6
+
 
 def as_weight_matrix(weights: Any, *, square: bool, name: str = "weights") -> FloatArray:
     """Return ``weights`` as a float64 matrix, or raise MatchingError saying what is wrong."""
@@ -77,7 +80,7 @@ def _looks_symmetric(matrix: FloatArray) -> bool:
     probe = np.where(np.isfinite(matrix), matrix, 7.31)
     x = np.random.default_rng(12345).random(n)
     left, right = probe @ x, x @ probe
-    tolerance = 1e-9 * (np.abs(probe) @ x + 1.0)
+    tolerance = SYMMETRY_TOLERANCE * (np.abs(probe) @ x + 1.0)
     return bool(np.all(np.abs(left - right) <= tolerance))
 
 
@@ -89,7 +92,8 @@ def _raise_asymmetry(matrix: FloatArray, name: str) -> None:
             f"{name} is not symmetric: [{i}, {j}] is forbidden but [{j}, {i}] is not"
         )
     values = np.where(finite, matrix, 0.0)
-    i, j = map(int, np.argwhere(~np.isclose(values, values.T, rtol=1e-9, atol=1e-9))[0])
+    close = np.isclose(values, values.T, rtol=SYMMETRY_TOLERANCE, atol=SYMMETRY_TOLERANCE)
+    i, j = map(int, np.argwhere(~close)[0])
     raise MatchingError(
         f"{name} is not symmetric: [{i}, {j}] = {matrix[i, j]:g} but [{j}, {i}] = {matrix[j, i]:g}"
     )
