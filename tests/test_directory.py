@@ -497,3 +497,20 @@ def test_people_changes_made_on_pages_are_audited(
         action="person.deactivated", target_id=str(chain[2].pk)
     ).exists()
     assert "person.deactivated" in admin.get("/o/acme/audit/").content.decode()
+
+
+def test_an_unknown_filter_value_does_not_drop_the_other_filters(cast, client_for, org_a):
+    from alongside.people.models import Person
+
+    Person.objects.create(
+        organisation=org_a, name="Zubin Finance", email="z@acme.example.com", department="Finance"
+    )
+    Person.objects.create(
+        organisation=org_a, name="Zara Eng", email="za@acme.example.com", department="Engineering"
+    )
+    response = client_for(cast["admin"]).get(
+        "/o/acme/people/", {"q": "Zubin", "department": "No such department"}
+    )
+    body = response.content.decode()
+    assert "Zubin Finance" in body
+    assert "Zara Eng" not in body

@@ -43,7 +43,10 @@ def _person_or_404(request: OrgRequest, person_id: int) -> Person:
 def _filters_from(request: OrgRequest, data: Any) -> tuple[PeopleFilterForm, PeopleFilters]:
     options = people_filter_options(organisation=request.organisation)
     form = PeopleFilterForm(data or None, options=options)
-    cleaned: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    # Keep every valid filter even when one is not (e.g. a department only inactive
+    # people have): cleaned_data holds the fields that did validate.
+    form.is_valid()
+    cleaned: dict[str, Any] = getattr(form, "cleaned_data", {})
     filters = PeopleFilters(
         search=cleaned.get("q", ""),
         department=cleaned.get("department", ""),
