@@ -135,7 +135,7 @@ def split_list(value: str) -> tuple[str, ...]:
 def check_email(value: str) -> str | None:
     """The normalised address, or None when it is not a valid email address."""
     try:
-        result = validate_email(value, check_deliverability=False)
+        result = validate_email(value, check_deliverability=False, test_environment=True)
     except EmailNotValidError:
         return None
     return result.normalized.lower()

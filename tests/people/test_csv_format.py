@@ -517,3 +517,10 @@ def test_several_problems_on_one_row_are_all_listed() -> None:
         (2, "timezone"),
         (2, "start_date"),
     ]
+
+
+def test_addresses_on_reserved_test_domains_are_accepted():
+    # Staging copies of an HR export often use .test addresses; they are valid syntax.
+    result = parse_people_csv(b"email,name\nasha@acme.test,Asha\n")
+    assert result.ok, result.problems
+    assert result.rows[0].email == "asha@acme.test"
