@@ -35,12 +35,26 @@ from alongside.matching import (
     solve_pairs,
 )
 
-FUNCTIONS = ["Engineering", "Finance", "Sales", "HR", "Operations", "Legal", "Marketing",
-             "Product", "Support", "Data"]
-ZONES = [("Asia/Kolkata", 5.5, 0.55), ("Europe/London", 0.0, 0.2), ("America/New_York", -5.0, 0.1),
-         ("Asia/Singapore", 8.0, 0.1), ("Europe/Berlin", 1.0, 0.05)]
-HOURS = ["Mon-Fri 09:00-17:00", "Mon-Fri 10:00-18:00", "Mon-Thu 08:00-16:00",
-         "Mon-Fri 12:00-20:00"]
+FUNCTIONS = [
+    "Engineering",
+    "Finance",
+    "Sales",
+    "HR",
+    "Operations",
+    "Legal",
+    "Marketing",
+    "Product",
+    "Support",
+    "Data",
+]
+ZONES = [
+    ("Asia/Kolkata", 5.5, 0.55),
+    ("Europe/London", 0.0, 0.2),
+    ("America/New_York", -5.0, 0.1),
+    ("Asia/Singapore", 8.0, 0.1),
+    ("Europe/Berlin", 1.0, 0.05),
+]
+HOURS = ["Mon-Fri 09:00-17:00", "Mon-Fri 10:00-18:00", "Mon-Thu 08:00-16:00", "Mon-Fri 12:00-20:00"]
 TOPICS = [f"topic {i}" for i in range(80)]
 
 
@@ -49,9 +63,7 @@ def cohort(n: int, seed: int = 0, role: str = "peer") -> list[Candidate]:
     popularity = 1.0 / np.arange(1, len(TOPICS) + 1) ** 0.8
     popularity /= popularity.sum()
     zone_p = np.array([z[2] for z in ZONES])
-    availability = {
-        (h, z[1]): parse_availability(h, z[1]) for h in HOURS for z in ZONES
-    }
+    availability = {(h, z[1]): parse_availability(h, z[1]) for h in HOURS for z in ZONES}
     people = []
     for i in range(n):
         zone = ZONES[rng.choice(len(ZONES), p=zone_p / zone_p.sum())]
@@ -66,15 +78,19 @@ def cohort(n: int, seed: int = 0, role: str = "peer") -> list[Candidate]:
                 location=zone[0].split("/")[1],
                 timezone=zone[0],
                 utc_offset_hours=zone[1],
-                languages=frozenset(["English"] + (["Hindi"] if zone[1] == 5.5 and
-                                                   rng.random() < 0.6 else [])),
-                wants=frozenset(rng.choice(TOPICS, rng.integers(2, 5), replace=False,
-                                           p=popularity)),
-                offers=frozenset(rng.choice(TOPICS, rng.integers(2, 5), replace=False,
-                                            p=popularity)),
+                languages=frozenset(
+                    ["English"] + (["Hindi"] if zone[1] == 5.5 and rng.random() < 0.6 else [])
+                ),
+                wants=frozenset(
+                    rng.choice(TOPICS, rng.integers(2, 5), replace=False, p=popularity)
+                ),
+                offers=frozenset(
+                    rng.choice(TOPICS, rng.integers(2, 5), replace=False, p=popularity)
+                ),
                 # A cohort is a slice of the organisation: a fifth of its managers are in it.
-                manager_id=(f"{role}{(i - 1) // 6}" if i and rng.random() < 0.2
-                            else f"outside{i // 6}"),
+                manager_id=(
+                    f"{role}{(i - 1) // 6}" if i and rng.random() < 0.2 else f"outside{i // 6}"
+                ),
                 availability=availability[(hours, zone[1])],
             )
         )
@@ -92,17 +108,22 @@ def case_pairs_exact(n: int, with_networkx: bool) -> dict[str, Any]:
     scorer = Scorer(cohort(n), MatchRules())
     w = scorer.matrix()
     result, seconds = timed(lambda: solve_pairs(w))
-    out = {"case": f"pairs exact, {n} people", "seconds": seconds,
-           "objective": result.objective, "upper_bound": result.upper_bound,
-           "optimal": result.optimal}
+    out = {
+        "case": f"pairs exact, {n} people",
+        "seconds": seconds,
+        "objective": result.objective,
+        "upper_bound": result.upper_bound,
+        "optimal": result.optimal,
+    }
     if with_networkx:
         import networkx as nx
 
         graph = nx.Graph()
         rows, cols = np.triu_indices(n, 1)
         keep = np.isfinite(w[rows, cols])
-        graph.add_weighted_edges_from(zip(rows[keep].tolist(), cols[keep].tolist(),
-                                          w[rows, cols][keep].tolist(), strict=True))
+        graph.add_weighted_edges_from(
+            zip(rows[keep].tolist(), cols[keep].tolist(), w[rows, cols][keep].tolist(), strict=True)
+        )
         matching, nx_seconds = timed(lambda: nx.max_weight_matching(graph, maxcardinality=True))
         out["networkx_seconds"] = nx_seconds
         out["networkx_objective"] = float(sum(w[a, b] for a, b in matching))
@@ -117,9 +138,14 @@ def case_pairs_large(n: int) -> dict[str, Any]:
     scored = time.perf_counter() - start
     result = solve_pairs(graph)
     total = time.perf_counter() - start
-    return {"case": f"pairs end to end, {n} people", "seconds": total,
-            "scoring_seconds": scored, "objective": result.objective,
-            "upper_bound": result.upper_bound, "unmatched": len(result.unmatched)}
+    return {
+        "case": f"pairs end to end, {n} people",
+        "seconds": total,
+        "scoring_seconds": scored,
+        "objective": result.objective,
+        "upper_bound": result.upper_bound,
+        "unmatched": len(result.unmatched),
+    }
 
 
 def case_mentoring(n_mentees: int, n_mentors: int) -> dict[str, Any]:
@@ -127,27 +153,38 @@ def case_mentoring(n_mentees: int, n_mentors: int) -> dict[str, Any]:
     mentors = cohort(n_mentors, seed=2, role="mentor")
     mentors = [Candidate(**{**m.__dict__, "level": (m.level or 1) + 3}) for m in mentors]
     scorer = Scorer([*mentees, *mentors], MatchRules())
-    w, scored = timed(lambda: scorer.block(np.arange(n_mentees),
-                                           np.arange(n_mentees, n_mentees + n_mentors),
-                                           mentoring=True))
+    w, scored = timed(
+        lambda: scorer.block(
+            np.arange(n_mentees), np.arange(n_mentees, n_mentees + n_mentors), mentoring=True
+        )
+    )
     result, seconds = timed(lambda: solve_mentoring(w, np.full(n_mentors, 2)))
-    return {"case": f"mentoring {n_mentees} x {n_mentors} (capacity 2)", "seconds": seconds,
-            "scoring_seconds": scored, "objective": result.objective,
-            "upper_bound": result.upper_bound, "optimal": result.optimal,
-            "unmatched": len(result.unmatched)}
+    return {
+        "case": f"mentoring {n_mentees} x {n_mentors} (capacity 2)",
+        "seconds": seconds,
+        "scoring_seconds": scored,
+        "objective": result.objective,
+        "upper_bound": result.upper_bound,
+        "optimal": result.optimal,
+        "unmatched": len(result.unmatched),
+    }
 
 
 def case_circles_large(n: int) -> dict[str, Any]:
     w, scored = timed(lambda: Scorer(cohort(n), MatchRules()).matrix())
     result, seconds = timed(lambda: solve_circles(w, min_size=4, max_size=8, target_size=6))
     sizes = sorted({len(g) for g in result.groups})
-    return {"case": f"circles {n} people (4-8, target 6)", "seconds": seconds,
-            "scoring_seconds": scored, "objective": result.objective,
-            "upper_bound": result.upper_bound, "sizes": sizes}
+    return {
+        "case": f"circles {n} people (4-8, target 6)",
+        "seconds": seconds,
+        "scoring_seconds": scored,
+        "objective": result.objective,
+        "upper_bound": result.upper_bound,
+        "sizes": sizes,
+    }
 
 
-def plain_swap_local_search(w: np.ndarray, sizes: list[int], seed: int,
-                            time_limit: float) -> float:
+def plain_swap_local_search(w: np.ndarray, sizes: list[int], seed: int, time_limit: float) -> float:
     """The baseline: a random partition, then best pairwise swaps until none improves."""
     rng = np.random.default_rng(seed)
     n, k = w.shape[0], len(sizes)
@@ -165,8 +202,9 @@ def plain_swap_local_search(w: np.ndarray, sizes: list[int], seed: int,
         for i in rng.permutation(n).tolist():
             a = assign[i]
             b = assign
-            delta = (scale[a] * (g[np.arange(n), a] - g[i, a] - w[i])
-                     + scale[b] * (g[i, b] - g[np.arange(n), b] - w[i]))
+            delta = scale[a] * (g[np.arange(n), a] - g[i, a] - w[i]) + scale[b] * (
+                g[i, b] - g[np.arange(n), b] - w[i]
+            )
             delta[b == a] = -np.inf
             j = int(np.argmax(delta))
             if delta[j] > 1e-9:
@@ -184,13 +222,19 @@ def plain_swap_local_search(w: np.ndarray, sizes: list[int], seed: int,
 
 def case_circles_vs_swap(n: int, time_limit: float) -> dict[str, Any]:
     w = Scorer(cohort(n, seed=5), MatchRules()).matrix()
-    ours, seconds = timed(lambda: solve_circles(w, min_size=5, max_size=6, target_size=6,
-                                                 time_limit=time_limit))
+    ours, seconds = timed(
+        lambda: solve_circles(w, min_size=5, max_size=6, target_size=6, time_limit=time_limit)
+    )
     sizes = [len(g) for g in ours.groups]
     baseline, base_seconds = timed(lambda: plain_swap_local_search(w, sizes, 0, time_limit))
-    return {"case": f"circles {n} people, {time_limit:g} s vs plain swap local search",
-            "seconds": seconds, "objective": ours.objective, "upper_bound": ours.upper_bound,
-            "baseline_objective": baseline, "baseline_seconds": base_seconds}
+    return {
+        "case": f"circles {n} people, {time_limit:g} s vs plain swap local search",
+        "seconds": seconds,
+        "objective": ours.objective,
+        "upper_bound": ours.upper_bound,
+        "baseline_objective": baseline,
+        "baseline_seconds": base_seconds,
+    }
 
 
 def case_circles_planted(n: int, size: int) -> dict[str, Any]:
@@ -204,9 +248,13 @@ def case_circles_planted(n: int, size: int) -> dict[str, Any]:
         m = np.flatnonzero(label == c)
         planted += w[np.ix_(m, m)].sum() / (size - 1)
     result, seconds = timed(lambda: solve_circles(w, min_size=4, max_size=8, target_size=size))
-    return {"case": f"circles {n} people, planted circles of {size}", "seconds": seconds,
-            "objective": result.objective, "upper_bound": result.upper_bound,
-            "planted_objective": planted}
+    return {
+        "case": f"circles {n} people, planted circles of {size}",
+        "seconds": seconds,
+        "objective": result.objective,
+        "upper_bound": result.upper_bound,
+        "planted_objective": planted,
+    }
 
 
 CASES: dict[str, Callable[[bool], dict[str, Any]]] = {
@@ -234,9 +282,11 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"nproc {os.cpu_count()}, {cpu}, {ram:.1f} GiB RAM, Python "
-            f"{platform.python_version()}, numpy {np.__version__}, "
-            f"load average {os.getloadavg()[0]:.1f}")
+    return (
+        f"nproc {os.cpu_count()}, {cpu}, {ram:.1f} GiB RAM, Python "
+        f"{platform.python_version()}, numpy {np.__version__}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def row(r: dict[str, Any]) -> str:
@@ -244,18 +294,21 @@ def row(r: dict[str, Any]) -> str:
     if r.get("upper_bound"):
         quality = f"{r['objective'] / r['upper_bound']:.4%} of upper bound"
     if "networkx_objective" in r:
-        quality += (f"; networkx exact {r['networkx_seconds']:.1f} s, ours / networkx = "
-                    f"{r['objective'] / r['networkx_objective']:.6f}")
+        quality += (
+            f"; networkx exact {r['networkx_seconds']:.1f} s, ours / networkx = "
+            f"{r['objective'] / r['networkx_objective']:.6f}"
+        )
     if "baseline_objective" in r:
-        quality += (f"; plain swap LS {r['baseline_objective']:.1f} → ours "
-                    f"+{r['objective'] / r['baseline_objective'] - 1:.2%}")
+        quality += (
+            f"; plain swap LS {r['baseline_objective']:.1f} → ours "
+            f"+{r['objective'] / r['baseline_objective'] - 1:.2%}"
+        )
     if "planted_objective" in r:
         quality += f"; {r['objective'] / r['planted_objective']:.2%} of planted"
     if r.get("optimal"):
         quality += " (proven optimal)"
     scoring = f"{r['scoring_seconds']:.2f}" if "scoring_seconds" in r else "–"
-    return (f"| {r['case']} | {r['seconds']:.2f} | {scoring} | {r['peak_mib']:.0f} | "
-            f"{quality} |")
+    return f"| {r['case']} | {r['seconds']:.2f} | {scoring} | {r['peak_mib']:.0f} | {quality} |"
 
 
 def main() -> None:
@@ -271,8 +324,9 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name in CASES:
         cmd = [sys.executable, "-m", "benchmarks.bench_matching", "--case", name]
-        done = subprocess.run(cmd + (["--quick"] if args.quick else []), capture_output=True,
-                              text=True, check=False)
+        done = subprocess.run(
+            cmd + (["--quick"] if args.quick else []), capture_output=True, text=True, check=False
+        )
         if done.returncode:
             print(f"| {name} | failed | | | {done.stderr.strip().splitlines()[-1:]} |")
             continue

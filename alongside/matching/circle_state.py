@@ -15,6 +15,7 @@ from .errors import MatchingError
 from .validation import FloatArray, IntArray
 
 EPS = 1e-10
+STALL = 2e-5  # a quick pass gaining less than this fraction ends the quick search
 
 
 def _value(pair_sum: FloatArray | float, size: IntArray | int) -> FloatArray:
@@ -38,12 +39,14 @@ class CircleState:
         n = w.shape[0]
         self.n, self.k = n, k
         self.min_size, self.max_size = int(min_size), int(max_size)
-        forbidden = ~np.isfinite(w)
-        np.fill_diagonal(forbidden, False)
+        # ``w`` is the solver's own copy: forbidden pairs move to a mask, in place.
+        np.fill_diagonal(w, 0.0)
+        forbidden = np.isneginf(w)
         self.has_forbidden = bool(forbidden.any())
         self.forb = forbidden if self.has_forbidden else None
-        self.w = np.where(np.isfinite(w), w, 0.0)
-        np.fill_diagonal(self.w, 0.0)
+        if self.has_forbidden:
+            w[forbidden] = 0.0
+        self.w = w
         self.attr = attr
         self.cap = cap_per_value
         self.rng = rng
@@ -51,6 +54,9 @@ class CircleState:
         self.fixed = np.zeros(n, dtype=bool)
         self.size = np.zeros(k, dtype=np.int64)
         self.members: list[set[int]] = [set() for _ in range(k)]
+        # The same membership as a padded array, for vectorised swap evaluation.
+        self.slots = np.full((k, self.max_size + 2), -1, dtype=np.int64)
+        self.slot_of = np.full(n, -1, dtype=np.int64)
         self.gt = np.zeros((k, n))
         self.pair_sum = np.zeros(k)
         self.ft = np.zeros((k, n), dtype=np.int32) if self.has_forbidden else None
@@ -66,6 +72,12 @@ class CircleState:
             self.ft[c] += self.forb[i]
         if self.div is not None and self.attr is not None:
             self.div[c, self.attr[i]] += 1
+        if self.size[c] >= self.slots.shape[1]:
+            grown = np.full((self.k, self.slots.shape[1] * 2), -1, dtype=np.int64)
+            grown[:, : self.slots.shape[1]] = self.slots
+            self.slots = grown
+        self.slots[c, self.size[c]] = i
+        self.slot_of[i] = self.size[c]
         self.size[c] += 1
         self.members[c].add(i)
         self.assign[i] = c
@@ -78,6 +90,13 @@ class CircleState:
             self.ft[c] -= self.forb[i]
         if self.div is not None and self.attr is not None:
             self.div[c, self.attr[i]] -= 1
+        last_pos = int(self.size[c]) - 1
+        last = int(self.slots[c, last_pos])
+        pos = int(self.slot_of[i])
+        self.slots[c, pos] = last
+        self.slot_of[last] = pos
+        self.slots[c, last_pos] = -1
+        self.slot_of[i] = -1
         self.size[c] -= 1
         self.members[c].discard(i)
         self.assign[i] = -1
@@ -219,7 +238,7 @@ class CircleState:
         return False
 
     # -- improvement --------------------------------------------------------------------
-    def _swap_deltas(self, i: int, a: int, b: int, js: IntArray) -> FloatArray:
+    def _swap_deltas(self, i: int, a: int, b: IntArray | int, js: IntArray) -> FloatArray:
         sa, sb = self.size[a], self.size[b]
         wij = self.w[i, js]
         delta = 2.0 / (sa - 1) * (self.gt[a, js] - self.gt[a, i] - wij) + 2.0 / (sb - 1) * (
@@ -249,19 +268,21 @@ class CircleState:
     def _improve_person(self, i: int, targets: IntArray) -> bool:
         a = int(self.assign[i])
         best, action = EPS, None
-        for b in targets.tolist():
-            if b == a:
-                continue
+        circles = [int(b) for b in targets.tolist() if b != a]
+        for b in circles:
             gain = self._move_delta(i, a, b)
             if gain > best:
                 best, action = gain, (b, -1)
-            js = np.fromiter(self.members[b], dtype=np.int64, count=len(self.members[b]))
-            if not len(js):
-                continue
-            deltas = self._swap_deltas(i, a, b, js)
-            t = int(np.argmax(deltas))
-            if deltas[t] > best:
-                best, action = float(deltas[t]), (b, int(js[t]))
+        if circles:
+            block = self.slots[circles]
+            filled = block >= 0
+            js = block[filled]
+            if len(js):
+                bs = np.broadcast_to(np.array(circles)[:, None], block.shape)[filled]
+                deltas = self._swap_deltas(i, a, bs, js)
+                t = int(np.argmax(deltas))
+                if deltas[t] > best:
+                    best, action = float(deltas[t]), (int(bs[t]), int(js[t]))
         if action is None:
             return False
         b, j = action
@@ -269,6 +290,85 @@ class CircleState:
         if j >= 0:
             self.move(j, a)
         return True
+
+    def _batch_candidates(
+        self, pool: IntArray, targets: IntArray
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """For each person, the best swap partner (or move) into one of their target
+        circles, evaluated for everyone at once. Returns circle, partner (-1 = move), gain.
+        """
+        p = len(pool)
+        rows = np.arange(p)
+        a = self.assign[pool]
+        scale = 2.0 / np.maximum(self.size - 1, 1)
+        best = np.full(p, -np.inf)
+        goal = np.full(p, -1, dtype=np.int64)
+        partner = np.full(p, -1, dtype=np.int64)
+        for t in range(targets.shape[1]):
+            b = targets[:, t]
+            slots = self.slots[b]
+            filled = slots >= 0
+            js = np.where(filled, slots, 0)
+            wij = self.w[pool[:, None], js]
+            g_ai = self.gt[a, pool][:, None]
+            g_bi = self.gt[b, pool][:, None]
+            delta = scale[a][:, None] * (self.gt[a[:, None], js] - g_ai - wij) + scale[b][
+                :, None
+            ] * (g_bi - self.gt[b[:, None], js] - wij)
+            bad = ~filled | self.fixed[js]
+            if self.ft is not None and self.forb is not None:
+                bad |= (self.ft[b, pool][:, None] - self.forb[pool[:, None], js]) > 0
+                bad |= (self.ft[a[:, None], js] - self.forb[js, pool[:, None]]) > 0
+            if self.div is not None and self.attr is not None and self.cap is not None:
+                mine = self.attr[pool]
+                differ = self.attr[js] != mine[:, None]
+                room_b = (self.div[b, mine] + 1 <= self.cap)[:, None]
+                room_a = self.div[a[:, None], self.attr[js]] + 1 <= self.cap
+                bad |= differ & ~(room_a & room_b)
+            delta[bad] = -np.inf
+            col = np.argmax(delta, axis=1)
+            value = delta[rows, col]
+            better = value > best
+            best[better] = value[better]
+            goal[better] = b[better]
+            partner[better] = slots[rows, col][better]
+            if self.min_size < self.max_size:
+                moved = self._batch_move_gain(pool, a, b)
+                better = moved > best
+                best[better] = moved[better]
+                goal[better] = b[better]
+                partner[better] = -1
+        return goal, partner, best
+
+    def _batch_move_gain(self, pool: IntArray, a: IntArray, b: IntArray) -> FloatArray:
+        sa, sb = self.size[a].astype(np.float64), self.size[b].astype(np.float64)
+        pa, pb = self.pair_sum[a], self.pair_sum[b]
+        ga, gb = self.gt[a, pool], self.gt[b, pool]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            after = np.where(sa > 2, 2.0 * (pa - ga) / (sa - 2), 0.0) + 2.0 * (pb + gb) / sb
+            before = 2.0 * pa / (sa - 1) + 2.0 * pb / np.maximum(sb - 1, 1)
+        ok = (sa > self.min_size) & (sb < self.max_size)
+        if self.ft is not None:
+            ok &= self.ft[b, pool] == 0
+        if self.div is not None and self.attr is not None and self.cap is not None:
+            ok &= self.div[b, self.attr[pool]] + 1 <= self.cap
+        return np.where(ok, after - before, -np.inf)
+
+    def _swap_delta_one(self, i: int, j: int, a: int, b: int) -> float:
+        if self.fixed[j]:
+            return -np.inf
+        if self.ft is not None and self.forb is not None:
+            if self.ft[b, i] - self.forb[i, j] > 0 or self.ft[a, j] - self.forb[j, i] > 0:
+                return -np.inf
+        if self.div is not None and self.attr is not None and self.cap is not None:
+            ai, aj = self.attr[i], self.attr[j]
+            if ai != aj and (self.div[b, ai] + 1 > self.cap or self.div[a, aj] + 1 > self.cap):
+                return -np.inf
+        gt, wij = self.gt, float(self.w[i, j])
+        sa, sb = int(self.size[a]), int(self.size[b])
+        return 2.0 / (sa - 1) * (float(gt[a, j]) - float(gt[a, i]) - wij) + 2.0 / (sb - 1) * (
+            float(gt[b, i]) - float(gt[b, j]) - wij
+        )
 
     def _targets(self, people: IntArray, top: int) -> tuple[IntArray, FloatArray]:
         """Best few circles for each person by gain in mean weight (bulk, approximate)."""
@@ -283,8 +383,16 @@ class CircleState:
         top = min(top, self.k - 1)
         if top <= 0:
             return np.zeros((len(people), 0), dtype=np.int64), np.full(len(people), -np.inf)
-        idx = np.argpartition(-h, top - 1, axis=1)[:, :top]
-        return idx, np.take_along_axis(h, idx, axis=1).max(axis=1)
+        # A few argmax passes are much cheaper than a partition of the whole matrix.
+        rows = np.arange(len(people))
+        picks = []
+        for _ in range(top):
+            pick = np.argmax(h, axis=1)
+            if not picks:
+                best = h[rows, pick].copy()
+            picks.append(pick)
+            h[rows, pick] = -np.inf
+        return np.stack(picks, axis=1), best
 
     def local_search(self, people: IntArray | None, deadline: float | None) -> None:
         """Apply improving moves and swaps until none is left among ``people`` (all if None)."""
@@ -302,16 +410,32 @@ class CircleState:
             hopeful = np.flatnonzero(best > 0)
             order = hopeful[np.argsort(-best[hopeful], kind="stable")]
             touched: set[int] = set()
-            for row in order.tolist():
-                i = int(pool[row])
+            before = self.objective()
+            rows = order
+            goal, partner, gain = self._batch_candidates(pool[rows], targets[rows])
+            for row in np.argsort(-gain, kind="stable").tolist():
+                if gain[row] <= EPS:
+                    break
+                i, b, j = int(pool[rows[row]]), int(goal[row]), int(partner[row])
                 a = int(self.assign[i])
-                if self._improve_person(i, targets[row]):
-                    touched.add(a)
-                    touched.add(int(self.assign[i]))
+                if a == b:
+                    continue
+                if j >= 0:
+                    if self.assign[j] != b or self._swap_delta_one(i, j, a, b) <= EPS:
+                        continue
+                    self.move(i, b)
+                    self.move(j, a)
+                else:
+                    if self._move_delta(i, a, b) <= EPS:
+                        continue
+                    self.move(i, b)
+                touched.add(a)
+                touched.add(b)
                 if deadline is not None and time.monotonic() > deadline:
                     return
-            if not touched:
-                if full_pass:
+            # Stop once passes gain next to nothing (full swap passes can take over).
+            if not touched or self.objective() - before < STALL * abs(before):
+                if full_pass or touched:
                     return
                 pool, full_pass = everyone, True
                 continue
@@ -321,6 +445,66 @@ class CircleState:
             mask[dirty] = True
             pool = everyone[mask[everyone]]
             full_pass = False
+
+    def full_swap_passes(self, deadline: float | None, max_passes: int | None = None) -> None:
+        """Best swap or move for each person against everyone, until none improves.
+
+        Slower than :meth:`local_search` (O(n) per person) but sees every swap, so it
+        escapes the places where the quick pass stops.
+        """
+        if self.k < 2:
+            return
+        n = self.n
+        everyone = np.arange(n)
+        passes = 0
+        while max_passes is None or passes < max_passes:
+            passes += 1
+            improved = False
+            for i in self.rng.permutation(np.flatnonzero(~self.fixed)).tolist():
+                if deadline is not None and time.monotonic() > deadline:
+                    return
+                if self._best_full_swap(i, everyone):
+                    improved = True
+            if not improved:
+                return
+
+    def _best_full_swap(self, i: int, everyone: IntArray) -> bool:
+        a = int(self.assign[i])
+        assign = self.assign
+        scale = 2.0 / np.maximum(self.size - 1, 1)
+        own = self.gt[assign, everyone]
+        to_b = self.gt[assign, i]
+        wi = self.w[i]
+        delta = scale[a] * (self.gt[a] - self.gt[a, i] - wi) + scale[assign] * (to_b - own - wi)
+        bad = (assign == a) | self.fixed
+        if self.ft is not None and self.forb is not None:
+            fi = self.forb[i]
+            bad |= (self.ft[a] - fi) > 0
+            bad |= (self.ft[assign, i] - fi) > 0
+        if self.div is not None and self.attr is not None and self.cap is not None:
+            differ = self.attr != self.attr[i]
+            full_b = self.div[assign, self.attr[i]] + 1 > self.cap
+            full_a = self.div[a, self.attr] + 1 > self.cap
+            bad |= differ & (full_a | full_b)
+        delta[bad] = -np.inf
+        j = int(np.argmax(delta))
+        best = float(delta[j])
+        move_to, move_gain = -1, EPS
+        if self.min_size < self.max_size:
+            for b in np.flatnonzero(self.size < self.max_size).tolist():
+                if b != a:
+                    gain = self._move_delta(i, a, b)
+                    if gain > move_gain:
+                        move_to, move_gain = b, gain
+        if move_to >= 0 and move_gain >= best:
+            self.move(i, move_to)
+            return True
+        if best > EPS:
+            b = int(assign[j])
+            self.move(i, b)
+            self.move(j, a)
+            return True
+        return False
 
     def ruin_and_recreate(self, rounds: int | None, deadline: float | None) -> None:
         """Dissolve a few related circles, refill greedily, polish; keep if not worse."""

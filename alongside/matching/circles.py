@@ -25,6 +25,8 @@ from .validation import FloatArray, IntArray, as_weight_matrix, check_index, che
 
 # Up to this many people every partition is tried, so the answer is proven optimal.
 EXACT_MAX_PEOPLE = 9
+# Up to this many people (or with a time limit) every swap is tried until none improves.
+FULL_SWAP_MAX_PEOPLE = 3000
 # Rounds of ruin and recreate when no time limit is given (deterministic effort).
 DEFAULT_ROUNDS = 0
 
@@ -84,6 +86,8 @@ def solve_circles(
 
     rng = np.random.default_rng(seed)
     fixed_sizes = target_size is not None
+    allowed = sorted(set(sizes.tolist())) if fixed_sizes else list(range(min_size, max_size + 1))
+    upper = _upper_bound(w, allowed)  # before the state takes over w (and its -inf)
     state = CircleState(
         w,
         k=k,
@@ -97,18 +101,15 @@ def solve_circles(
     state.repair(min_size=min_size, max_size=max_size)
     state.local_search(None, deadline=None)
     deadline = None if time_limit is None else started + time_limit
+    if time_limit is not None or n <= FULL_SWAP_MAX_PEOPLE:
+        state.full_swap_passes(deadline)
     budget = rounds if rounds is not None else (None if time_limit is not None else DEFAULT_ROUNDS)
     if budget is None or budget > 0:
         state.ruin_and_recreate(budget, deadline)
 
     groups = state.groups()
     objective = state.objective()
-    upper = max(
-        _upper_bound(
-            w, sorted(set(sizes.tolist())) if fixed_sizes else list(range(min_size, max_size + 1))
-        ),
-        objective,
-    )
+    upper = max(upper, objective)
     return MatchResult(groups, (), objective, upper, upper - objective <= 1e-9, "circles")
 
 
@@ -223,12 +224,13 @@ def _check_feasible(
 def _upper_bound(w: FloatArray, allowed_sizes: list[int]) -> float:
     """Sum over people of the best mean weight to (s - 1) others, best allowed size s."""
     n = w.shape[0]
-    top = max(allowed_sizes) - 1
-    if top >= n:
-        part = np.sort(w, axis=1)[:, ::-1]
-    else:
-        idx = np.argpartition(-w, top - 1, axis=1)[:, :top]
-        part = -np.sort(-np.take_along_axis(w, idx, axis=1), axis=1)
+    top = min(max(allowed_sizes) - 1, n - 1)
+    part = np.empty((n, top))
+    step = max(1, 4_000_000 // max(n, 1))
+    for start in range(0, n, step):
+        rows = w[start : start + step]
+        largest = np.partition(rows, n - top, axis=1)[:, n - top :]
+        part[start : start + step] = -np.sort(-largest, axis=1)
     finite = np.where(np.isfinite(part), part, 0.0)
     csum = np.cumsum(finite, axis=1)
     best = np.full(n, -np.inf)

@@ -349,20 +349,14 @@ class Scorer:
 
     # -- whole cohorts ------------------------------------------------------------------
     def matrix(self) -> FloatArray:
+        """The dense, exactly symmetric score matrix (each pair is scored once)."""
         everyone = np.arange(self.n)
         out = np.empty((self.n, self.n))
         step = max(1, BLOCK_CELLS // max(self.n, 1))
         for start in range(0, self.n, step):
-            rows = everyone[start : start + step]
-            out[start : start + len(rows)] = self.block(rows, everyone)
-        # float32 products differ in the last digit between [i, j] and [j, i].
-        for start in range(0, self.n, step):
             stop = min(start + step, self.n)
-            upper = out[start:stop, start:]
-            lower = out[start:, start:stop].T
-            mean = (upper + lower) / 2.0
-            out[start:stop, start:] = mean
-            out[start:, start:stop] = mean.T
+            out[start:stop, start:] = self.block(everyone[start:stop], everyone[start:])
+            out[start:, start:stop] = out[start:stop, start:].T
         return out
 
     def graph(self, k: int) -> CandidateGraph:

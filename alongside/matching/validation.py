@@ -27,20 +27,23 @@ def as_weight_matrix(weights: Any, *, square: bool, name: str = "weights") -> Fl
         raise MatchingError(
             f"{name} must be a 2-dimensional matrix, got {matrix.ndim} dimension(s)"
         )
-    top = matrix.max() if matrix.size else 0.0
+    symmetric = True
+    if square:
+        rows, cols = matrix.shape
+        if rows != cols:
+            raise MatchingError(f"{name} must be square, got {rows} x {cols}")
+        np.fill_diagonal(matrix, -np.inf)
+        top, symmetric = _scan_square(matrix)
+    else:
+        top = float(matrix.max()) if matrix.size else 0.0
     if np.isnan(top):
         i, j = map(int, np.argwhere(np.isnan(matrix))[0])
         raise MatchingError(f"{name} contains NaN at [{i}, {j}]; use -inf to forbid a pair")
     if np.isposinf(top):
         i, j = map(int, np.argwhere(np.isposinf(matrix))[0])
         raise MatchingError(f"{name} contains +inf at [{i}, {j}]; weights must be finite or -inf")
-    if square:
-        rows, cols = matrix.shape
-        if rows != cols:
-            raise MatchingError(f"{name} must be square, got {rows} x {cols}")
-        np.fill_diagonal(matrix, -np.inf)
-        if not _looks_symmetric(matrix):
-            _raise_asymmetry(matrix, name)
+    if not symmetric:
+        _raise_asymmetry(matrix, name)
     return matrix
 
 
@@ -69,19 +72,33 @@ def check_index(index: Any, size: int, what: str) -> int:
     return int(index)
 
 
-def _looks_symmetric(matrix: FloatArray) -> bool:
-    """Compare x'W and Wx for a fixed random x: two passes instead of a transposed copy.
+def _scan_square(matrix: FloatArray) -> tuple[float, bool]:
+    """One pass in row blocks: the largest entry (NaN if any) and a symmetry probe.
 
-    Forbidden entries get a sentinel value so a one-sided -inf also shows up.
+    The probe compares Wx with x'W for a fixed random x instead of building a transposed
+    copy; forbidden entries get a sentinel value so a one-sided -inf also shows up.
     """
     n = matrix.shape[0]
     if n <= 1:
-        return True
-    probe = np.where(np.isfinite(matrix), matrix, 7.31)
+        return (float(matrix.max()) if matrix.size else 0.0), True
     x = np.random.default_rng(12345).random(n)
-    left, right = probe @ x, x @ probe
-    tolerance = SYMMETRY_TOLERANCE * (np.abs(probe) @ x + 1.0)
-    return bool(np.all(np.abs(left - right) <= tolerance))
+    left = np.empty(n)
+    right = np.zeros(n)
+    top, bottom = -np.inf, np.inf
+    step = max(1, 2_000_000 // n)
+    for start in range(0, n, step):
+        rows = matrix[start : start + step]
+        block_top = float(rows.max())
+        if np.isnan(block_top) or np.isposinf(block_top):
+            return block_top, False
+        top = max(top, block_top)
+        probe = np.where(np.isneginf(rows), 7.31, rows)
+        bottom = min(bottom, float(probe.min()))
+        left[start : start + step] = probe @ x
+        right += x[start : start + step] @ probe
+    largest = max(abs(top), abs(bottom), 7.31)
+    tolerance = SYMMETRY_TOLERANCE * (largest * float(x.sum()) + 1.0)
+    return top, bool(np.all(np.abs(left - right) <= tolerance))
 
 
 def _raise_asymmetry(matrix: FloatArray, name: str) -> None:
