@@ -357,9 +357,12 @@ class CircleState:
     def _swap_delta_one(self, i: int, j: int, a: int, b: int) -> float:
         if self.fixed[j]:
             return -np.inf
-        if self.ft is not None and self.forb is not None:
-            if self.ft[b, i] - self.forb[i, j] > 0 or self.ft[a, j] - self.forb[j, i] > 0:
-                return -np.inf
+        if (
+            self.ft is not None
+            and self.forb is not None
+            and (self.ft[b, i] - self.forb[i, j] > 0 or self.ft[a, j] - self.forb[j, i] > 0)
+        ):
+            return -np.inf
         if self.div is not None and self.attr is not None and self.cap is not None:
             ai, aj = self.attr[i], self.attr[j]
             if ai != aj and (self.div[b, ai] + 1 > self.cap or self.div[a, aj] + 1 > self.cap):
@@ -385,7 +388,7 @@ class CircleState:
             return np.zeros((len(people), 0), dtype=np.int64), np.full(len(people), -np.inf)
         # A few argmax passes are much cheaper than a partition of the whole matrix.
         rows = np.arange(len(people))
-        picks = []
+        picks: list[IntArray] = []
         for _ in range(top):
             pick = np.argmax(h, axis=1)
             if not picks:
