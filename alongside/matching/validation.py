@@ -81,7 +81,7 @@ def _scan_square(matrix: FloatArray) -> tuple[float, bool]:
     n = matrix.shape[0]
     if n <= 1:
         return (float(matrix.max()) if matrix.size else 0.0), True
-    x: FloatArray = np.random.default_rng(12345).random(size=n)
+    x = np.asarray(np.random.default_rng(12345).random(size=n), dtype=np.float64)
     left = np.empty(n)
     right = np.zeros(n)
     top, bottom = -np.inf, np.inf
