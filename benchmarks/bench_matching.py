@@ -34,6 +34,7 @@ from alongside.matching import (
     solve_mentoring,
     solve_pairs,
 )
+from alongside.matching.pairs import CANDIDATES_PER_PERSON
 
 FUNCTIONS = [
     "Engineering",
@@ -134,7 +135,7 @@ def case_pairs_large(n: int) -> dict[str, Any]:
     people = cohort(n)
     start = time.perf_counter()
     scorer = Scorer(people, MatchRules())
-    graph = scorer.graph(12)
+    graph = scorer.graph(CANDIDATES_PER_PERSON)
     scored = time.perf_counter() - start
     result = solve_pairs(graph)
     total = time.perf_counter() - start

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import rustworkx as rx
 import scipy.sparse
+from scipy.optimize import linprog
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .candidates import CandidateGraph, top_k_block
@@ -25,7 +27,7 @@ from .validation import (
 #: Above this many people a dense input is first thinned to each person's best partners.
 EXACT_MAX_PEOPLE = 800
 #: Partners kept per person when thinning (the bound stays valid whatever this is).
-CANDIDATES_PER_PERSON = 12
+CANDIDATES_PER_PERSON = 24
 #: How far around the LP's fractional part the exact re-solve reaches.
 REGION_HOPS = 2
 
@@ -189,12 +191,26 @@ def _solve_graph(
         lowest = float(min(vals.min(), np.min(outside[np.isfinite(outside)], initial=np.inf)))
         spread = float(vals.max()) - lowest
         shift = max(0.0, -lowest) + spread + 1.0
-    lp_value, _ = _lp_assignment(graph, free, rows, cols, vals + shift, shift)
-    # The bound's LP lets people "stay single" at their outside value; the guide does not.
-    _, partner = _lp_assignment(graph, free, rows, cols, vals + shift, None)
-
-    mutual = (partner >= 0) & (partner[np.maximum(partner, 0)] == np.arange(n))
-    mate = np.where(mutual, partner, -1)
+    dual = None
+    if len(vals) and vals.min() >= 0:
+        dual = _dual_lp(graph, free, rows, cols, vals)
+    if dual is not None:
+        mate, upper, prices, (extra_r, extra_c, extra_w) = dual
+        if not participation:
+            good = extra_w > 0
+            extra_r, extra_c, extra_w = extra_r[good], extra_c[good], extra_w[good]
+        # Pairs the bound check found short are good pairs the lists missed: use them.
+        rows = np.concatenate([rows, extra_r])
+        cols = np.concatenate([cols, extra_c])
+        vals = np.concatenate([vals, extra_w])
+        reduced = prices[rows] + prices[cols] - vals
+        mate = _augment_cheapest(mate, rows, cols, reduced, prices, is_free, participation)
+    else:
+        lp_value, _ = _lp_assignment(graph, free, rows, cols, vals + shift, shift)
+        # The bound's LP lets people "stay single" at their outside value; the guide not.
+        _, partner = _lp_assignment(graph, free, rows, cols, vals + shift, None)
+        mutual = (partner >= 0) & (partner[np.maximum(partner, 0)] == np.arange(n))
+        mate = np.where(mutual, partner, -1)
     mate = _greedy_complete(mate, rows, cols, vals + shift, is_free)
     mate = _improve_matching(mate, rows, cols, vals + shift)
     pairs: list[Pair] = [(i, int(mate[i])) for i in np.flatnonzero(mate > np.arange(n)).tolist()]
@@ -207,8 +223,183 @@ def _solve_graph(
         more, extra = _fill_leftovers(graph, pairs, is_free, participation, exact_max_people)
         pairs.extend(more)
         objective += extra
-    upper = lp_value - shift * len(pairs) if participation else lp_value
+    if dual is None:
+        upper = lp_value - shift * len(pairs) if participation else lp_value
     return sorted(pairs), objective, max(upper, objective)
+
+
+def _dual_lp(
+    graph: CandidateGraph, free: IntArray, rows: IntArray, cols: IntArray, vals: FloatArray
+) -> tuple[IntArray, float, FloatArray, tuple[IntArray, IntArray, FloatArray]] | None:
+    """Solve the fractional-matching LP's dual with HiGHS: a guide and a bound.
+
+    ``min sum y, y_i + y_j >= w_ij (listed pairs), y >= 0``. Its value bounds every
+    matching on the listed pairs; :func:`_cover_unlisted` then raises ``y`` just enough
+    to cover the unlisted pairs too, so the bound holds for the whole cohort. The primal
+    solution (the constraints' marginals) marks the pairs the LP takes whole.
+    """
+    n = graph.size
+    m, nf = len(vals), len(free)
+    position = np.full(n, -1, dtype=np.int64)
+    position[free] = np.arange(nf)
+    r, c = position[rows], position[cols]
+    constraints = scipy.sparse.csr_array(
+        (np.full(2 * m, -1.0), (np.tile(np.arange(m), 2), np.concatenate([r, c]))), shape=(m, nf)
+    )
+    solved = linprog(
+        np.ones(nf), A_ub=constraints, b_ub=-vals, bounds=(0, None), method="highs-ipm"
+    )
+    if solved.status != 0 or solved.x is None:
+        return None
+    y = np.maximum(np.asarray(solved.x, dtype=np.float64), 0.0)
+    prices = np.zeros(n)
+    prices[free] = y
+    # Interior-point tolerances: raise y until every listed pair is exactly covered.
+    short = np.zeros(nf)
+    np.maximum.at(short, r, vals - y[r] - y[c])
+    y += short
+    y, extra = _cover_unlisted(y, graph, free)
+    upper = float(y.sum()) * (1 + 1e-12) + 1e-9
+    taken = -np.asarray(solved.ineqlin.marginals) > 0.75
+    mate = np.full(n, -1, dtype=np.int64)
+    for e in np.flatnonzero(taken).tolist():
+        a, b = int(rows[e]), int(cols[e])
+        if mate[a] < 0 and mate[b] < 0:
+            mate[a], mate[b] = b, a
+    return mate, upper, prices, extra
+
+
+def _augment_cheapest(
+    mate: IntArray,
+    rows: IntArray,
+    cols: IntArray,
+    reduced: FloatArray,
+    prices: FloatArray,
+    is_free: np.ndarray,
+    participation: bool,
+    max_visits: int = 20_000,
+) -> IntArray:
+    """Pair single people through the cheapest alternating paths, priced by the LP.
+
+    The LP is nearly integral: its whole pairs are kept, and people it split (odd
+    cycles) or left single are joined by augmenting paths whose new pairs have the least
+    total reduced cost ``y_i + y_j - w_ij`` (Dijkstra; tight pairs cost nothing). Such a
+    path changes the weight by at least ``y_u + y_z - cost``. Without blossom shrinking
+    some paths are missed; the local search afterwards handles those.
+    """
+    n = len(mate)
+    heads = np.concatenate([rows, cols])
+    tails = np.concatenate([cols, rows])
+    costs = np.concatenate([reduced, reduced])
+    order = np.argsort(heads, kind="stable")
+    start = np.searchsorted(heads[order], np.arange(n + 1)).tolist()
+    adjacency = tails[order].tolist()
+    edge_cost = np.maximum(costs[order], 0.0).tolist()
+    mate_list = mate.tolist()
+    price = prices.tolist()
+    for u in np.flatnonzero(is_free & (mate < 0)).tolist():
+        if mate_list[u] >= 0 or start[u] == start[u + 1]:
+            continue
+        reach: dict[int, int] = {}  # inner person -> the outer person who reached them
+        dist = {u: 0.0}
+        heap = [(0.0, u)]
+        found, visits = -1, 0
+        while heap and visits < max_visits:
+            d, outer = heapq.heappop(heap)
+            if d > dist.get(outer, np.inf):
+                continue
+            if outer != u and mate_list[outer] < 0:
+                found = outer
+                break
+            for e in range(start[outer], start[outer + 1]):
+                visits += 1
+                inner = adjacency[e]
+                if inner == u or (inner in reach and inner != outer):
+                    continue
+                partner = mate_list[inner]
+                step = d + edge_cost[e]
+                if partner < 0:
+                    # Reaching a single person ends a path: queue them as a finish.
+                    if step < dist.get(inner, np.inf):
+                        dist[inner] = step
+                        reach[inner] = outer
+                        heapq.heappush(heap, (step, inner))
+                    continue
+                if partner == outer or partner == u:
+                    continue
+                if step < dist.get(partner, np.inf):
+                    dist[partner] = step
+                    reach[inner] = outer
+                    heapq.heappush(heap, (step, partner))
+        if found < 0:
+            continue
+        if not participation and price[u] + price[found] - dist[found] <= 0:
+            continue
+        # Flip the path back to u: each outer takes the inner it reached.
+        inner = found
+        seen: set[int] = set()
+        while inner >= 0 and inner not in seen:
+            seen.add(inner)
+            outer = reach[inner]
+            previous = mate_list[outer]
+            mate_list[inner], mate_list[outer] = outer, inner
+            inner = previous if outer != u else -1
+    return np.array(mate_list, dtype=np.int64)
+
+
+def _cover_unlisted(
+    y: FloatArray, graph: CandidateGraph, free: IntArray
+) -> tuple[FloatArray, tuple[IntArray, IntArray, FloatArray]]:
+    """Raise the duals ``y`` (indexed like ``free``) until they cover unlisted pairs too.
+
+    An unlisted pair weighs at most ``min(t_i, t_j)`` (t = ``outside_max``), so pairs of
+    people with ``y >= t / 2`` are covered already. The others are checked exactly
+    against everyone with ``score_block`` (a fraction of a full scoring pass); the
+    cheapest raises covering every pair found short come from a small LP (a fractional
+    vertex cover). Without ``score_block`` the others are raised to t / 2. Returns the
+    raised duals and the pairs found short (good pairs the candidate lists missed).
+    """
+    y = y.copy()
+    t = graph.outside_max[free]
+    low = np.flatnonzero(np.isfinite(t) & (y < t / 2))
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    if graph.score_block is None:
+        return np.where(np.isfinite(t), np.maximum(y, t / 2), y), none
+    found_r, found_c, found_w, found_v = [], [], [], []
+    step = max(1, 4_000_000 // max(len(free), 1))
+    for start in range(0, len(low), step):
+        chunk = low[start : start + step]
+        scores = graph.score_block(free[chunk], free)
+        short = scores - y[chunk][:, None] - y[None, :]
+        r, c = np.nonzero(short > 1e-9)
+        found_r.append(chunk[r])
+        found_c.append(c)
+        found_w.append(scores[r, c])
+        found_v.append(short[r, c])
+    if not found_r or not sum(len(x) for x in found_r):
+        return y, none
+    r, c = np.concatenate(found_r), np.concatenate(found_c)
+    w, v = np.concatenate(found_w), np.concatenate(found_v)
+    lo, hi = np.minimum(r, c), np.maximum(r, c)
+    _, first = np.unique(lo * len(free) + hi, return_index=True)
+    lo, hi, w, v = lo[first], hi[first], w[first], v[first]
+    people, local = np.unique(np.concatenate([lo, hi]), return_inverse=True)
+    m = len(lo)
+    cover = scipy.sparse.csr_array(
+        (np.full(2 * m, -1.0), (np.tile(np.arange(m), 2), local)), shape=(m, len(people))
+    )
+    solved = linprog(np.ones(len(people)), A_ub=cover, b_ub=-v, bounds=(0, None), method="highs")
+    if solved.status == 0 and solved.x is not None:
+        raise_by = np.asarray(solved.x, dtype=np.float64)
+        # Solver tolerances: top up any pair still short.
+        gap = v - raise_by[local[:m]] - raise_by[local[m:]]
+        np.maximum.at(raise_by, local[:m], gap)
+        y[people] += np.maximum(raise_by, 0.0)
+    else:
+        fallback = np.zeros(len(free))
+        np.maximum.at(fallback, lo, v)
+        y += fallback
+    return y, (free[lo], free[hi], w)
 
 
 def _greedy_complete(
