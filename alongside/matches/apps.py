@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MatchesConfig(AppConfig):
+    name = "alongside.matches"
+    label = "matches"
+    verbose_name = "Match runs"

@@ -1,0 +1,87 @@
+"""Reads for programmes, scoped by role.
+
+Admins see every programme of the organisation; programme managers see the ones they
+manage; members see only those they take part in. Anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from alongside.core.errors import NotFound
+from alongside.organisations.models import Membership, Role
+from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme
+
+
+def programmes_visible(*, membership: Membership) -> QuerySet[Programme]:
+    programmes = Programme.objects.filter(organisation=membership.organisation)
+    if membership.role == Role.ADMIN:
+        return programmes
+    mine = Q(enrolments__person__user=membership.user, enrolments__status=EnrolmentStatus.ACTIVE)
+    if membership.role == Role.PROGRAMME_MANAGER:
+        mine |= Q(managers=membership.user)
+    return programmes.filter(mine).distinct()
+
+
+def programmes_managed(*, membership: Membership) -> QuerySet[Programme]:
+    programmes = Programme.objects.filter(organisation=membership.organisation)
+    if membership.role == Role.ADMIN:
+        return programmes
+    if membership.role == Role.PROGRAMME_MANAGER:
+        return programmes.filter(managers=membership.user)
+    return programmes.none()
+
+
+def can_manage(*, membership: Membership, programme: Programme) -> bool:
+    if programme.organisation_id != membership.organisation_id:
+        return False
+    if membership.role == Role.ADMIN:
+        return True
+    return (
+        membership.role == Role.PROGRAMME_MANAGER
+        and programme.managers.filter(pk=membership.user_id).exists()
+    )
+
+
+def programme_get(*, membership: Membership, programme_id: int) -> Programme:
+    programme = programmes_visible(membership=membership).filter(pk=programme_id).first()
+    if programme is None:
+        raise NotFound("No such programme.")
+    return programme
+
+
+def programme_get_managed(*, membership: Membership, programme_id: int) -> Programme:
+    """A programme the caller manages; 404 if they cannot see it at all, 403 if only take part."""
+    from alongside.core.errors import Forbidden
+
+    programme = programme_get(membership=membership, programme_id=programme_id)
+    if not can_manage(membership=membership, programme=programme):
+        raise Forbidden("Only this programme's managers can do that.")
+    return programme
+
+
+def my_enrolment(*, membership: Membership, programme: Programme) -> Enrolment | None:
+    return (
+        Enrolment.objects.select_related("intake", "person")
+        .filter(programme=programme, person__user=membership.user)
+        .first()
+    )
+
+
+def enrolments_for(*, programme: Programme, status: str = "active") -> QuerySet[Enrolment]:
+    enrolments = Enrolment.objects.filter(programme=programme).select_related("person", "intake")
+    if status in EnrolmentStatus.values:
+        enrolments = enrolments.filter(status=status)
+    return enrolments.order_by("person__name", "pk")
+
+
+def enrolment_counts(*, programme: Programme) -> dict[str, int]:
+    return Enrolment.objects.filter(programme=programme).aggregate(
+        active=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE)),
+        withdrawn=Count("pk", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
+        intake_done=Count(
+            "pk", filter=Q(status=EnrolmentStatus.ACTIVE, intake__completed_at__isnull=False)
+        ),
+        mentors=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE, role="mentor")),
+        mentees=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE, role="mentee")),
+    )

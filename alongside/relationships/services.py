@@ -1,0 +1,101 @@
+"""Writes for relationships: members leaving, late joiners, rematch requests."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from alongside.accounts.models import User
+from alongside.audit.services import log_action
+from alongside.core.errors import AlongsideError
+from alongside.programmes.models import Enrolment, EnrolmentStatus
+from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+
+
+@transaction.atomic
+def relationship_members_leave(*, enrolment: Enrolment, actor: User | None) -> int:
+    """End the enrolment's active memberships; a relationship left with one person ends."""
+    now = timezone.now()
+    memberships = list(
+        RelationshipMember.objects.select_for_update()
+        .filter(enrolment=enrolment, is_active=True)
+        .select_related("relationship")
+    )
+    for member in memberships:
+        member.is_active = False
+        member.left_at = now
+        member.save(update_fields=["is_active", "left_at"])
+        relationship = member.relationship
+        remaining = relationship.members.filter(is_active=True).count()
+        if remaining < 2 and relationship.status != Relationship.Status.ENDED:
+            relationship.status = Relationship.Status.ENDED
+            relationship.ended_at = now
+            relationship.save(update_fields=["status", "ended_at"])
+            log_action(
+                actor=actor,
+                organisation=relationship.organisation,
+                action="relationship.ended",
+                target=relationship,
+                data={"reason": "too few members left"},
+            )
+    return len(memberships)
+
+
+@transaction.atomic
+def rematch_request_create(
+    *, enrolment: Enrolment, relationship: Relationship, actor: User | None, reason: str
+) -> RematchRequest:
+    reason = reason.strip()
+    if not reason:
+        raise AlongsideError(
+            "Say briefly why you would like a rematch; only the programme's managers see it.",
+            code="reason_required",
+        )
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        raise AlongsideError("You have withdrawn from this programme.")
+    if not relationship.members.filter(enrolment=enrolment, is_active=True).exists():
+        raise AlongsideError("You are not in this relationship.")
+    if RematchRequest.objects.filter(
+        enrolment=enrolment, status=RematchRequest.Status.OPEN
+    ).exists():
+        raise AlongsideError(
+            "You already have a rematch request waiting for a manager.", code="already_requested"
+        )
+    request = RematchRequest.objects.create(
+        enrolment=enrolment, relationship=relationship, reason=reason[:2000]
+    )
+    log_action(
+        actor=actor,
+        organisation=relationship.organisation,
+        action="rematch.requested",
+        target=relationship,
+    )
+    return request
+
+
+@transaction.atomic
+def rematch_request_resolve(
+    *, request: RematchRequest, actor: User, rematch: bool, note: str = ""
+) -> RematchRequest:
+    """Decline, or take the person out of the relationship so they can be matched again."""
+    locked = RematchRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != RematchRequest.Status.OPEN:
+        raise AlongsideError("This request has already been resolved.")
+    if rematch:
+        relationship_members_leave(enrolment=locked.enrolment, actor=actor)
+        enrolment = locked.enrolment
+        enrolment.late_joiner = True  # they wait among the late joiners for the next match
+        enrolment.save(update_fields=["late_joiner"])
+    locked.status = RematchRequest.Status.REMATCHED if rematch else RematchRequest.Status.DECLINED
+    locked.resolved_by = actor
+    locked.resolved_at = timezone.now()
+    locked.resolution_note = note.strip()
+    locked.save()
+    log_action(
+        actor=actor,
+        organisation=locked.relationship.organisation,
+        action="rematch.resolved",
+        target=locked.relationship,
+        data={"outcome": locked.status},
+    )
+    return locked
