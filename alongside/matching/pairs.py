@@ -28,6 +28,8 @@ from .validation import (
 EXACT_MAX_PEOPLE = 800
 #: Partners kept per person when thinning (the bound stays valid whatever this is).
 CANDIDATES_PER_PERSON = 24
+#: People re-solved exactly around the ones the heuristics left single or overpaid.
+REGION_MAX_PEOPLE = 1200
 #: How far around the LP's fractional part the exact re-solve reaches.
 REGION_HOPS = 2
 
@@ -213,6 +215,9 @@ def _solve_graph(
         mate = np.where(mutual, partner, -1)
     mate = _greedy_complete(mate, rows, cols, vals + shift, is_free)
     mate = _improve_matching(mate, rows, cols, vals + shift)
+    if dual is not None:
+        mate = _resolve_region(mate, rows, cols, vals, reduced, is_free, participation)
+        mate = _improve_matching(mate, rows, cols, vals + shift)
     pairs: list[Pair] = [(i, int(mate[i])) for i in np.flatnonzero(mate > np.arange(n)).tolist()]
     weight_of = dict(
         zip(zip(rows.tolist(), cols.tolist(), strict=True), vals.tolist(), strict=True)
@@ -325,7 +330,7 @@ def _augment_cheapest(
                         reach[inner] = outer
                         heapq.heappush(heap, (step, inner))
                     continue
-                if partner == outer or partner == u:
+                if partner in (outer, u):
                     continue
                 if step < dist.get(partner, np.inf):
                     dist[partner] = step
@@ -400,6 +405,63 @@ def _cover_unlisted(
         np.maximum.at(fallback, lo, v)
         y += fallback
     return y, (free[lo], free[hi], w)
+
+
+def _resolve_region(
+    mate: IntArray,
+    rows: IntArray,
+    cols: IntArray,
+    vals: FloatArray,
+    reduced: FloatArray,
+    is_free: np.ndarray,
+    participation: bool,
+    max_people: int = REGION_MAX_PEOPLE,
+) -> IntArray:
+    """Re-solve exactly (blossom) around the people the heuristics left unhappy.
+
+    Seeds are single people and pairs the LP prices above their weight; the region
+    grows through nearly tight pairs and always holds both people of a pair, so the
+    old matching inside it is one of blossom's options and the result cannot get worse.
+    """
+    n = len(mate)
+    pair_rc = np.zeros(n)
+    matched = mate >= 0
+    lookup = dict(
+        zip(zip(rows.tolist(), cols.tolist(), strict=True), reduced.tolist(), strict=True)
+    )
+    for i in np.flatnonzero(matched & (mate > np.arange(n))).tolist():
+        pair_rc[i] = pair_rc[mate[i]] = lookup.get((i, int(mate[i])), 0.0)
+    seeds = np.flatnonzero(is_free & ((mate < 0) | (pair_rc > 1e-6)))
+    if not len(seeds):
+        return mate
+    region = np.zeros(n, dtype=bool)
+    region[seeds] = True
+    region[mate[seeds][mate[seeds] >= 0]] = True
+    cheap = reduced <= np.quantile(reduced, 0.5) if len(reduced) else reduced > 0
+    for _ in range(3):
+        if region.sum() >= max_people:
+            break
+        touch = cheap & (region[rows] ^ region[cols])
+        new = np.zeros(n, dtype=bool)
+        new[rows[touch]] = True
+        new[cols[touch]] = True
+        new &= is_free & ~region
+        picked = np.flatnonzero(new)
+        room = max_people - int(region.sum())
+        if len(picked) * 2 > room:
+            picked = picked[: max(room // 2, 0)]
+        region[picked] = True
+        partners = mate[picked]
+        region[partners[partners >= 0]] = True
+    inside = region[rows] & region[cols]
+    if not participation:
+        inside &= vals > 0
+    local = _blossom(n, rows[inside], cols[inside], vals[inside], participation)
+    mate = mate.copy()
+    mate[region] = -1
+    for a, b in local:
+        mate[a], mate[b] = b, a
+    return mate
 
 
 def _greedy_complete(

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from alongside.matching import CandidateGraph, MatchingError, solve_pairs
 
-from .helpers import best_matching, weight_matrices
+from .helpers import best_matching, symmetric, weight_matrices
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -46,6 +46,24 @@ def test_the_candidate_graph_path_keeps_invariants_and_a_valid_bound(w, prefer):
     sparse = solve_pairs(w, prefer=prefer, exact_max_people=1, candidates_per_person=2)
     check_invariants(w, sparse)
     # The bound of the sparse run must hold for the true optimum.
+    assert exact.objective <= sparse.upper_bound + 1e-6
+    if prefer == "score":
+        assert sparse.objective <= exact.objective + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(2, 40),
+    st.integers(0, 2**16),
+    st.sampled_from(["participation", "score"]),
+    st.integers(1, 6),
+)
+def test_the_lp_path_bound_holds_for_the_true_optimum(n, seed, prefer, k):
+    rng = np.random.default_rng(seed)
+    w = symmetric(rng.integers(0, 20, (n, n)).astype(float), rng.random((n, n)) < 0.15)
+    exact = solve_pairs(w, prefer=prefer)
+    sparse = solve_pairs(w, prefer=prefer, exact_max_people=1, candidates_per_person=k)
+    check_invariants(w, sparse)
     assert exact.objective <= sparse.upper_bound + 1e-6
     if prefer == "score":
         assert sparse.objective <= exact.objective + 1e-9
