@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("alongside.accounts.urls")),
     path("o/<slug:org_slug>/", include("alongside.organisations.urls")),
     path("o/<slug:org_slug>/people/", include("alongside.people.urls")),
+    path("o/<slug:org_slug>/programmes/", include("alongside.programmes.urls")),
+    path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

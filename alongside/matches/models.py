@@ -104,6 +104,9 @@ class MatchUnmatched(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} unmatched in run {self.run_id}: {self.reason}"
+
 
 class PairingRule(models.Model):
     """A manager's decision the engine must respect on every re-run."""

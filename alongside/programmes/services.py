@@ -242,6 +242,8 @@ def programme_transition(*, programme: Programme, actor: User, to: str) -> Progr
         locked.self_enrol_open = False
     locked.updated_at = timezone.now()
     locked.save()
+    # Callers often keep using the instance they passed in; keep it current.
+    programme.stage, programme.self_enrol_open = locked.stage, locked.self_enrol_open
     log_action(
         actor=actor,
         organisation=locked.organisation,

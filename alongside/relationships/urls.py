@@ -1,0 +1,9 @@
+from django.urls import path
+
+from alongside.relationships import views
+
+app_name = "relationships"
+
+urlpatterns = [
+    path("", views.my_relationships, name="mine"),
+]
