@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,8 +22,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
-from alongside.organisations.models import Membership, Organisation
+from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person, PersonImport
+from alongside.programmes.models import Enrolment, Intake, Programme
 
 MEMBER, MANAGERS, ADMINS = "member", "managers", "admins"
 
@@ -61,6 +63,20 @@ ORG_PAGES: dict[str, Page] = {
     "people:import_confirm": Page(ADMINS, post_only=True),
     "people:import_discard": Page(ADMINS, post_only=True),
     "people:import_template": Page(ADMINS),
+    "programmes:list": Page(MEMBER),
+    "programmes:new": Page(MANAGERS),
+    "programmes:join": Page(MEMBER),  # the self-enrolment link
+    "programmes:detail": Page(MEMBER),  # members only see programmes they take part in
+    "programmes:edit": Page(MANAGERS),
+    "programmes:transition": Page(MANAGERS, post_only=True),
+    "programmes:intake": Page(MEMBER),  # the participant's own intake
+    "programmes:enrolment": Page(MANAGERS),
+    "programmes:enrol": Page(MANAGERS, post_only=True),
+    "programmes:enrol_csv": Page(MANAGERS, post_only=True),
+    "programmes:remind": Page(MANAGERS, post_only=True),
+    "programmes:self_enrol_settings": Page(MANAGERS, post_only=True),
+    "programmes:withdraw": Page(MANAGERS, post_only=True),
+    "relationships:mine": Page(MEMBER),
 }
 
 # Pages outside any organisation: who may see them, and why they are not tenant-scoped.
@@ -120,6 +136,8 @@ class Tenant:
     person: Person
     membership: Membership
     person_import: PersonImport
+    programme: Programme
+    enrolment: Enrolment
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -128,7 +146,33 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         name="Nobody Signed-In",
         email=f"nobody@{organisation.slug}.test",
     )
+    # A programme the organisation's programme manager manages and its member takes part
+    # in, so each role reaches the programme-level check rather than a 404.
+    programme = Programme.objects.create(
+        organisation=organisation,
+        name="Tenant programme",
+        format="peer_pairs",
+        start_date=date(2030, 1, 1),
+        end_date=date(2030, 6, 1),
+        stage="enrolling",
+    )
+    enrolment = Enrolment.objects.create(
+        programme=programme, person=person, role="peer", source="directory"
+    )
+    Intake.objects.create(enrolment=enrolment)
+    for membership in Membership.objects.filter(organisation=organisation):
+        if membership.role == Role.PROGRAMME_MANAGER:
+            programme.managers.add(membership.user)
+        elif membership.role == Role.MEMBER:
+            own = Person.objects.get(organisation=organisation, user=membership.user)
+            Intake.objects.create(
+                enrolment=Enrolment.objects.create(
+                    programme=programme, person=own, role="peer", source="directory"
+                )
+            )
     return Tenant(
+        programme=programme,
+        enrolment=enrolment,
         organisation=organisation,
         person=person,
         membership=Membership.objects.get(user=user, organisation=organisation),
@@ -149,6 +193,9 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "person_id": tenant.person.pk,
         "membership_id": tenant.membership.pk,
         "import_id": tenant.person_import.pk,
+        "programme_id": tenant.programme.pk,
+        "enrolment_id": tenant.enrolment.pk,
+        "token": tenant.programme.self_enrol_token,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -241,6 +288,10 @@ def test_object_of_another_organisation_under_our_slug_is_404_even_for_admin(
     assert Membership.objects.filter(pk=tenant_b.membership.pk).exists()
     tenant_b.person_import.refresh_from_db()
     assert tenant_b.person_import.status == PersonImport.Status.PREVIEWED
+    tenant_b.enrolment.refresh_from_db()
+    assert tenant_b.enrolment.status == "active"
+    tenant_b.programme.refresh_from_db()
+    assert tenant_b.programme.stage == "enrolling"
 
 
 def test_person_of_org_b_under_org_a_slug_is_404_for_org_a_admin(
@@ -329,6 +380,9 @@ def test_home_never_offers_another_organisation(cast: dict[str, User], client_fo
 CSV = "email,name\r\nnew.person@acme.test,New Person\r\n"
 
 
+PROGRAMME = "/api/v1/organisations/{org_slug}/programmes/{programme_id}"
+
+
 @dataclass(frozen=True)
 class Operation:
     role: str  # user | member | managers | admins
@@ -370,6 +424,26 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/organisations/{org_slug}/people/invitations"): Operation(
         MANAGERS, {"person_ids": []}
     ),
+    # Programmes: members reach only those they take part in; "managers" here means the
+    # programme's own managers (the tenant's programme manager is one of them).
+    ("GET", "/api/v1/organisations/{org_slug}/programmes"): Operation(MEMBER),
+    ("POST", "/api/v1/organisations/{org_slug}/programmes"): Operation(
+        MANAGERS, {"name": "Intruder", "format": "peer_pairs"}
+    ),
+    ("GET", PROGRAMME): Operation(MEMBER),
+    ("PATCH", PROGRAMME): Operation(MANAGERS, {"name": "Renamed"}),
+    ("POST", f"{PROGRAMME}/stage"): Operation(MANAGERS, {"to": "draft"}),
+    ("GET", f"{PROGRAMME}/enrolments"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/enrolments"): Operation(MANAGERS, {"person_ids": []}),
+    ("POST", f"{PROGRAMME}/enrolments/import"): Operation(MANAGERS, upload=True),
+    ("POST", f"{PROGRAMME}/enrolments/{{enrolment_id}}/withdraw"): Operation(
+        MANAGERS, {"reason": "x"}
+    ),
+    ("POST", f"{PROGRAMME}/self-enrolment"): Operation(MANAGERS, {"open": False}),
+    ("POST", f"{PROGRAMME}/reminders"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/intake"): Operation(MEMBER),
+    ("PUT", f"{PROGRAMME}/intake"): Operation(MEMBER, {"goals": "x", "complete": False}),
+    ("POST", "/api/v1/organisations/{org_slug}/programmes/join/{token}"): Operation(MEMBER, {}),
 }
 
 
@@ -401,6 +475,9 @@ def api_call(
         .replace("{person_id}", str(tenant.person.pk))
         .replace("{membership_id}", str(tenant.membership.pk))
         .replace("{token_id}", str(token_id or 0))
+        .replace("{programme_id}", str(tenant.programme.pk))
+        .replace("{enrolment_id}", str(tenant.enrolment.pk))
+        .replace("{token}", tenant.programme.self_enrol_token)
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
@@ -410,6 +487,8 @@ def api_call(
         return api.get(path)
     if method == "DELETE":
         return api.delete(path)
+    if method == "PUT" and not hasattr(api, "put"):
+        return api.request("PUT", path, operation.body or {})
     return getattr(api, method.lower())(path, operation.body or {})
 
 
@@ -481,6 +560,9 @@ def test_api_outsider_with_a_session_gets_404(
         def patch(self, path: str, data: Any) -> Any:
             return self.client.patch(path, data, content_type="application/json")
 
+        def put(self, path: str, data: Any) -> Any:
+            return self.client.put(path, data, content_type="application/json")
+
     response = api_call(SessionApi(client_for(cast["outsider"])), key, tenant_a)
     assert_json_error(response, 404, "not_found")
 
@@ -512,7 +594,11 @@ def test_api_unknown_organisation_is_404_for_everyone(
 
 @pytest.mark.parametrize(
     "key",
-    [k for k in org_operations() if "{person_id}" in k[1] or "{membership_id}" in k[1]],
+    [
+        k
+        for k in org_operations()
+        if any(p in k[1] for p in ("{person_id}", "{membership_id}", "{programme_id}", "{token}"))
+    ],
     ids=lambda k: f"{k[0]} {k[1]}",
 )
 def test_api_object_of_another_organisation_is_404_even_for_admin(
