@@ -27,7 +27,7 @@ from .validation import (
 #: Above this many people a dense input is first thinned to each person's best partners.
 EXACT_MAX_PEOPLE = 800
 #: Partners kept per person when thinning (the bound stays valid whatever this is).
-CANDIDATES_PER_PERSON = 24
+CANDIDATES_PER_PERSON = 32
 #: People re-solved exactly around the ones the heuristics left single or overpaid.
 REGION_MAX_PEOPLE = 1200
 #: How far around the LP's fractional part the exact re-solve reaches.
@@ -236,42 +236,72 @@ def _solve_graph(
 def _dual_lp(
     graph: CandidateGraph, free: IntArray, rows: IntArray, cols: IntArray, vals: FloatArray
 ) -> tuple[IntArray, float, FloatArray, tuple[IntArray, IntArray, FloatArray]] | None:
-    """Solve the fractional-matching LP's dual with HiGHS: a guide and a bound.
+    """The fractional-matching LP, with its duals: a guide for pairing and a bound.
 
-    ``min sum y, y_i + y_j >= w_ij (listed pairs), y >= 0``. Its value bounds every
-    matching on the listed pairs; :func:`_cover_unlisted` then raises ``y`` just enough
-    to cover the unlisted pairs too, so the bound holds for the whole cohort. The primal
-    solution (the constraints' marginals) marks the pairs the LP takes whole.
+    The LP ``max w.x, each person's pairs sum to <= 1`` equals half a maximum-weight
+    assignment on the bipartite double cover (with a zero "stay single" diagonal), which
+    scipy's sparse LAPJV solves exactly. Its duals ``y`` (``y_i + y_j >= w_ij``,
+    ``y >= 0``) come from shortest paths in the residual graph; ``sum(y)`` bounds every
+    matching on the listed pairs, and :func:`_cover_unlisted` raises ``y`` just enough to
+    cover the unlisted pairs as well. The assignment's 2-cycles are the pairs the LP
+    takes whole.
     """
     n = graph.size
-    m, nf = len(vals), len(free)
+    nf = len(free)
     position = np.full(n, -1, dtype=np.int64)
     position[free] = np.arange(nf)
     r, c = position[rows], position[cols]
-    constraints = scipy.sparse.csr_array(
-        (np.full(2 * m, -1.0), (np.tile(np.arange(m), 2), np.concatenate([r, c]))), shape=(m, nf)
-    )
-    solved = linprog(
-        np.ones(nf), A_ub=constraints, b_ub=-vals, bounds=(0, None), method="highs-ipm"
-    )
-    if solved.status != 0 or solved.x is None:
+    top = float(max(vals.max(), 0.0)) + 1.0
+    heads = np.concatenate([r, c, np.arange(nf)])
+    tails = np.concatenate([c, r, np.arange(nf)])
+    cost = np.concatenate([top - vals, top - vals, np.full(nf, top)])
+    matrix = scipy.sparse.csr_array((cost, (heads, tails)), shape=(nf, nf))
+    try:
+        row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
+    except ValueError:
         return None
-    y = np.maximum(np.asarray(solved.x, dtype=np.float64), 0.0)
-    prices = np.zeros(n)
-    prices[free] = y
-    # Interior-point tolerances: raise y until every listed pair is exactly covered.
+    sigma = np.empty(nf, dtype=np.int64)
+    sigma[row_ind] = col_ind
+    assigned = np.asarray(matrix[np.arange(nf), sigma]).reshape(-1)
+    potential = _residual_potentials(sigma[heads], tails, cost - assigned[heads], nf)
+    if potential is None:
+        return None
+    u = assigned - potential[sigma]
+    y = np.maximum((top - u - potential) / 2.0, 0.0)
+    # Floating point: raise y until every listed pair is exactly covered.
     short = np.zeros(nf)
     np.maximum.at(short, r, vals - y[r] - y[c])
     y += short
+    prices = np.zeros(n)
+    prices[free] = y
     y, extra = _cover_unlisted(y, graph, free)
     upper = float(y.sum()) * (1 + 1e-12) + 1e-9
-    taken = -np.asarray(solved.ineqlin.marginals) > 0.75
     mate = np.full(n, -1, dtype=np.int64)
-    for e in np.flatnonzero(taken).tolist():
-        a, b = int(rows[e]), int(cols[e])
-        if mate[a] < 0 and mate[b] < 0:
-            mate[a], mate[b] = b, a
+    whole = (sigma != np.arange(nf)) & (sigma[sigma] == np.arange(nf))
+    mate[free[whole]] = free[sigma[whole]]
     return mate, upper, prices, extra
+
+
+def _residual_potentials(
+    src: IntArray, dst: IntArray, weight: FloatArray, size: int, max_rounds: int = 20_000
+) -> FloatArray | None:
+    """Shortest distances from a virtual source (0 to every node): vectorised
+    Bellman-Ford, one relaxation of all arcs per round, until nothing changes."""
+    keep = src != dst
+    order = np.argsort(dst[keep], kind="stable")
+    src, dst, weight = src[keep][order], dst[keep][order], weight[keep][order]
+    if not len(dst):
+        return np.zeros(size)
+    starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
+    targets = dst[starts]
+    dist = np.zeros(size)
+    for _ in range(max_rounds):
+        best = np.minimum.reduceat(dist[src] + weight, starts)
+        improved = best < dist[targets] - 1e-12
+        if not improved.any():
+            return dist
+        dist[targets[improved]] = best[improved]
+    return None
 
 
 def _augment_cheapest(
@@ -319,7 +349,8 @@ def _augment_cheapest(
             for e in range(start[outer], start[outer + 1]):
                 visits += 1
                 inner = adjacency[e]
-                if inner == u or (inner in reach and inner != outer):
+                # Keep the search a tree: an inner person is never an outer one too.
+                if inner in reach or (inner in dist and mate_list[inner] >= 0) or inner == u:
                     continue
                 partner = mate_list[inner]
                 step = d + edge_cost[e]
@@ -330,7 +361,7 @@ def _augment_cheapest(
                         reach[inner] = outer
                         heapq.heappush(heap, (step, inner))
                     continue
-                if partner in (outer, u):
+                if partner in (outer, u) or partner in reach:
                     continue
                 if step < dist.get(partner, np.inf):
                     dist[partner] = step
@@ -340,15 +371,21 @@ def _augment_cheapest(
             continue
         if not participation and price[u] + price[found] - dist[found] <= 0:
             continue
-        # Flip the path back to u: each outer takes the inner it reached.
-        inner = found
-        seen: set[int] = set()
-        while inner >= 0 and inner not in seen:
+        # Walk the path back to u, then flip it: each outer takes the inner it reached.
+        path: list[tuple[int, int]] = []
+        inner, seen = found, set()
+        while inner not in seen and inner in reach:
             seen.add(inner)
             outer = reach[inner]
-            previous = mate_list[outer]
+            path.append((inner, outer))
+            if outer == u:
+                break
+            inner = mate_list[outer]
+            seen.add(outer)
+        if not path or path[-1][1] != u:
+            continue
+        for inner, outer in path:
             mate_list[inner], mate_list[outer] = outer, inner
-            inner = previous if outer != u else -1
     return np.array(mate_list, dtype=np.int64)
 
 

@@ -396,7 +396,7 @@ def score_matrix(candidates: Sequence[Candidate], rules: MatchRules | None = Non
 
 
 def candidate_graph(
-    candidates: Sequence[Candidate], rules: MatchRules | None = None, *, k: int = 24
+    candidates: Sequence[Candidate], rules: MatchRules | None = None, *, k: int = 32
 ) -> CandidateGraph:
     """Each person's ``k`` best allowed peers, for cohorts too big for a dense matrix."""
     return Scorer(candidates, rules or MatchRules()).graph(k)
