@@ -12,6 +12,7 @@ from alongside.core.api_auth import ActiveSessionAuth, ApiTokenAuth
 from alongside.core.errors import AlongsideError
 from alongside.organisations.api import router as organisations_router
 from alongside.people.api import router as people_router
+from alongside.programmes.api import router as programmes_router
 
 api = NinjaAPI(
     title="Alongside API",
@@ -86,3 +87,4 @@ def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
 api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/organisations", people_router)
+api.add_router("/organisations", programmes_router)

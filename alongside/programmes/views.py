@@ -1,0 +1,567 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from alongside.core.errors import AlongsideError, Forbidden, NotFound
+from alongside.core.messages import problems_for_form, show_error
+from alongside.core.pagination import paginate
+from alongside.core.tenancy import MANAGERS, OrgRequest, org_view
+from alongside.people.models import Person
+from alongside.people.selectors import PeopleFilters, people_filter_options, people_list
+from alongside.programmes.format_defaults import TEMPLATES, rules_for
+from alongside.programmes.forms import (
+    RULES_BY_FORMAT,
+    DirectoryFilterForm,
+    EnrolCsvForm,
+    EnrolForm,
+    IntakeForm,
+    JoinForm,
+    ProgrammeCreateForm,
+    ProgrammeEditForm,
+    WithdrawForm,
+)
+from alongside.programmes.models import (
+    ALLOWED_TRANSITIONS,
+    Enrolment,
+    EnrolmentStatus,
+    Programme,
+    Stage,
+)
+from alongside.programmes.selectors import (
+    can_manage,
+    enrolment_counts,
+    enrolments_for,
+    my_enrolment,
+    programme_get,
+    programme_get_managed,
+    programmes_visible,
+)
+from alongside.programmes.services import (
+    enrolment_add,
+    enrolment_import_emails,
+    enrolment_withdraw,
+    intake_save,
+    intake_send_reminders,
+    programme_create,
+    programme_transition,
+    programme_update,
+    self_enrol,
+    self_enrol_set_open,
+)
+
+STAGE_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
+    (Stage.DRAFT, Stage.ENROLLING): (
+        "Open enrolment",
+        "Enrol people and ask them to fill in their intake.",
+    ),
+    (Stage.ENROLLING, Stage.MATCHING): (
+        "Close enrolment and start matching",
+        "The self-enrolment link closes; you then run, review and publish the matches.",
+    ),
+    (Stage.ENROLLING, Stage.DRAFT): (
+        "Back to draft",
+        "Pause enrolment while you rework the programme; enrolments are kept.",
+    ),
+    (Stage.MATCHING, Stage.RUNNING): (
+        "Start running",
+        "Published relationships begin meeting on the programme's rhythm.",
+    ),
+    (Stage.MATCHING, Stage.ENROLLING): (
+        "Reopen enrolment",
+        "Add more people before you publish the matches.",
+    ),
+    (Stage.RUNNING, Stage.CLOSING): (
+        "Begin closing",
+        "Time for the closing sessions and the end survey.",
+    ),
+    (Stage.RUNNING, Stage.MATCHING): (
+        "Back to matching",
+        "Match late joiners or rematches; running relationships carry on.",
+    ),
+    (Stage.CLOSING, Stage.CLOSED): (
+        "Close for good",
+        "The programme is finished and can no longer be changed.",
+    ),
+    (Stage.CLOSING, Stage.RUNNING): ("Reopen", "The programme runs again."),
+}
+
+INTENT_WORDS = {
+    "tension": "Matches people across functions and experience (productive tension).",
+    "familiarity": "Matches people who share context (productive familiarity).",
+    "balanced": "Balances shared context with different perspectives.",
+}
+
+
+def rules_in_words(programme: Programme) -> list[str]:
+    """The programme's matching rules as a manager would say them."""
+    rules = rules_for(programme.format, programme.matching_rules)
+    relevant = set(RULES_BY_FORMAT[programme.format])
+    words = [INTENT_WORDS.get(rules["intent"], f"Intent: {rules['intent']}.")]
+    if "min_size" in relevant:
+        size = f"Circles of {rules['min_size']} to {rules['max_size']} people"
+        if rules["target_size"]:
+            size += f", ideally {rules['target_size']}"
+        words.append(size + ".")
+    if "max_level_gap" in relevant:
+        words.append(f"People at most {rules['max_level_gap']} level(s) apart.")
+    if "mentor_min_level_gap" in relevant:
+        words.append(
+            f"Mentors at least {rules['mentor_min_level_gap']} level(s) above their mentees."
+        )
+    if "default_capacity" in relevant:
+        words.append(f"A mentor takes {rules['default_capacity']} mentee(s) unless set otherwise.")
+    if "max_per_function" in relevant and rules["max_per_function"]:
+        words.append(f"At most {rules['max_per_function']} people from one function per circle.")
+    if rules["max_timezone_difference"] is not None:
+        words.append(f"At most {rules['max_timezone_difference']} hours of time-zone difference.")
+    if rules["must_share_language"]:
+        words.append("Everyone matched shares a language.")
+    if rules["avoid_reporting_line"]:
+        words.append("Never with your own manager or anyone in your reporting line.")
+    if rules["avoid_previous_partners"]:
+        words.append("Never the same pair again.")
+    return words
+
+
+def _visible(request: OrgRequest, programme_id: int) -> Programme:
+    try:
+        return programme_get(membership=request.membership, programme_id=programme_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def _managed(request: OrgRequest, programme_id: int) -> Programme:
+    """404 if the viewer cannot see the programme at all, 403 if they only take part."""
+    try:
+        return programme_get_managed(membership=request.membership, programme_id=programme_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from error
+
+
+def _apply_errors(form: forms.Form, error: AlongsideError) -> None:
+    for field, problems in problems_for_form(error).items():
+        name = field.removeprefix("rules.")
+        for problem in problems:
+            if name in form.fields:
+                form.add_error(name, problem)
+            else:
+                form.add_error(None, f"{field}: {problem}" if field else problem)
+    if not error.problems:
+        form.add_error(None, error.message)
+
+
+def _detail(request: OrgRequest, programme: Programme) -> HttpResponse:
+    return redirect(
+        "programmes:detail", org_slug=request.organisation.slug, programme_id=programme.pk
+    )
+
+
+def _enrolment_page(request: OrgRequest, programme: Programme) -> HttpResponse:
+    return redirect(
+        "programmes:enrolment", org_slug=request.organisation.slug, programme_id=programme.pk
+    )
+
+
+def programmes_with_counts(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    active = Q(enrolments__status=EnrolmentStatus.ACTIVE)
+    # Annotate outside the visibility filter: its join on enrolments would skew the counts.
+    return Programme.objects.filter(pk__in=programmes.values("pk")).annotate(
+        enrolled=Count("enrolments", filter=active),
+        intakes_done=Count(
+            "enrolments", filter=active & Q(enrolments__intake__completed_at__isnull=False)
+        ),
+    )
+
+
+@org_view()
+def programme_list(request: OrgRequest) -> HttpResponse:
+    programmes = programmes_with_counts(programmes_visible(membership=request.membership))
+    return render(
+        request,
+        "programmes/list.html",
+        {"programmes": list(programmes), "can_create": request.membership.can_manage_programmes},
+    )
+
+
+def _format_cards() -> list[dict[str, Any]]:
+    cards = []
+    for template in TEMPLATES.values():
+        programme = Programme(format=template.format, matching_rules={})
+        cards.append(
+            {
+                "value": template.format.value,
+                "label": template.format.label,
+                "template": template,
+                "rules": rules_in_words(programme),
+            }
+        )
+    return cards
+
+
+@org_view(*MANAGERS)
+def programme_new(request: OrgRequest) -> HttpResponse:
+    form = ProgrammeCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            programme = programme_create(
+                organisation=request.organisation, actor=request.user, **data
+            )
+        except AlongsideError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{programme.name} is a draft with the {programme.get_format_display()} "
+                "defaults. Adjust anything, then open enrolment.",
+            )
+            return _detail(request, programme)
+    return render(request, "programmes/new.html", {"form": form, "cards": _format_cards()})
+
+
+def _matching_url(request: OrgRequest, programme: Programme) -> str | None:
+    try:
+        return reverse("matches:review", args=[request.organisation.slug, programme.pk])
+    except NoReverseMatch:
+        return None
+
+
+@org_view()
+def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _visible(request, programme_id)
+    manages = can_manage(membership=request.membership, programme=programme)
+    context: dict[str, Any] = {
+        "programme": programme,
+        "manages": manages,
+        "enrolment": my_enrolment(membership=request.membership, programme=programme),
+        "rules": rules_in_words(programme),
+    }
+    if manages:
+        context.update(
+            counts=enrolment_counts(programme=programme),
+            managers=list(programme.managers.order_by("full_name", "email")),
+            transitions=[
+                (to, *STAGE_ACTIONS[(programme.stage, to)])
+                for to in Stage.values
+                if to in ALLOWED_TRANSITIONS[programme.stage]
+            ],
+            matching_url=_matching_url(request, programme),
+        )
+    return render(request, "programmes/detail.html", context)
+
+
+@org_view()
+def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    form = ProgrammeEditForm(
+        request.POST or None,
+        programme=programme,
+        initial=ProgrammeEditForm.initial_for(programme),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme_update(programme=programme, actor=request.user, **form.changes())
+        except AlongsideError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return _detail(request, programme)
+    return render(request, "programmes/edit.html", {"programme": programme, "form": form})
+
+
+@org_view()
+@require_POST
+def programme_stage(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    try:
+        programme = programme_transition(
+            programme=programme, actor=request.user, to=request.POST.get("to", "")
+        )
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, f"{programme.name} is now {programme.get_stage_display()}.")
+    return _detail(request, programme)
+
+
+# --- Enrolment (managers) --------------------------------------------------------------
+
+
+def _directory(request: OrgRequest, data: Any) -> tuple[DirectoryFilterForm, QuerySet[Person]]:
+    options = people_filter_options(organisation=request.organisation)
+    form = DirectoryFilterForm(data or None, options=options)
+    form.is_valid()  # keep each valid filter even if another is not
+    cleaned: dict[str, Any] = getattr(form, "cleaned_data", {})
+    people = people_list(
+        organisation=request.organisation,
+        filters=PeopleFilters(
+            search=cleaned.get("q", ""),
+            department=cleaned.get("department", ""),
+            location=cleaned.get("location", ""),
+            level=cleaned.get("level", ""),
+        ),
+    )
+    if cleaned.get("start_from"):
+        people = people.filter(start_date__gte=cleaned["start_from"])
+    if cleaned.get("start_to"):
+        people = people.filter(start_date__lte=cleaned["start_to"])
+    return form, people
+
+
+def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
+    filter_form, people = _directory(request, request.GET)
+    page = paginate(request, people, 50)
+    query = request.GET.copy()
+    query.pop("page", None)
+    enrolments = list(enrolments_for(programme=programme, status=EnrolmentStatus.ACTIVE))
+    withdrawn = list(enrolments_for(programme=programme, status=EnrolmentStatus.WITHDRAWN))
+    join_url = request.build_absolute_uri(
+        reverse("programmes:join", args=[request.organisation.slug, programme.self_enrol_token])
+    )
+    context = {
+        "programme": programme,
+        "filter_form": filter_form,
+        "page": page,
+        "query": query.urlencode(),
+        "filters": {k: v for k, v in request.GET.items() if k != "page" and v},
+        "enrolled_ids": {e.person_id for e in enrolments},
+        "enrol_form": EnrolForm(programme=programme),
+        "csv_form": EnrolCsvForm(programme=programme),
+        "enrolments": enrolments,
+        "withdrawn": withdrawn,
+        "pending": sum(1 for e in enrolments if not e.intake.is_complete),
+        "join_url": join_url,
+    }
+    context.update(extra)
+    return context
+
+
+@org_view()
+def enrolment(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    context = _enrolment_context(request, programme)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "programmes/directory_rows.html", context)
+    return render(request, "programmes/enrolment.html", context)
+
+
+@org_view()
+@require_POST
+def enrol(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    form = EnrolForm(request.POST, programme=programme)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for message in errors:
+                show_error(request, f"{field}: {message}")
+        return _enrolment_page(request, programme)
+    if form.cleaned_data["scope"] == "all":
+        _filters, people = _directory(request, request.POST)
+    else:
+        people = form.cleaned_data["people"]
+    if not people.exists():
+        messages.info(request, "Choose at least one person to enrol.")
+        return _enrolment_page(request, programme)
+    try:
+        added = enrolment_add(
+            programme=programme,
+            actor=request.user,
+            people=people,
+            role=form.cleaned_data.get("role") or None,
+            capacity=form.cleaned_data.get("capacity"),
+        )
+    except AlongsideError as error:
+        show_error(request, error)
+        for problem in error.problems:
+            show_error(request, str(problem))
+    else:
+        messages.success(request, f"{len(added)} enrolled (already enrolled people were skipped).")
+    return _enrolment_page(request, programme)
+
+
+@org_view()
+@require_POST
+def enrol_csv(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    form = EnrolCsvForm(request.POST, request.FILES, programme=programme)
+    if form.is_valid():
+        try:
+            added = enrolment_import_emails(
+                programme=programme,
+                actor=request.user,
+                data=form.cleaned_data["file"].read(),
+                role=form.cleaned_data.get("role") or None,
+            )
+        except AlongsideError as error:
+            context = _enrolment_context(
+                request, programme, csv_form=form, csv_error=error, csv_problems=error.problems
+            )
+            return render(request, "programmes/enrolment.html", context, status=400)
+        messages.success(request, f"{len(added)} enrolled from the file.")
+        return _enrolment_page(request, programme)
+    context = _enrolment_context(request, programme, csv_form=form)
+    return render(request, "programmes/enrolment.html", context, status=400)
+
+
+@org_view()
+@require_POST
+def self_enrol_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    action = request.POST.get("action", "")
+    try:
+        if action == "new_link":
+            self_enrol_set_open(
+                programme=programme,
+                actor=request.user,
+                open=programme.self_enrol_open,
+                new_link=True,
+            )
+            messages.success(request, "A new link replaces the old one, which no longer works.")
+        elif action in ("open", "close"):
+            self_enrol_set_open(programme=programme, actor=request.user, open=action == "open")
+            messages.success(
+                request, f"Self-enrolment is {'open' if action == 'open' else 'closed'}."
+            )
+        else:
+            show_error(request, "Choose to open or close self-enrolment, or make a new link.")
+    except AlongsideError as error:
+        show_error(request, error)
+    return _enrolment_page(request, programme)
+
+
+@org_view()
+@require_POST
+def withdraw(request: OrgRequest, programme_id: int, enrolment_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    enrolment = (
+        Enrolment.objects.filter(programme=programme, pk=enrolment_id)
+        .select_related("person", "programme__organisation")
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("No such enrolment.")
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        enrolment_withdraw(enrolment=enrolment, actor=request.user, reason=reason)
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, f"{enrolment.person.name} was withdrawn; their history is kept.")
+    return _enrolment_page(request, programme)
+
+
+@org_view()
+@require_POST
+def remind(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    try:
+        count = intake_send_reminders(programme=programme, actor=request.user)
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        if count:
+            messages.success(request, f"Reminded {count} {'person' if count == 1 else 'people'}.")
+        else:
+            messages.info(request, "Everyone has finished their intake.")
+    return _enrolment_page(request, programme)
+
+
+# --- Participants ----------------------------------------------------------------------
+
+
+def _intake_initial(enrolment: Enrolment) -> dict[str, Any]:
+    intake, person = enrolment.intake, enrolment.person
+    return {
+        "wants": intake.wants,
+        "wants_other": intake.wants_other,
+        "offers": intake.offers,
+        "offers_other": intake.offers_other,
+        "goals": intake.goals,
+        "availability": intake.availability,
+        "timezone": intake.timezone or person.timezone,
+        "communication_preference": intake.communication_preference,
+        "languages": "; ".join(intake.languages or person.languages),
+    }
+
+
+@org_view()
+def intake(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _visible(request, programme_id)
+    enrolment = my_enrolment(membership=request.membership, programme=programme)
+    if enrolment is None or not enrolment.is_active:
+        messages.info(request, "You are not taking part in this programme, so have no intake.")
+        return _detail(request, programme)
+    form = IntakeForm(
+        request.POST or None, topics=programme.topics, initial=_intake_initial(enrolment)
+    )
+    if request.method == "POST" and form.is_valid():
+        later = "later" in request.POST
+        try:
+            intake_save(
+                enrolment=enrolment,
+                actor=request.user,
+                complete=not later,
+                **form.intake_fields(),
+            )
+        except AlongsideError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Saved; come back to finish it." if later else "Thank you — your intake is done.",
+            )
+            return _detail(request, programme)
+    return render(
+        request,
+        "programmes/intake.html",
+        {"programme": programme, "enrolment": enrolment, "form": form},
+    )
+
+
+@org_view()
+def join(request: OrgRequest, token: str) -> HttpResponse:
+    programme = Programme.objects.filter(
+        organisation=request.organisation, self_enrol_token=token
+    ).first()
+    if programme is None:
+        raise Http404("This link is not valid; ask the programme's manager for a new one.")
+    enrolment = my_enrolment(membership=request.membership, programme=programme)
+    person = Person.objects.filter(organisation=request.organisation, user=request.user).first()
+    form = JoinForm(request.POST or None, programme=programme)
+    if request.method == "POST":
+        if person is None:
+            show_error(request, "You are not in this organisation's directory yet; ask an admin.")
+        elif form.is_valid():
+            try:
+                self_enrol(programme=programme, person=person, role=form.cleaned_data.get("role"))
+            except AlongsideError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"Welcome to {programme.name}. A few questions first.")
+                return redirect(
+                    "programmes:intake",
+                    org_slug=request.organisation.slug,
+                    programme_id=programme.pk,
+                )
+    return render(
+        request,
+        "programmes/join.html",
+        {
+            "programme": programme,
+            "enrolment": enrolment if enrolment and enrolment.is_active else None,
+            "form": form,
+            "in_directory": person is not None,
+        },
+    )
