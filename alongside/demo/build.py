@@ -26,6 +26,8 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.demo import data
+from alongside.demo.programmes import build_programmes
+from alongside.demo.programmes import describe as describe_programmes
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.organisations.services import organisation_create
 from alongside.people.models import Person
@@ -333,6 +335,14 @@ def build_demo(
             f"({counts['created']} added, {counts['updated']} updated) "
             f"in {time.perf_counter() - started:.1f} s.\n"
         )
+    programmes = build_programmes(
+        organisation=organisation,
+        manager=users[Role.PROGRAMME_MANAGER],
+        member=users[Role.MEMBER],
+        today=today,
+    )
+    if stdout is not None:
+        stdout.write(describe_programmes(programmes))
     return DemoResult(
         organisation=organisation,
         admin=users[Role.ADMIN],
