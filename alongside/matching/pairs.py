@@ -197,14 +197,8 @@ def _solve_graph(
     if len(vals) and vals.min() >= 0:
         dual = _dual_lp(graph, free, rows, cols, vals)
     if dual is not None:
-        mate, upper, prices, (extra_r, extra_c, extra_w) = dual
-        if not participation:
-            good = extra_w > 0
-            extra_r, extra_c, extra_w = extra_r[good], extra_c[good], extra_w[good]
-        # Pairs the bound check found short are good pairs the lists missed: use them.
-        rows = np.concatenate([rows, extra_r])
-        cols = np.concatenate([cols, extra_c])
-        vals = np.concatenate([vals, extra_w])
+        # The pairs now include the good ones the bound check found the lists missed.
+        mate, upper, prices, (rows, cols, vals) = dual
         reduced = prices[rows] + prices[cols] - vals
         mate = _augment_cheapest(mate, rows, cols, reduced, prices, is_free, participation)
     else:
@@ -234,6 +228,32 @@ def _solve_graph(
 
 
 def _dual_lp(
+    graph: CandidateGraph,
+    free: IntArray,
+    rows: IntArray,
+    cols: IntArray,
+    vals: FloatArray,
+    rounds: int = 1,
+) -> tuple[IntArray, float, FloatArray, tuple[IntArray, IntArray, FloatArray]] | None:
+    """Solve the LP, then re-solve with the pairs its bound check found short (cutting
+    planes): each round tightens the bound and shows the guide pairs it missed.
+
+    Returns the guide matching, the bound, the LP prices and the final list of pairs.
+    """
+    for round_ in range(rounds + 1):
+        solved = _lp_round(graph, free, rows, cols, vals)
+        if solved is None:
+            return None
+        mate, upper, prices, (extra_r, extra_c, extra_w) = solved
+        rows = np.concatenate([rows, extra_r])
+        cols = np.concatenate([cols, extra_c])
+        vals = np.concatenate([vals, extra_w])
+        if not len(extra_w) or round_ == rounds:
+            break
+    return mate, upper, prices, (rows, cols, vals)
+
+
+def _lp_round(
     graph: CandidateGraph, free: IntArray, rows: IntArray, cols: IntArray, vals: FloatArray
 ) -> tuple[IntArray, float, FloatArray, tuple[IntArray, IntArray, FloatArray]] | None:
     """The fractional-matching LP, with its duals: a guide for pairing and a bound.

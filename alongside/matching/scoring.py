@@ -231,7 +231,9 @@ class Scorer:
         out[9] = np.minimum(hours / self.rules.good_overlap_hours, 1.0)
         return out
 
-    def block(self, rows: IntArray, cols: IntArray, *, mentoring: bool = False) -> FloatArray:
+    def block(
+        self, rows: IntArray, cols: IntArray, *, mentoring: bool = False, dtype: Any = np.float64
+    ) -> FloatArray:
         """Scores of every (row, col) pair, -inf where a hard rule forbids it."""
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
@@ -240,11 +242,15 @@ class Scorer:
         score = left[rows] @ right[cols].T
         pr, pc = self.profile[rows], self.profile[cols]
         score += table[pr][:, pc]
-        out = score.astype(np.float64)
+        out = score if dtype == np.float32 else score.astype(dtype)
         out[table_forbidden[pr][:, pc]] = -np.inf
         if not mentoring:
-            same = rows[:, None] == cols[None, :]
-            out[same] = -np.inf
+            # Nobody pairs with themselves.
+            col_pos = np.full(self.n, -1, dtype=np.int64)
+            col_pos[cols] = np.arange(len(cols))
+            where = col_pos[rows]
+            hit = where >= 0
+            out[np.flatnonzero(hit), where[hit]] = -np.inf
         self._apply_forbidden_pairs(out, rows, cols)
         return out
 
@@ -366,7 +372,7 @@ class Scorer:
         k = max(1, min(k, self.n - 1))
         for start in range(0, self.n, step):
             chunk = everyone[start : start + step]
-            r, c, v, o = top_k_block(self.block(chunk, everyone), chunk, k)
+            r, c, v, o = top_k_block(self.block(chunk, everyone, dtype=np.float32), chunk, k)
             rows.append(r)
             cols.append(c)
             vals.append(v)
