@@ -1,4 +1,13 @@
-"""Pairs: maximum-weight matching, exact on small inputs, near-exact with a bound at scale."""
+"""Pairs: maximum-weight matching, exact on small inputs, near-exact with a bound at scale.
+
+Up to ``EXACT_MAX_PEOPLE`` people, rustworkx's compiled blossom algorithm solves the
+dense problem exactly. Above that (or given a :class:`CandidateGraph`) only each
+person's best partners are listed, and the fractional-matching LP does the heavy
+lifting: solved as an assignment on the bipartite double cover, its duals give an upper
+bound valid for *every* pair (unlisted pairs are checked and covered), its whole pairs
+are kept, and the rest is joined by cheapest augmenting paths, a vectorised local search
+and an exact blossom re-solve around whoever is left single or overpaid.
+"""
 
 from __future__ import annotations
 
@@ -28,10 +37,10 @@ from .validation import (
 EXACT_MAX_PEOPLE = 800
 #: Partners kept per person when thinning (the bound stays valid whatever this is).
 CANDIDATES_PER_PERSON = 32
+#: From this many people the exact solver first drops pairs the LP rules out.
+PRUNE_MIN_PEOPLE = 120
 #: People re-solved exactly around the ones the heuristics left single or overpaid.
 REGION_MAX_PEOPLE = 1200
-#: How far around the LP's fractional part the exact re-solve reaches.
-REGION_HOPS = 2
 
 Pair = tuple[int, int]
 
@@ -87,7 +96,7 @@ def solve_pairs(
             graph = CandidateGraph.from_dense(dense, candidates_per_person)
         pairs, objective, upper = _solve_graph(graph, free, participation, exact_max_people)
         optimal = upper - objective <= 1e-9 * max(1.0, abs(upper))
-        method = "blossom on candidate graph + LP bound"
+        method = "LP-guided matching on candidate pairs, LP bound"
         best = graph.best_weight()
 
     objective += sum(lock_weight)
@@ -167,7 +176,52 @@ def _exact_dense(weights: FloatArray, participation: bool) -> list[Pair]:
     rows, cols = np.triu_indices(n, 1)
     vals = weights[rows, cols]
     keep = np.isfinite(vals) if participation else vals > 0
-    return _blossom(n, rows[keep], cols[keep], vals[keep], participation)
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    if n >= PRUNE_MIN_PEOPLE and len(vals) and vals.min() >= 0:
+        pairs = _exact_by_reduced_cost(n, rows, cols, vals, participation)
+        if pairs is not None:
+            return pairs
+    return _blossom(n, rows, cols, vals, participation)
+
+
+def _exact_by_reduced_cost(
+    n: int, rows: IntArray, cols: IntArray, vals: FloatArray, participation: bool
+) -> list[Pair] | None:
+    """Exact matching by blossom on the few pairs an optimum can use.
+
+    With LP duals ``y`` (bound ``U = sum y``) a matching containing pair ``e`` weighs at
+    most ``U - rc_e``, where ``rc_e = y_i + y_j - w_e``. Blossom first solves the pairs
+    with the smallest reduced costs; if that matching's weight ``L`` leaves a gap
+    ``U - L`` no larger than every reduced cost left out, it is optimal; otherwise
+    blossom re-solves on all pairs with ``rc <= U - L``, which hold every optimum. Under
+    participation the first matching must pair everyone it can (floor(n / 2)), or None.
+    """
+    graph = CandidateGraph(n, rows, cols, vals, np.full(n, -np.inf))
+    solved = _lp_round(graph, np.arange(n), rows, cols, vals)
+    if solved is None:
+        return None
+    prices = solved[2]
+    upper = float(prices.sum())
+    reduced = prices[rows] + prices[cols] - vals
+    slack = 1e-9 * max(1.0, abs(upper))
+    threshold = float(np.quantile(reduced, min(1.0, 8.0 * n / max(len(reduced), 1))))
+    for _ in range(2):
+        inside = reduced <= threshold + slack
+        pairs = _blossom(n, rows[inside], cols[inside], vals[inside], participation)
+        if participation and len(pairs) < n // 2:
+            return None
+        lookup = dict(
+            zip(
+                zip(rows[inside].tolist(), cols[inside].tolist(), strict=True),
+                vals[inside].tolist(),
+                strict=True,
+            )
+        )
+        lower = float(sum(lookup[p] for p in pairs))
+        if upper - lower <= threshold + slack:
+            return pairs
+        threshold = upper - lower
+    return pairs
 
 
 def _solve_graph(
@@ -175,10 +229,12 @@ def _solve_graph(
 ) -> tuple[list[Pair], float, float]:
     """Near-exact matching on a candidate graph, with a bound valid for all pairs.
 
-    The fractional LP (solved exactly as an assignment on the bipartite double cover) is
-    half-integral: its 2-cycles are pairs, and the few people on longer cycles are matched
-    exactly among themselves by blossom. Participation first shifts every weight up by
-    ``shift`` so that more pairs always pay; the bound subtracts the shift back per pair.
+    With non-negative weights (what the scoring layer produces) the LP with its duals
+    guides and bounds (:func:`_dual_lp`). Otherwise the LP is solved with every weight
+    shifted up so that more pairs always pay (participation), and the bound subtracts
+    the shift back per pair; its "stay single" option is priced at each person's best
+    unlisted pair so the bound covers those too. The local search always works on
+    shifted weights under participation, so it never trades a pair away.
     """
     n = graph.size
     is_free = np.zeros(n, dtype=bool)

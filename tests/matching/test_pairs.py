@@ -164,3 +164,22 @@ def test_an_unknown_preference_is_refused():
 def test_empty_and_single_inputs_work():
     assert solve_pairs(np.zeros((0, 0))).groups == ()
     assert len(solve_pairs(np.zeros((1, 1))).unmatched) == 1
+
+
+@pytest.mark.parametrize("prefer", ["participation", "score"])
+def test_the_pruned_exact_path_agrees_with_networkx(prefer):
+    import networkx as nx
+
+    rng = np.random.default_rng(11)
+    n = 131
+    w = symmetric(rng.integers(0, 50, (n, n)).astype(float), rng.random((n, n)) < 0.1)
+    result = solve_pairs(w, prefer=prefer)
+    graph = nx.Graph()
+    rows, cols = np.triu_indices(n, 1)
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        if np.isfinite(w[i, j]) and (prefer == "participation" or w[i, j] > 0):
+            graph.add_edge(i, j, weight=w[i, j])
+    expected = nx.max_weight_matching(graph, maxcardinality=prefer == "participation")
+    assert result.optimal
+    assert len(result.groups) == len(expected)
+    assert result.objective == pytest.approx(sum(w[a, b] for a, b in expected), abs=1e-6)
