@@ -10,9 +10,11 @@ from ninja.errors import AuthenticationError, ValidationError
 from alongside.accounts.api import router as accounts_router
 from alongside.core.api_auth import ActiveSessionAuth, ApiTokenAuth
 from alongside.core.errors import AlongsideError
+from alongside.matches.api import router as matching_router
 from alongside.organisations.api import router as organisations_router
 from alongside.people.api import router as people_router
 from alongside.programmes.api import router as programmes_router
+from alongside.relationships.api import router as relationships_router
 
 api = NinjaAPI(
     title="Alongside API",
@@ -88,3 +90,5 @@ api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/organisations", people_router)
 api.add_router("/organisations", programmes_router)
+api.add_router("/organisations", matching_router)
+api.add_router("/organisations", relationships_router)

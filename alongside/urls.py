@@ -10,6 +10,10 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("alongside.organisations.urls")),
     path("o/<slug:org_slug>/people/", include("alongside.people.urls")),
     path("o/<slug:org_slug>/programmes/", include("alongside.programmes.urls")),
+    path(
+        "o/<slug:org_slug>/programmes/<int:programme_id>/matching/",
+        include("alongside.matches.urls"),
+    ),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

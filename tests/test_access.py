@@ -22,9 +22,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
+from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person, PersonImport
 from alongside.programmes.models import Enrolment, Intake, Programme
+from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 
 MEMBER, MANAGERS, ADMINS = "member", "managers", "admins"
 
@@ -77,6 +79,21 @@ ORG_PAGES: dict[str, Page] = {
     "programmes:self_enrol_settings": Page(MANAGERS, post_only=True),
     "programmes:withdraw": Page(MANAGERS, post_only=True),
     "relationships:mine": Page(MEMBER),
+    "relationships:rematch": Page(MEMBER, post_only=True),  # only one's own relationships
+    "matches:review": Page(MANAGERS),
+    "matches:run": Page(MANAGERS, post_only=True),
+    "matches:run_detail": Page(MANAGERS),
+    "matches:run_progress": Page(MANAGERS),
+    "matches:move": Page(MANAGERS, post_only=True),
+    "matches:swap": Page(MANAGERS, post_only=True),
+    "matches:lock_group": Page(MANAGERS, post_only=True),
+    "matches:rule": Page(MANAGERS, post_only=True),
+    "matches:rule_remove": Page(MANAGERS, post_only=True),
+    "matches:publish": Page(MANAGERS, post_only=True),
+    "matches:discard": Page(MANAGERS, post_only=True),
+    "matches:relationships": Page(MANAGERS),
+    "matches:resolve_rematch": Page(MANAGERS, post_only=True),
+    "matches:add_late_joiner": Page(MANAGERS, post_only=True),
 }
 
 # Pages outside any organisation: who may see them, and why they are not tenant-scoped.
@@ -138,6 +155,10 @@ class Tenant:
     person_import: PersonImport
     programme: Programme
     enrolment: Enrolment
+    run: MatchRun
+    rule: PairingRule
+    relationship: Relationship
+    rematch_request: RematchRequest
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -170,9 +191,46 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
                     programme=programme, person=own, role="peer", source="directory"
                 )
             )
+    # A draft run with one group, a pairing rule, a relationship and a rematch request,
+    # so the matching pages and API reach their object lookups.
+    second = Enrolment.objects.create(
+        programme=programme,
+        person=Person.objects.create(
+            organisation=organisation,
+            name="Second Nobody",
+            email=f"second@{organisation.slug}.test",
+        ),
+        role="peer",
+        source="directory",
+    )
+    Intake.objects.create(enrolment=second)
+    run = MatchRun.objects.create(programme=programme, status=MatchRun.Status.DRAFT)
+    group = MatchGroup.objects.create(run=run, number=1)
+    for member_enrolment in (enrolment, second):
+        MatchGroupMember.objects.create(
+            run=run, group=group, enrolment=member_enrolment, role="peer"
+        )
+    relationship = Relationship.objects.create(
+        organisation=organisation, programme=programme, kind="pair", name="Pair 1"
+    )
+    for member_enrolment in (enrolment, second):
+        RelationshipMember.objects.create(
+            relationship=relationship,
+            enrolment=member_enrolment,
+            person=member_enrolment.person,
+            role="peer",
+        )
     return Tenant(
         programme=programme,
         enrolment=enrolment,
+        run=run,
+        rule=PairingRule.objects.create(
+            programme=programme, kind="forbid", first=enrolment, second=second
+        ),
+        relationship=relationship,
+        rematch_request=RematchRequest.objects.create(
+            relationship=relationship, enrolment=enrolment, reason="x"
+        ),
         organisation=organisation,
         person=person,
         membership=Membership.objects.get(user=user, organisation=organisation),
@@ -196,6 +254,10 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "programme_id": tenant.programme.pk,
         "enrolment_id": tenant.enrolment.pk,
         "token": tenant.programme.self_enrol_token,
+        "run_id": tenant.run.pk,
+        "rule_id": tenant.rule.pk,
+        "relationship_id": tenant.relationship.pk,
+        "request_id": tenant.rematch_request.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -444,6 +506,38 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", f"{PROGRAMME}/intake"): Operation(MEMBER),
     ("PUT", f"{PROGRAMME}/intake"): Operation(MEMBER, {"goals": "x", "complete": False}),
     ("POST", "/api/v1/organisations/{org_slug}/programmes/join/{token}"): Operation(MEMBER, {}),
+    # Matching and a programme's relationships: the programme's managers only.
+    ("GET", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/match-runs/{{run_id}}"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/match-runs/{{run_id}}/move"): Operation(
+        MANAGERS, {"enrolment_id": 0, "group_number": None}
+    ),
+    ("POST", f"{PROGRAMME}/match-runs/{{run_id}}/swap"): Operation(
+        MANAGERS, {"first_enrolment_id": 0, "second_enrolment_id": 0}
+    ),
+    ("POST", f"{PROGRAMME}/match-runs/{{run_id}}/publish"): Operation(
+        MANAGERS, {"keep_matching": False}
+    ),
+    ("POST", f"{PROGRAMME}/match-runs/{{run_id}}/discard"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/pairing-rules"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/pairing-rules"): Operation(
+        MANAGERS, {"kind": "forbid", "first_enrolment_id": 0, "second_enrolment_id": 0}
+    ),
+    ("DELETE", f"{PROGRAMME}/pairing-rules/{{rule_id}}"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/relationships"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/relationships/{{relationship_id}}/members"): Operation(
+        MANAGERS, {"enrolment_id": 0}
+    ),
+    ("GET", f"{PROGRAMME}/rematch-requests"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/rematch-requests/{{request_id}}/resolve"): Operation(
+        MANAGERS, {"rematch": False, "note": ""}
+    ),
+    # The participant's own relationships; another's is a 404 like another tenant's.
+    ("GET", "/api/v1/organisations/{org_slug}/relationships/mine"): Operation(MEMBER),
+    ("POST", "/api/v1/organisations/{org_slug}/relationships/{relationship_id}/rematch-requests"): (
+        Operation(MEMBER, {"reason": "x"})
+    ),
 }
 
 
@@ -478,6 +572,10 @@ def api_call(
         .replace("{programme_id}", str(tenant.programme.pk))
         .replace("{enrolment_id}", str(tenant.enrolment.pk))
         .replace("{token}", tenant.programme.self_enrol_token)
+        .replace("{run_id}", str(tenant.run.pk))
+        .replace("{rule_id}", str(tenant.rule.pk))
+        .replace("{relationship_id}", str(tenant.relationship.pk))
+        .replace("{request_id}", str(tenant.rematch_request.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
@@ -597,7 +695,16 @@ def test_api_unknown_organisation_is_404_for_everyone(
     [
         k
         for k in org_operations()
-        if any(p in k[1] for p in ("{person_id}", "{membership_id}", "{programme_id}", "{token}"))
+        if any(
+            p in k[1]
+            for p in (
+                "{person_id}",
+                "{membership_id}",
+                "{programme_id}",
+                "{token}",
+                "{relationship_id}",
+            )
+        )
     ],
     ids=lambda k: f"{k[0]} {k[1]}",
 )

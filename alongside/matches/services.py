@@ -15,6 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -246,28 +247,38 @@ def _store_result(
 ) -> None:
     mentoring = programme.is_mentoring
     placed: set[int] = set()
+    groups: list[MatchGroup] = []
+    member_scores: list[list[float]] = []
     for number, group_members in enumerate(result.groups, start=1):
         members = list(group_members)
         score, per_member = _group_scores(scorer, members, mentoring)
         admin, participant = _group_reasons(scorer, members, mentoring)
-        group = MatchGroup.objects.create(
-            run=run,
-            number=number,
-            score=_finite(score),
-            reasons_admin=admin,
-            reasons_participant=participant,
-        )
-        MatchGroupMember.objects.bulk_create(
-            MatchGroupMember(
+        groups.append(
+            MatchGroup(
                 run=run,
-                group=group,
-                enrolment=cohort.enrolments[i],
-                role=cohort.enrolments[i].role,
-                score=_finite(per_member[pos]),
+                number=number,
+                score=_finite(score),
+                reasons_admin=admin,
+                reasons_participant=participant,
             )
-            for pos, i in enumerate(members)
         )
+        member_scores.append(per_member)
         placed.update(members)
+    # In bulk (a few queries, not two per group); the groups get their ids back.
+    MatchGroup.objects.bulk_create(groups)
+    MatchGroupMember.objects.bulk_create(
+        MatchGroupMember(
+            run=run,
+            group=group,
+            enrolment=cohort.enrolments[i],
+            role=cohort.enrolments[i].role,
+            score=_finite(per_member[pos]),
+        )
+        for group, group_members, per_member in zip(
+            groups, result.groups, member_scores, strict=True
+        )
+        for pos, i in enumerate(group_members)
+    )
     reasons = {u.index: u.reason for u in result.unmatched}
     MatchUnmatched.objects.bulk_create(
         MatchUnmatched(
@@ -611,8 +622,10 @@ def match_run_publish(
     *, run: MatchRun, actor: User, keep_matching: bool = False
 ) -> list[Relationship]:
     """Create the relationships of a draft, all or nothing, and tell the participants."""
-    run = _draft(run)
+    # Lock the programme before the run: concurrent publishes queue here, and the one that
+    # goes second sees its draft discarded by the first rather than deadlocking on it.
     programme = Programme.objects.select_for_update().get(pk=run.programme_id)
+    run = _draft(run)
     _check_can_match(programme)
     kind = KIND_FOR_FORMAT[Format(programme.format)]
     label = {
@@ -623,7 +636,12 @@ def match_run_publish(
         "pair": "Pair",
     }[kind]
     start_number = Relationship.objects.filter(programme=programme).count()
-    groups = list(run.groups.prefetch_related("members__enrolment__person").order_by("number"))
+    # select_related, not a chained prefetch: on SQLite Django prefetches the enrolments
+    # of 2,000 members as a 2,000-term OR that exceeds the expression depth limit.
+    members_with_people = Prefetch(
+        "members", queryset=MatchGroupMember.objects.select_related("enrolment__person")
+    )
+    groups = list(run.groups.prefetch_related(members_with_people).order_by("number"))
     if not groups:
         raise AlongsideError("This draft has no groups to publish.")
     created: list[Relationship] = []
@@ -769,8 +787,16 @@ def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None
     """Tell every member of a new relationship who they are with (after commit)."""
     home = settings.SITE_URL + reverse("relationships:mine", args=[programme.organisation.slug])
     messages = []
+    # The members of all the relationships in a few queries, not one per relationship.
+    members_of: dict[int, list[RelationshipMember]] = defaultdict(list)
+    ids = [relationship.pk for relationship in relationships]
+    for start in range(0, len(ids), 500):
+        for member in RelationshipMember.objects.filter(
+            relationship_id__in=ids[start : start + 500]
+        ).select_related("person"):
+            members_of[member.relationship_id].append(member)
     for relationship in relationships:
-        members = list(relationship.members.select_related("person"))
+        members = members_of[relationship.pk]
         for member in members:
             others = [m.person for m in members if m.pk != member.pk]
             context = {

@@ -6,4 +6,5 @@ app_name = "relationships"
 
 urlpatterns = [
     path("", views.my_relationships, name="mine"),
+    path("<int:relationship_id>/rematch/", views.rematch, name="rematch"),
 ]

@@ -1,0 +1,299 @@
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from alongside.core.api_auth import membership_for, request_user
+from alongside.core.schemas import ERRORS
+from alongside.matches import selectors
+from alongside.matches.models import MatchRun, PairingRule
+from alongside.matches.services import (
+    match_member_move,
+    match_members_swap,
+    match_run_discard,
+    match_run_publish,
+    match_run_request,
+    pairing_rule_remove,
+    pairing_rule_set,
+)
+from alongside.programmes.models import Programme
+from alongside.programmes.selectors import programme_get_managed
+
+router = Router(tags=["matching"])
+
+PROGRAMME = "/{org_slug}/programmes/{int:programme_id}"
+
+
+class RunOut(Schema):
+    id: int
+    status: str
+    late_joiners_only: bool
+    progress: int
+    progress_message: str
+    error: str
+    objective: float | None
+    upper_bound: float | None
+    gap: float | None
+    method: str
+    created_at: datetime
+    finished_at: datetime | None
+    published_at: datetime | None
+
+
+class MemberOut(Schema):
+    enrolment_id: int
+    person_id: int
+    name: str
+    role: str
+    score: float
+
+
+class GroupOut(Schema):
+    id: int
+    number: int
+    score: float
+    reasons_admin: str
+    reasons_participant: str
+    members: list[MemberOut]
+
+
+class UnmatchedOut(Schema):
+    enrolment_id: int
+    person_id: int
+    name: str
+    reason: str
+
+
+class RunDetailOut(RunOut):
+    summary: dict[str, Any]
+    groups: list[GroupOut]
+    unmatched: list[UnmatchedOut]
+
+
+class MoveIn(Schema):
+    enrolment_id: int
+    group_number: int | None = None
+
+
+class SwapIn(Schema):
+    first_enrolment_id: int
+    second_enrolment_id: int
+
+
+class PublishIn(Schema):
+    keep_matching: bool = False
+
+
+class PublishOut(Schema):
+    run_id: int
+    relationships: int
+    stage: str
+
+
+class RuleIn(Schema):
+    kind: str
+    first_enrolment_id: int
+    second_enrolment_id: int
+    note: str = ""
+
+
+class RuleOut(Schema):
+    id: int
+    kind: str
+    first_enrolment_id: int
+    first_name: str
+    second_enrolment_id: int
+    second_name: str
+    note: str
+    created_at: datetime
+
+
+def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Programme:
+    membership = membership_for(request, org_slug)
+    return programme_get_managed(membership=membership, programme_id=programme_id)
+
+
+def _detail(run: MatchRun) -> dict[str, Any]:
+    groups = selectors.match_run_groups(run=run)
+    unmatched = selectors.match_run_unmatched(run=run)
+    return {
+        **{field: getattr(run, field) for field in RunOut.model_fields},
+        "summary": run.summary,
+        "groups": [
+            {
+                "id": g.pk,
+                "number": g.number,
+                "score": g.score,
+                "reasons_admin": g.reasons_admin,
+                "reasons_participant": g.reasons_participant,
+                "members": [
+                    {
+                        "enrolment_id": m.enrolment_id,
+                        "person_id": m.enrolment.person_id,
+                        "name": m.enrolment.person.name,
+                        "role": m.role,
+                        "score": m.score,
+                    }
+                    for m in g.members.all()
+                ],
+            }
+            for g in groups
+        ],
+        "unmatched": [
+            {
+                "enrolment_id": u.enrolment_id,
+                "person_id": u.enrolment.person_id,
+                "name": u.enrolment.person.name,
+                "reason": u.reason,
+            }
+            for u in unmatched
+        ],
+    }
+
+
+def _rule(rule: PairingRule) -> dict[str, Any]:
+    return {
+        "id": rule.pk,
+        "kind": rule.kind,
+        "first_enrolment_id": rule.first_id,
+        "first_name": rule.first.person.name,
+        "second_enrolment_id": rule.second_id,
+        "second_name": rule.second.person.name,
+        "note": rule.note,
+        "created_at": rule.created_at,
+    }
+
+
+@router.get(f"{PROGRAMME}/match-runs", response={200: list[RunOut], **ERRORS}, summary="List runs")
+def list_runs(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    return list(selectors.match_runs_for(programme=programme))
+
+
+@router.post(
+    f"{PROGRAMME}/match-runs",
+    response={201: RunOut, **ERRORS},
+    summary="Run matching over everyone not yet placed",
+    description="Cohorts up to 400 people are matched before the response; larger ones in "
+    "the background: poll the run until its status is draft or failed.",
+)
+def create_run(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    run = match_run_request(programme=programme, actor=request_user(request))
+    run.refresh_from_db()
+    return Status(201, run)
+
+
+@router.get(
+    f"{PROGRAMME}/match-runs/{{int:run_id}}",
+    response={200: RunDetailOut, **ERRORS},
+    summary="A run with its groups, scores, reasons and the unmatched",
+)
+def get_run(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    return _detail(selectors.match_run_get(programme=programme, run_id=run_id))
+
+
+@router.post(
+    f"{PROGRAMME}/match-runs/{{int:run_id}}/move",
+    response={200: RunDetailOut, **ERRORS},
+    summary="Move a person to another group of a draft (group_number null: unmatched)",
+)
+def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int, body: MoveIn) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    run = selectors.match_run_get(programme=programme, run_id=run_id)
+    enrolment = selectors.enrolment_in(programme=programme, enrolment_id=body.enrolment_id)
+    group = (
+        selectors.match_group_get(run=run, number=body.group_number)
+        if body.group_number is not None
+        else None
+    )
+    match_member_move(run=run, enrolment=enrolment, to_group=group, actor=request_user(request))
+    run.refresh_from_db()
+    return _detail(run)
+
+
+@router.post(
+    f"{PROGRAMME}/match-runs/{{int:run_id}}/swap",
+    response={200: RunDetailOut, **ERRORS},
+    summary="Swap two people between their groups of a draft",
+)
+def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int, body: SwapIn) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    run = selectors.match_run_get(programme=programme, run_id=run_id)
+    first = selectors.enrolment_in(programme=programme, enrolment_id=body.first_enrolment_id)
+    second = selectors.enrolment_in(programme=programme, enrolment_id=body.second_enrolment_id)
+    match_members_swap(run=run, first=first, second=second, actor=request_user(request))
+    run.refresh_from_db()
+    return _detail(run)
+
+
+@router.post(
+    f"{PROGRAMME}/match-runs/{{int:run_id}}/publish",
+    response={200: PublishOut, **ERRORS},
+    summary="Publish a draft: all its relationships at once, or nothing",
+)
+def publish(
+    request: HttpRequest, org_slug: str, programme_id: int, run_id: int, body: PublishIn
+) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    run = selectors.match_run_get(programme=programme, run_id=run_id)
+    created = match_run_publish(
+        run=run, actor=request_user(request), keep_matching=body.keep_matching
+    )
+    programme.refresh_from_db()
+    return {"run_id": run.pk, "relationships": len(created), "stage": programme.stage}
+
+
+@router.post(
+    f"{PROGRAMME}/match-runs/{{int:run_id}}/discard",
+    response={200: RunOut, **ERRORS},
+    summary="Discard a draft",
+)
+def discard(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    run = selectors.match_run_get(programme=programme, run_id=run_id)
+    return match_run_discard(run=run, actor=request_user(request))
+
+
+@router.get(
+    f"{PROGRAMME}/pairing-rules",
+    response={200: list[RuleOut], **ERRORS},
+    summary="Locks and forbids kept for every re-run",
+)
+def list_rules(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    return [_rule(rule) for rule in selectors.pairing_rules_for(programme=programme)]
+
+
+@router.post(
+    f"{PROGRAMME}/pairing-rules",
+    response={201: RuleOut, **ERRORS},
+    summary="Lock two people together or forbid them (kind: lock | forbid)",
+)
+def create_rule(request: HttpRequest, org_slug: str, programme_id: int, body: RuleIn) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    first = selectors.enrolment_in(programme=programme, enrolment_id=body.first_enrolment_id)
+    second = selectors.enrolment_in(programme=programme, enrolment_id=body.second_enrolment_id)
+    rule = pairing_rule_set(
+        programme=programme,
+        first=first,
+        second=second,
+        kind=body.kind,
+        actor=request_user(request),
+        note=body.note,
+    )
+    return Status(201, _rule(selectors.pairing_rule_get(programme=programme, rule_id=rule.pk)))
+
+
+@router.delete(
+    f"{PROGRAMME}/pairing-rules/{{int:rule_id}}",
+    response={204: None, **ERRORS},
+    summary="Remove a lock or forbid",
+)
+def delete_rule(request: HttpRequest, org_slug: str, programme_id: int, rule_id: int) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    rule = selectors.pairing_rule_get(programme=programme, rule_id=rule_id)
+    pairing_rule_remove(rule=rule, actor=request_user(request))
+    return Status(204, None)

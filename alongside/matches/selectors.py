@@ -1,0 +1,176 @@
+"""Reads for the matching workflow and a programme's relationships, scoped to a programme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from alongside.core.errors import NotFound
+from alongside.matches.cohort import unplaced_enrolments
+from alongside.matches.models import (
+    MatchGroup,
+    MatchGroupMember,
+    MatchRun,
+    MatchUnmatched,
+    PairingRule,
+)
+from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme
+from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+
+# A department or location is flagged when it has clearly more people among the
+# worst-matched tenth than its share of the cohort would give it.
+OVER_REPRESENTED_FACTOR = 1.5
+
+
+def match_runs_for(*, programme: Programme) -> QuerySet[MatchRun]:
+    return MatchRun.objects.filter(programme=programme).select_related("created_by")
+
+
+def match_run_get(*, programme: Programme, run_id: int) -> MatchRun:
+    run = (
+        MatchRun.objects.filter(programme=programme, pk=run_id)
+        .select_related("programme__organisation")
+        .first()
+    )
+    if run is None:
+        raise NotFound("No such match run in this programme.")
+    return run
+
+
+def match_run_groups(*, run: MatchRun) -> list[MatchGroup]:
+    members = MatchGroupMember.objects.select_related("enrolment__person").order_by(
+        "-role", "enrolment__person__name", "pk"
+    )
+    return list(
+        MatchGroup.objects.filter(run=run)
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("number")
+    )
+
+
+def match_run_unmatched(*, run: MatchRun) -> list[MatchUnmatched]:
+    return list(
+        MatchUnmatched.objects.filter(run=run)
+        .select_related("enrolment__person")
+        .order_by("enrolment__person__name", "pk")
+    )
+
+
+def match_group_get(
+    *, run: MatchRun, group_id: int | None = None, number: int | None = None
+) -> MatchGroup:
+    groups = MatchGroup.objects.filter(run=run)
+    group = groups.filter(pk=group_id).first() if group_id is not None else None
+    if group_id is None and number is not None:
+        group = groups.filter(number=number).first()
+    if group is None:
+        raise NotFound("No such group in this run.")
+    return group
+
+
+def enrolment_in(*, programme: Programme, enrolment_id: int | None) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.filter(programme=programme, pk=enrolment_id)
+        .select_related("person", "programme")
+        .first()
+        if enrolment_id is not None
+        else None
+    )
+    if enrolment is None:
+        raise NotFound("No such person in this programme.")
+    return enrolment
+
+
+def pairing_rules_for(*, programme: Programme) -> QuerySet[PairingRule]:
+    return (
+        PairingRule.objects.filter(programme=programme)
+        .select_related("first__person", "second__person")
+        .order_by("kind", "first__person__name", "pk")
+    )
+
+
+def pairing_rule_get(*, programme: Programme, rule_id: int) -> PairingRule:
+    rule = pairing_rules_for(programme=programme).select_related("programme__organisation")
+    found = rule.filter(pk=rule_id).first()
+    if found is None:
+        raise NotFound("No such pairing rule in this programme.")
+    return found
+
+
+def people_waiting(*, programme: Programme) -> int:
+    """How many active participants a new run would take in."""
+    return len(unplaced_enrolments(programme))
+
+
+def summary_rows(summary: dict[str, Any], attribute: str) -> list[dict[str, Any]]:
+    """By-department / by-location rows, flagged where the worst tenth is over-represented."""
+    rows = []
+    for row in summary.get(f"by_{attribute}", []):
+        expected = float(row.get("expected_in_worst_tenth") or 0.0)
+        actual = int(row.get("in_worst_tenth") or 0)
+        over = actual >= 2 and actual > expected * OVER_REPRESENTED_FACTOR
+        rows.append({**row, "over_represented": over})
+    return rows
+
+
+# --- Published relationships of a programme --------------------------------------------
+
+
+def relationships_for_programme(*, programme: Programme) -> QuerySet[Relationship]:
+    members = RelationshipMember.objects.select_related("person").order_by(
+        "-is_active", "-role", "person__name"
+    )
+    return (
+        Relationship.objects.filter(programme=programme)
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("status", "name", "pk")
+    )
+
+
+def relationship_get(*, programme: Programme, relationship_id: int) -> Relationship:
+    relationship = (
+        Relationship.objects.filter(programme=programme, pk=relationship_id)
+        .select_related("programme__organisation")
+        .first()
+    )
+    if relationship is None:
+        raise NotFound("No such relationship in this programme.")
+    return relationship
+
+
+def rematch_requests_for(*, programme: Programme, status: str = "open") -> QuerySet[RematchRequest]:
+    requests = RematchRequest.objects.filter(relationship__programme=programme).select_related(
+        "relationship", "enrolment__person"
+    )
+    if status in RematchRequest.Status.values:
+        requests = requests.filter(status=status)
+    return requests.order_by("created_at", "pk")
+
+
+def rematch_request_get(*, programme: Programme, request_id: int) -> RematchRequest:
+    found = (
+        rematch_requests_for(programme=programme, status="all")
+        .select_related("relationship__organisation")
+        .filter(pk=request_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such rematch request in this programme.")
+    return found
+
+
+def late_joiners_waiting(*, programme: Programme) -> list[Enrolment]:
+    """Active late joiners (and people released by a rematch) not in any relationship yet."""
+    active_membership = RelationshipMember.objects.filter(
+        enrolment=OuterRef("pk"), is_active=True
+    ).exclude(role="mentor")
+    return list(
+        Enrolment.objects.filter(
+            programme=programme, status=EnrolmentStatus.ACTIVE, late_joiner=True
+        )
+        .exclude(role="mentor")
+        .exclude(Exists(active_membership))
+        .select_related("person")
+        .order_by("person__name", "pk")
+    )

@@ -1,0 +1,377 @@
+"""The manager's matching pages: run, review and adjust a draft, publish, follow up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from alongside.core.errors import AlongsideError, Forbidden, NotFound
+from alongside.core.messages import show_error
+from alongside.core.tenancy import OrgRequest, org_view
+from alongside.matches import selectors
+from alongside.matches.models import MatchRun, PairingRule
+from alongside.matches.services import (
+    match_group_lock,
+    match_member_move,
+    match_members_swap,
+    match_run_discard,
+    match_run_publish,
+    match_run_request,
+    pairing_rule_remove,
+    pairing_rule_set,
+    relationship_add_late_joiner,
+)
+from alongside.programmes.models import Format, Programme
+from alongside.programmes.selectors import programme_get_managed
+from alongside.relationships.services import rematch_request_resolve
+
+WORKING = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
+
+
+def _managed(request: OrgRequest, programme_id: int) -> Programme:
+    try:
+        return programme_get_managed(membership=request.membership, programme_id=programme_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from error
+
+
+def _found(lookup: Any, **kwargs: Any) -> Any:
+    try:
+        return lookup(**kwargs)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def _int(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _to_review(request: OrgRequest, programme: Programme) -> HttpResponse:
+    return redirect("matches:review", org_slug=request.organisation.slug, programme_id=programme.pk)
+
+
+def _to_run(request: OrgRequest, run: MatchRun) -> HttpResponse:
+    return redirect(
+        "matches:run_detail",
+        org_slug=request.organisation.slug,
+        programme_id=run.programme_id,
+        run_id=run.pk,
+    )
+
+
+def _to_relationships(request: OrgRequest, programme: Programme) -> HttpResponse:
+    return redirect(
+        "matches:relationships", org_slug=request.organisation.slug, programme_id=programme.pk
+    )
+
+
+@org_view()
+def review(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    runs = list(selectors.match_runs_for(programme=programme))
+    draft = next((run for run in runs if run.status == MatchRun.Status.DRAFT), None)
+    context = {
+        "programme": programme,
+        "runs": runs,
+        "draft": draft,
+        "waiting": selectors.people_waiting(programme=programme),
+        "rules": list(selectors.pairing_rules_for(programme=programme)),
+    }
+    return render(request, "matches/review.html", context)
+
+
+@org_view()
+@require_POST
+def run(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    try:
+        new_run = match_run_request(programme=programme, actor=request.user)
+    except AlongsideError as error:
+        show_error(request, error)
+        return _to_review(request, programme)
+    return _to_run(request, new_run)
+
+
+def _draft_context(run: MatchRun, **extra: Any) -> dict[str, Any]:
+    groups = selectors.match_run_groups(run=run)
+    unmatched = selectors.match_run_unmatched(run=run)
+    people = sorted(
+        [(m.enrolment, f"group {g.number}") for g in groups for m in g.members.all()]
+        + [(u.enrolment, "unmatched") for u in unmatched],
+        key=lambda item: (item[0].person.name, item[0].pk),
+    )
+    return {
+        "run": run,
+        "programme": run.programme,
+        "groups": groups,
+        "unmatched": unmatched,
+        "people": people,
+        "group_label": "Circle"
+        if run.programme.format == Format.PEER_CIRCLES
+        else "Group"
+        if run.programme.is_mentoring
+        else "Pair",
+        "gap_percent": None if run.gap is None else run.gap * 100,
+        "by_department": selectors.summary_rows(run.summary, "department"),
+        "by_location": selectors.summary_rows(run.summary, "location"),
+        **extra,
+    }
+
+
+@org_view()
+def run_detail(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
+    if match_run.status in WORKING:
+        return render(request, "matches/run.html", {"run": match_run, "programme": programme})
+    context = _draft_context(match_run)
+    context["rules"] = list(selectors.pairing_rules_for(programme=programme))
+    return render(request, "matches/run.html", context)
+
+
+@org_view()
+def run_progress(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
+    if match_run.status not in WORKING and request.htmx:
+        # Done: reload the page so the draft (or the failure) shows in full.
+        return HttpResponseClientRefresh()
+    return render(
+        request, "matches/progress_panel.html", {"run": match_run, "programme": programme}
+    )
+
+
+def _adjusted(
+    request: OrgRequest, match_run: MatchRun, error: AlongsideError | None, done: str
+) -> HttpResponse:
+    """After a move or swap: the refreshed draft panel for htmx, else back to the page."""
+    if request.htmx:
+        match_run.refresh_from_db()
+        context = _draft_context(match_run, error=error, done=None if error else done)
+        return render(request, "matches/draft_panel.html", context)
+    if error:
+        show_error(request, error)
+    else:
+        messages.success(request, done)
+    return _to_run(request, match_run)
+
+
+@org_view()
+@require_POST
+def move(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
+    error: AlongsideError | None = None
+    done = ""
+    try:
+        enrolment = selectors.enrolment_in(
+            programme=programme, enrolment_id=_int(request.POST.get("enrolment_id"))
+        )
+        group_id = _int(request.POST.get("group_id"))
+        group = (
+            selectors.match_group_get(run=match_run, group_id=group_id)
+            if group_id is not None
+            else None
+        )
+        match_member_move(run=match_run, enrolment=enrolment, to_group=group, actor=request.user)
+        where = f"group {group.number}" if group else "the unmatched"
+        done = f"{enrolment.person.name} moved to {where}."
+    except AlongsideError as err:
+        error = err
+    return _adjusted(request, match_run, error, done)
+
+
+@org_view()
+@require_POST
+def swap(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
+    error: AlongsideError | None = None
+    done = ""
+    try:
+        first = selectors.enrolment_in(
+            programme=programme, enrolment_id=_int(request.POST.get("first_enrolment_id"))
+        )
+        second = selectors.enrolment_in(
+            programme=programme, enrolment_id=_int(request.POST.get("second_enrolment_id"))
+        )
+        match_members_swap(run=match_run, first=first, second=second, actor=request.user)
+        done = f"{first.person.name} and {second.person.name} swapped places."
+    except AlongsideError as err:
+        error = err
+    return _adjusted(request, match_run, error, done)
+
+
+@org_view()
+@require_POST
+def lock_group(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
+    try:
+        group = selectors.match_group_get(
+            run=match_run, group_id=_int(request.POST.get("group_id"))
+        )
+        rules = match_group_lock(run=match_run, group=group, actor=request.user)
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            f"Group {group.number} will stay together in every re-run ({len(rules)} locks).",
+        )
+    return _to_run(request, match_run)
+
+
+@org_view()
+@require_POST
+def rule(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    try:
+        first = selectors.enrolment_in(
+            programme=programme, enrolment_id=_int(request.POST.get("first_enrolment_id"))
+        )
+        second = selectors.enrolment_in(
+            programme=programme, enrolment_id=_int(request.POST.get("second_enrolment_id"))
+        )
+        created = pairing_rule_set(
+            programme=programme,
+            first=first,
+            second=second,
+            kind=request.POST.get("kind", ""),
+            actor=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        verb = "kept together" if created.kind == PairingRule.Kind.LOCK else "never matched"
+        messages.success(
+            request, f"{first.person.name} and {second.person.name} will be {verb} in re-runs."
+        )
+    return _back(request, programme)
+
+
+def _back(request: OrgRequest, programme: Programme) -> HttpResponse:
+    """Return to the run page the form was on, or to the review page."""
+    run_id = _int(request.POST.get("run_id"))
+    if run_id is not None and MatchRun.objects.filter(programme=programme, pk=run_id).exists():
+        return redirect(
+            "matches:run_detail",
+            org_slug=request.organisation.slug,
+            programme_id=programme.pk,
+            run_id=run_id,
+        )
+    return _to_review(request, programme)
+
+
+@org_view()
+@require_POST
+def rule_remove(request: OrgRequest, programme_id: int, rule_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    found = _found(selectors.pairing_rule_get, programme=programme, rule_id=rule_id)
+    pairing_rule_remove(rule=found, actor=request.user)
+    messages.success(request, "The rule was removed; it no longer applies to re-runs.")
+    return _back(request, programme)
+
+
+@org_view()
+@require_POST
+def publish(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
+    keep_matching = request.POST.get("keep_matching") in ("1", "on", "true")
+    try:
+        created = match_run_publish(run=match_run, actor=request.user, keep_matching=keep_matching)
+    except AlongsideError as error:
+        show_error(request, error)
+        return _to_run(request, match_run)
+    messages.success(
+        request, f"Published {len(created)} relationships; everyone matched has been told."
+    )
+    return _to_relationships(request, programme)
+
+
+@org_view()
+@require_POST
+def discard(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
+    try:
+        match_run_discard(run=match_run, actor=request.user)
+    except AlongsideError as error:
+        show_error(request, error)
+        return _to_run(request, match_run)
+    messages.success(request, f"Run {match_run.pk} was discarded.")
+    return _to_review(request, programme)
+
+
+@org_view()
+def relationships(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    published = list(selectors.relationships_for_programme(programme=programme))
+    joinable = {r.pk for r in published if r.status == "active" and r.kind in ("circle", "group")}
+    context = {
+        "programme": programme,
+        "relationships": published,
+        "rematch_requests": list(selectors.rematch_requests_for(programme=programme)),
+        "late_joiners": selectors.late_joiners_waiting(programme=programme),
+        "joinable": joinable,
+    }
+    return render(request, "matches/relationships.html", context)
+
+
+@org_view()
+@require_POST
+def resolve_rematch(request: OrgRequest, programme_id: int, request_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    found = _found(selectors.rematch_request_get, programme=programme, request_id=request_id)
+    rematch = request.POST.get("rematch") == "1"
+    try:
+        rematch_request_resolve(
+            request=found, actor=request.user, rematch=rematch, note=request.POST.get("note", "")
+        )
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        name = found.enrolment.person.name
+        messages.success(
+            request,
+            f"{name} left {found.relationship.name} and waits for the next match."
+            if rematch
+            else f"{name}'s request was declined.",
+        )
+    return _to_relationships(request, programme)
+
+
+@org_view()
+@require_POST
+def add_late_joiner(request: OrgRequest, programme_id: int, relationship_id: int) -> HttpResponse:
+    programme = _managed(request, programme_id)
+    relationship = _found(
+        selectors.relationship_get, programme=programme, relationship_id=relationship_id
+    )
+    try:
+        enrolment = selectors.enrolment_in(
+            programme=programme, enrolment_id=_int(request.POST.get("enrolment_id"))
+        )
+        relationship_add_late_joiner(
+            relationship=relationship, enrolment=enrolment, actor=request.user
+        )
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, f"{enrolment.person.name} joined {relationship.name}.")
+    return _to_relationships(request, programme)
