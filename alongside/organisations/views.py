@@ -27,10 +27,31 @@ from alongside.organisations.services import (
 
 @org_view()
 def organisation_home(request: OrgRequest) -> HttpResponse:
+    """Everyone's start page: their own mentoring first, then the organisation at a glance."""
+    from alongside.programmes.models import Enrolment, EnrolmentStatus
+    from alongside.relationships.selectors import relationships_of_member
+
+    enrolments = (
+        Enrolment.objects.filter(
+            programme__organisation=request.organisation,
+            person__user=request.user,
+            status=EnrolmentStatus.ACTIVE,
+        )
+        .select_related("programme", "intake")
+        .order_by("programme__start_date")
+    )
     return render(
         request,
         "organisations/home.html",
-        {"overview": organisation_overview(organisation=request.organisation)},
+        {
+            "overview": organisation_overview(organisation=request.organisation),
+            "my_enrolments": list(enrolments),
+            "my_relationships": [
+                r
+                for r in relationships_of_member(membership=request.membership)
+                if r.status == "active"
+            ],
+        },
     )
 
 
