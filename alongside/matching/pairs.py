@@ -40,7 +40,7 @@ CANDIDATES_PER_PERSON = 32
 #: From this many people the exact solver first drops pairs the LP rules out.
 PRUNE_MIN_PEOPLE = 120
 #: People re-solved exactly around the ones the heuristics left single or overpaid.
-REGION_MAX_PEOPLE = 1200
+REGION_MAX_PEOPLE = 3000
 
 Pair = tuple[int, int]
 
@@ -162,13 +162,17 @@ def _blossom(
     largest = float(np.abs(vals).max())
     scale = 1e12 / largest if largest > 0 else 1.0
     ints = np.rint(vals * scale).astype(np.int64).tolist()
+    # Only the people with a pair take part: rustworkx's work grows with node count.
+    people, local = np.unique(np.concatenate([rows, cols]), return_inverse=True)
+    m = len(rows)
     graph = rx.PyGraph(multigraph=False)
-    graph.add_nodes_from(range(n))
-    graph.add_edges_from(list(zip(rows.tolist(), cols.tolist(), ints, strict=True)))
+    graph.add_nodes_from(range(len(people)))
+    graph.add_edges_from(list(zip(local[:m].tolist(), local[m:].tolist(), ints, strict=True)))
     matching = rx.max_weight_matching(
         graph, max_cardinality=participation, weight_fn=lambda weight: weight
     )
-    return sorted((min(a, b), max(a, b)) for a, b in matching)
+    ids = people.tolist()
+    return sorted((min(ids[a], ids[b]), max(ids[a], ids[b])) for a, b in matching)
 
 
 def _exact_dense(weights: FloatArray, participation: bool) -> list[Pair]:
@@ -550,7 +554,11 @@ def _resolve_region(
     region = np.zeros(n, dtype=bool)
     region[seeds] = True
     region[mate[seeds][mate[seeds] >= 0]] = True
-    cheap = reduced <= np.quantile(reduced, 0.5) if len(reduced) else reduced > 0
+    # Grow (and re-solve) through nearly tight pairs, about two per person, plus the
+    # current pairs so the old matching stays one of blossom's options.
+    in_use = mate[rows] == cols
+    share = min(1.0, 2.0 * n / max(len(reduced), 1))
+    cheap = (reduced <= np.quantile(reduced, share)) | in_use if len(reduced) else in_use
     for _ in range(3):
         if region.sum() >= max_people:
             break
@@ -566,7 +574,7 @@ def _resolve_region(
         region[picked] = True
         partners = mate[picked]
         region[partners[partners >= 0]] = True
-    inside = region[rows] & region[cols]
+    inside = region[rows] & region[cols] & cheap
     if not participation:
         inside &= vals > 0
     local = _blossom(n, rows[inside], cols[inside], vals[inside], participation)
