@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -617,11 +617,27 @@ def match_run_discard(*, run: MatchRun, actor: User) -> MatchRun:
     return run
 
 
-@transaction.atomic
 def match_run_publish(
     *, run: MatchRun, actor: User, keep_matching: bool = False
 ) -> list[Relationship]:
     """Create the relationships of a draft, all or nothing, and tell the participants."""
+    try:
+        return _publish(run=run, actor=actor, keep_matching=keep_matching)
+    except OperationalError as error:
+        # SQLite reports a competing write it could not wait out as "locked"; the whole
+        # publish was rolled back, so say so instead of failing with a server error.
+        if "locked" not in str(error):
+            raise
+        raise AlongsideError(
+            "Another change to this programme was being saved at the same moment; "
+            "nothing was published. Reload the draft and try again.",
+            code="busy",
+            status=409,
+        ) from error
+
+
+@transaction.atomic
+def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relationship]:
     # Lock the programme before the run: concurrent publishes queue here, and the one that
     # goes second sees its draft discarded by the first rather than deadlocking on it.
     programme = Programme.objects.select_for_update().get(pk=run.programme_id)
@@ -645,6 +661,7 @@ def match_run_publish(
     if not groups:
         raise AlongsideError("This draft has no groups to publish.")
     created: list[Relationship] = []
+    pending: list[tuple[Relationship, list[MatchGroupMember]]] = []
     mentor_load: dict[int, int] = defaultdict(int)
     for offset, group in enumerate(groups, start=1):
         members = list(group.members.all())
@@ -658,7 +675,7 @@ def match_run_publish(
         if programme.is_mentoring:
             created.extend(_publish_mentoring(programme, run, group, members, kind, mentor_load))
             continue
-        relationship = Relationship.objects.create(
+        relationship = Relationship(
             organisation=programme.organisation,
             programme=programme,
             match_run=run,
@@ -668,8 +685,9 @@ def match_run_publish(
             reasons_admin=group.reasons_admin,
             reasons_participant=group.reasons_participant,
         )
-        _add_members(relationship, members)
-        created.append(relationship)
+        pending.append((relationship, members))
+    if pending:
+        created.extend(_create_relationships(pending))
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
@@ -691,6 +709,34 @@ def match_run_publish(
     )
     _notify(programme, created)
     return created
+
+
+def _create_relationships(
+    pending: Sequence[tuple[Relationship, Sequence[MatchGroupMember]]],
+) -> list[Relationship]:
+    """Save new relationships and their members in bulk (a few queries for thousands).
+
+    If someone is already in an active relationship, nothing is written and the error
+    names the relationship they were meant to join, as adding them one by one would.
+    """
+    relationships = Relationship.objects.bulk_create([r for r, _members in pending])
+    try:
+        with transaction.atomic():
+            RelationshipMember.objects.bulk_create(
+                RelationshipMember(
+                    relationship=relationship,
+                    enrolment=m.enrolment,
+                    person=m.enrolment.person,
+                    role=m.role,
+                )
+                for relationship, members in pending
+                for m in members
+            )
+    except IntegrityError:
+        for relationship, members in pending:
+            _add_members(relationship, members)  # raises for the first one in conflict
+        raise
+    return relationships
 
 
 def _add_members(relationship: Relationship, members: Sequence[MatchGroupMember]) -> None:
@@ -755,12 +801,12 @@ def _publish_mentoring(
         )
         _add_members(relationship, members)
         return [relationship]
-    created = []
+    pending: list[tuple[Relationship, list[MatchGroupMember]]] = []
     admin_lines = group.reasons_admin.split("\n")
     participant_lines = group.reasons_participant.split("\n")
     for position, mentee in enumerate(mentees):
         number += 1
-        relationship = Relationship.objects.create(
+        relationship = Relationship(
             organisation=programme.organisation,
             programme=programme,
             match_run=run,
@@ -770,9 +816,8 @@ def _publish_mentoring(
             reasons_admin=_line_for(admin_lines, position, mentee),
             reasons_participant=_line_for(participant_lines, position, mentee),
         )
-        _add_members(relationship, [mentor, mentee])
-        created.append(relationship)
-    return created
+        pending.append((relationship, [mentor, mentee]))
+    return _create_relationships(pending)
 
 
 def _line_for(lines: list[str], position: int, mentee: MatchGroupMember) -> str:
