@@ -105,11 +105,18 @@ def run(request: OrgRequest, programme_id: int) -> HttpResponse:
     return _to_run(request, new_run)
 
 
+def _group_label(programme: Programme) -> str:
+    if programme.format == Format.PEER_CIRCLES:
+        return "Circle"
+    return "Group" if programme.is_mentoring else "Pair"
+
+
 def _draft_context(run: MatchRun, **extra: Any) -> dict[str, Any]:
     groups = selectors.match_run_groups(run=run)
     unmatched = selectors.match_run_unmatched(run=run)
+    label = _group_label(run.programme)
     people = sorted(
-        [(m.enrolment, f"group {g.number}") for g in groups for m in g.members.all()]
+        [(m.enrolment, f"{label.lower()} {g.number}") for g in groups for m in g.members.all()]
         + [(u.enrolment, "unmatched") for u in unmatched],
         key=lambda item: (item[0].person.name, item[0].pk),
     )
@@ -119,11 +126,7 @@ def _draft_context(run: MatchRun, **extra: Any) -> dict[str, Any]:
         "groups": groups,
         "unmatched": unmatched,
         "people": people,
-        "group_label": "Circle"
-        if run.programme.format == Format.PEER_CIRCLES
-        else "Group"
-        if run.programme.is_mentoring
-        else "Pair",
+        "group_label": label,
         "gap_percent": None if run.gap is None else run.gap * 100,
         "by_department": selectors.summary_rows(run.summary, "department"),
         "by_location": selectors.summary_rows(run.summary, "location"),
@@ -187,7 +190,8 @@ def move(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
             else None
         )
         match_member_move(run=match_run, enrolment=enrolment, to_group=group, actor=request.user)
-        where = f"group {group.number}" if group else "the unmatched"
+        label = _group_label(programme).lower()
+        where = f"{label} {group.number}" if group else "the unmatched"
         done = f"{enrolment.person.name} moved to {where}."
     except AlongsideError as err:
         error = err

@@ -158,7 +158,7 @@ def test_move_with_htmx_returns_the_updated_panel(admin: Any, org_a: Any, client
         body = response.content.decode()
         assert response.status_code == 200
         assert "<html" not in body
-        if "moved to group" in body:
+        if "moved to circle" in body:
             break
         assert "cannot be together" in body
     else:
@@ -362,3 +362,17 @@ def test_a_run_of_another_programme_is_404(admin: Any, org_a: Any, client_for: A
     assert client.get(url("run_detail", two, run.pk)).status_code == 404
     assert client.post(url("publish", two, run.pk)).status_code == 404
     match_run_publish(run=run, actor=admin, keep_matching=True)
+
+
+def test_review_page_pins_its_query_count(
+    admin: Any, pairs: Any, client_for: Any, django_assert_num_queries: Any
+) -> None:
+    programme, _enrolments = pairs
+    draft_run(programme, admin)
+    draft_run(programme, admin)
+    client = client_for(admin)
+    client.get(url("review", programme))
+    with django_assert_num_queries(9):
+        body = client.get(url("review", programme)).content.decode()
+    assert "Re-run" not in body
+    assert body.count("Ready to review") == 2
