@@ -208,3 +208,83 @@ def test_a_participant_cannot_use_the_manager_api(
     assert response.status_code == 403
     run.refresh_from_db()
     assert run.status == MatchRun.Status.DRAFT
+
+
+def test_responses_match_the_openapi_schema(
+    admin: Any, member: Any, org_a: Any, api_for: Any, client: Any
+) -> None:
+    from tests.test_api_contract import response_schema, validate
+
+    schema = client.get("/api/v1/openapi.json").json()
+    me = Person.objects.get(user=member)
+    programme, enrolments = _programme(org_a, admin, "peer_circles", [*_people(org_a, 11), me])
+    run = draft_run(programme, admin)
+    api = api_for(admin)
+    prefix = "/api/v1/organisations/{org_slug}/programmes/{programme_id}"
+
+    def check(response: Any, method: str, template: str) -> None:
+        assert response.status_code < 300, response.content
+        validate(
+            response.json(), response_schema(schema, method, template, response.status_code), schema
+        )
+
+    check(api.get(f"{base(programme)}/match-runs"), "GET", f"{prefix}/match-runs")
+    check(
+        api.get(f"{base(programme)}/match-runs/{run.pk}"), "GET", f"{prefix}/match-runs/{{run_id}}"
+    )
+    check(
+        api.post(
+            f"{base(programme)}/pairing-rules",
+            {
+                "kind": "forbid",
+                "first_enrolment_id": enrolments[0].pk,
+                "second_enrolment_id": enrolments[1].pk,
+            },
+        ),
+        "POST",
+        f"{prefix}/pairing-rules",
+    )
+    check(api.get(f"{base(programme)}/pairing-rules"), "GET", f"{prefix}/pairing-rules")
+    check(
+        api.post(f"{base(programme)}/match-runs/{run.pk}/publish", {"keep_matching": True}),
+        "POST",
+        f"{prefix}/match-runs/{{run_id}}/publish",
+    )
+    check(api.get(f"{base(programme)}/relationships"), "GET", f"{prefix}/relationships")
+    relationship = Relationship.objects.get(members__person=me)
+    participant = api_for(member)
+    check(
+        participant.post(
+            f"/api/v1/organisations/acme/relationships/{relationship.pk}/rematch-requests",
+            {"reason": "clash"},
+        ),
+        "POST",
+        "/api/v1/organisations/{org_slug}/relationships/{relationship_id}/rematch-requests",
+    )
+    check(
+        participant.get("/api/v1/organisations/acme/relationships/mine"),
+        "GET",
+        "/api/v1/organisations/{org_slug}/relationships/mine",
+    )
+    check(api.get(f"{base(programme)}/rematch-requests"), "GET", f"{prefix}/rematch-requests")
+    request_id = RematchRequest.objects.get().pk
+    check(
+        api.post(f"{base(programme)}/rematch-requests/{request_id}/resolve", {"rematch": True}),
+        "POST",
+        f"{prefix}/rematch-requests/{{request_id}}/resolve",
+    )
+
+
+def test_a_large_cohort_runs_in_the_background_and_reports_progress(
+    admin: Any, pairs: Any, api_for: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    monkeypatch.setattr("alongside.matches.services.INLINE_RUN_MAX_PEOPLE", 2)
+    programme, _enrolments = pairs
+    api = api_for(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.post(f"{base(programme)}/match-runs").json()
+    assert created["status"] == "queued"
+    assert created["progress_message"] == "Waiting for a worker"
+    # The tests' task backend runs the queued task at once, as the embedded worker would.
+    detail = api.get(f"{base(programme)}/match-runs/{created['id']}").json()
+    assert (detail["status"], detail["progress"]) == ("draft", 100)
