@@ -324,7 +324,7 @@ def list_enrolments(
 )
 def enrol_people(
     request: HttpRequest, org_slug: str, programme_id: int, payload: EnrolIn
-) -> EnrolledOut:
+) -> dict[str, Any]:
     membership = membership_for(request, org_slug)
     programme = _managed(membership, programme_id)
     people = list(
@@ -343,9 +343,7 @@ def enrol_people(
         role=payload.role,
         capacity=payload.capacity,
     )
-    return EnrolledOut(
-        added=len(added), enrolments=[EnrolmentOut.from_orm(e) for e in _reloaded(added)]
-    )
+    return {"added": len(added), "enrolments": _reloaded(added)}
 
 
 def _reloaded(enrolments: list[Enrolment]) -> list[Enrolment]:
@@ -369,15 +367,13 @@ def import_enrolments(
     programme_id: int,
     file: File[UploadedFile],
     role: Form[str | None] = None,
-) -> EnrolledOut:
+) -> dict[str, Any]:
     membership = membership_for(request, org_slug)
     programme = _managed(membership, programme_id)
     added = enrolment_import_emails(
         programme=programme, actor=request_user(request), data=file.read(), role=role or None
     )
-    return EnrolledOut(
-        added=len(added), enrolments=[EnrolmentOut.from_orm(e) for e in _reloaded(added)]
-    )
+    return {"added": len(added), "enrolments": _reloaded(added)}
 
 
 @router.post(

@@ -176,7 +176,8 @@ def _enrolment_page(request: OrgRequest, programme: Programme) -> HttpResponse:
 def programmes_with_counts(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
     active = Q(enrolments__status=EnrolmentStatus.ACTIVE)
     # Annotate outside the visibility filter: its join on enrolments would skew the counts.
-    return Programme.objects.filter(pk__in=programmes.values("pk")).annotate(
+    visible = Programme.objects.filter(pk__in=programmes.values("pk"))
+    return visible.select_related("organisation").annotate(
         enrolled=Count("enrolments", filter=active),
         intakes_done=Count(
             "enrolments", filter=active & Q(enrolments__intake__completed_at__isnull=False)
