@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 
+from alongside.accounts.models import User
 from alongside.organisations.forms import time_zone_choices
+from alongside.organisations.models import Role
 from alongside.people.forms import PeopleFilterForm
 from alongside.people.models import Person
 from alongside.programmes.models import (
@@ -71,6 +73,11 @@ def _count(label: str, required: bool = True, **kwargs: Any) -> forms.IntegerFie
     return forms.IntegerField(label=label, required=required, min_value=0, **kwargs)
 
 
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.email)
+
+
 class ProgrammeEditForm(forms.Form):
     name = forms.CharField(max_length=200)
     purpose = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -87,6 +94,12 @@ class ProgrammeEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         label="Topic vocabulary",
         help_text="One per line: what people can say they want to develop or can offer.",
+    )
+    managers = UserChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Admins and programme managers who run this programme.",
     )
     intent = forms.ChoiceField(
         label="Matching intent",
@@ -126,6 +139,12 @@ class ProgrammeEditForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        managers = self.fields["managers"]
+        assert isinstance(managers, forms.ModelMultipleChoiceField)
+        managers.queryset = User.objects.filter(
+            memberships__organisation_id=programme.organisation_id,
+            memberships__role__in=[Role.ADMIN, Role.PROGRAMME_MANAGER],
+        ).order_by("full_name", "email")
         relevant = RULES_BY_FORMAT[programme.format]
         for name in RULE_FIELDS - set(relevant):
             del self.fields[name]
@@ -141,6 +160,7 @@ class ProgrammeEditForm(forms.Form):
     def changes(self) -> dict[str, Any]:
         """The cleaned data shaped as programme_update's keyword arguments."""
         data = dict(self.cleaned_data)
+        data.pop("managers", None)
         rules = {name: data.pop(name) for name in list(data) if name in RULE_FIELDS}
         tz_gap = rules.get("max_timezone_difference")
         if isinstance(tz_gap, float) and tz_gap.is_integer():
@@ -161,6 +181,7 @@ class ProgrammeEditForm(forms.Form):
             "session_minutes": programme.session_minutes,
             "capability_areas": "\n".join(programme.capability_areas),
             "topics": "\n".join(programme.topics),
+            "managers": list(programme.managers.all()),
         }
         initial.update({k: v for k, v in programme.matching_rules.items() if k in RULE_FIELDS})
         return initial

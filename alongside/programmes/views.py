@@ -52,6 +52,7 @@ from alongside.programmes.services import (
     intake_save,
     intake_send_reminders,
     programme_create,
+    programme_set_managers,
     programme_transition,
     programme_update,
     self_enrol,
@@ -273,6 +274,9 @@ def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             programme_update(programme=programme, actor=request.user, **form.changes())
+            managers = set(form.cleaned_data["managers"])
+            if managers != set(programme.managers.all()):
+                programme_set_managers(programme=programme, actor=request.user, users=managers)
         except AlongsideError as error:
             _apply_errors(form, error)
         else:

@@ -180,6 +180,7 @@ def edit_data(programme: Programme, **changes: Any) -> dict[str, Any]:
         "session_minutes": programme.session_minutes,
         "capability_areas": "\n".join(programme.capability_areas),
         "topics": "\n".join(programme.topics),
+        "managers": [u.pk for u in programme.managers.all()],
         **{k: v for k, v in programme.matching_rules.items() if v is not None and v is not False},
     }
     data.update(changes)
@@ -526,3 +527,24 @@ def test_a_link_of_another_organisation_is_404(
     assert client_for(member).get(url("join", theirs.self_enrol_token)).status_code == 404
     assert client_for(member).post(url("join", theirs.self_enrol_token)).status_code == 404
     assert not theirs.enrolments.exists()
+
+
+def test_edit_changes_the_managers(
+    org_a: Organisation,
+    circles: Programme,
+    manager: User,
+    admin: User,
+    member: User,
+    client_for: Any,
+) -> None:
+    page = text(client_for(manager).get(url("edit", circles.pk)))
+    assert "Asha Admin" in page
+    assert "Ravi Member" not in page  # members cannot manage programmes
+    client_for(manager).post(url("edit", circles.pk), edit_data(circles, managers=[admin.pk]))
+    assert list(circles.managers.all()) == [admin]
+    assert client_for(manager).get(url("detail", circles.pk)).status_code == 404
+    response = client_for(admin).post(
+        url("edit", circles.pk), edit_data(circles, managers=[member.pk])
+    )
+    assert response.status_code == 200
+    assert list(circles.managers.all()) == [admin]
