@@ -46,6 +46,7 @@ postgres: install
 bench: install
 	$(BIN)/python -m benchmarks.bench_people_import
 	$(BIN)/python -m benchmarks.bench_matching
+	$(BIN)/python -m benchmarks.bench_match_run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
