@@ -306,12 +306,18 @@ def change_stage(
     PROGRAMME + "/enrolments",
     response={200: list[EnrolmentOut], **ERRORS},
     summary="Enrolments with their intake status (its managers)",
+    description="`status`: active (default), withdrawn or all.",
 )
 def list_enrolments(
     request: HttpRequest, org_slug: str, programme_id: int, status: str = "active"
 ) -> list[Enrolment]:
     membership = membership_for(request, org_slug)
     programme = _managed(membership, programme_id)
+    if status not in ("active", "withdrawn", "all"):
+        raise AlongsideError(
+            "status must be one of: active, withdrawn, all.",
+            problems=[Problem("must be active, withdrawn or all.", "status")],
+        )
     return list(enrolments_for(programme=programme, status=status))
 
 

@@ -317,6 +317,8 @@ def enrolment_add(
         if enrolment is not None:
             if enrolment.status == EnrolmentStatus.WITHDRAWN:
                 enrolment.status = EnrolmentStatus.ACTIVE
+                enrolment.role = role  # they may come back as a mentor after being a mentee
+                enrolment.capacity = capacity
                 enrolment.withdrawn_at = None
                 enrolment.withdrawn_reason = ""
                 enrolment.late_joiner = late

@@ -168,6 +168,10 @@ def test_enrol_list_and_withdraw(
     assert api.get(f"{ORG}/{mentoring.pk}/enrolments").json() == []
     history = api.get(f"{ORG}/{mentoring.pk}/enrolments?status=withdrawn").json()
     assert [e["id"] for e in history] == [mentor["id"]]
+    everyone = api.get(f"{ORG}/{mentoring.pk}/enrolments?status=all").json()
+    assert [e["id"] for e in everyone] == [mentor["id"]]
+    bad = api.get(f"{ORG}/{mentoring.pk}/enrolments?status=gone")
+    assert problems(bad) == [("status", None)]
 
 
 def test_enrol_unknown_or_foreign_people_names_the_field(

@@ -401,6 +401,19 @@ def test_withdrawing_keeps_history_and_can_be_undone(
     assert back.withdrawn_reason == ""
 
 
+def test_coming_back_after_withdrawing_takes_the_new_role(
+    mentoring: Programme, manager: User, directory: dict[str, Person]
+) -> None:
+    (mentee,) = enrolment_add(
+        programme=mentoring, actor=manager, people=[directory["divya"]], role="mentee"
+    )
+    enrolment_withdraw(enrolment=mentee, actor=manager)
+    (back,) = enrolment_add(
+        programme=mentoring, actor=manager, people=[directory["divya"]], role="mentor", capacity=3
+    )
+    assert (back.pk, back.role, back.capacity) == (mentee.pk, "mentor", 3)
+
+
 def test_withdrawing_a_mentor_frees_their_capacity(
     mentoring: Programme, manager: User, directory: dict[str, Person]
 ) -> None:
