@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -150,6 +151,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+    # Tests use a file, not shared-cache memory: there, a second thread (the browser
+    # tests' live server) gets "table is locked" at once instead of waiting its turn.
+    # One file per process, so parallel test runs never share (or delete) each other's.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"alongside-test-{os.getpid()}.sqlite3")
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
