@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ from alongside.matching import (
     solve_mentoring,
     solve_pairs,
 )
+from alongside.matching.results import Unmatched
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Format, Programme, Stage
 from alongside.relationships.models import Relationship, RelationshipMember
 
@@ -173,24 +175,107 @@ def _solve(programme: Programme, cohort: Cohort, run: MatchRun) -> tuple[MatchRe
         return result, scorer
     if programme.format == Format.PEER_CIRCLES:
         _progress(run, 55, f"Forming circles from {n} people")
-        functions = [c.function for c in cohort.candidates]
-        max_per = rules.get("max_per_function")
-        result = solve_circles(
-            scorer.matrix(),
-            min_size=int(rules.get("min_size", 4)),
-            max_size=int(rules.get("max_size", 8)),
-            target_size=rules.get("target_size"),
-            seed=0,
-            time_limit=CIRCLE_TIME_LIMIT_SECONDS if n > 60 else None,
-            groups_attr=functions if max_per else None,
-            max_per_value=int(max_per) if max_per else None,
-            locks=locks,
-        )
-        return result, scorer
+        return _solve_circles(cohort, scorer, locks, rules), scorer
     _progress(run, 55, f"Pairing {n} people")
     weights: Any = scorer.matrix() if n <= DENSE_MAX_PEOPLE else scorer.graph(24)
     pair_locks = [lock for lock in locks if len(lock) == 2]
     return solve_pairs(weights, seed=0, locked=[(a, b) for a, b in pair_locks]), scorer
+
+
+_PERSON_IN_MESSAGE = re.compile(r"person (\d+)")
+MAX_CIRCLE_RETRIES = 10
+
+
+def _solve_circles(
+    cohort: Cohort, scorer: Scorer, locks: list[tuple[int, ...]], rules: dict[str, Any]
+) -> MatchResult:
+    """Circles for everyone who can be placed; the rest are reported, never a failed run.
+
+    Someone whom the hard rules allow with fewer people than a circle needs (the CEO is in
+    everyone's reporting line) is left out with the reason, and so is anyone the engine
+    names as impossible to place; the others are still matched.
+    """
+    weights = scorer.matrix()
+    n = len(cohort.candidates)
+    min_size, max_size = int(rules.get("min_size", 4)), int(rules.get("max_size", 8))
+    allowed = np.isfinite(weights)
+    np.fill_diagonal(allowed, False)
+    keep = np.ones(n, dtype=bool)
+    unmatched: dict[int, str] = {}
+    while True:
+        counts = allowed[np.ix_(keep, keep)].sum(axis=1)
+        kept = np.flatnonzero(keep)
+        short = kept[counts < min_size - 1]
+        if not len(short):
+            break
+        for i in short:
+            keep[i] = False
+            others = int(counts[np.searchsorted(kept, i)])
+            unmatched[int(i)] = (
+                f"the matching rules (reporting line, level gap, time zones, forbids) allow "
+                f"only {others} of the others in a circle with them; a circle needs "
+                f"{min_size - 1}"
+            )
+    locked_people = {i for lock in locks for i in lock}
+    functions = [c.function for c in cohort.candidates]
+    max_per = rules.get("max_per_function")
+    for _attempt in range(MAX_CIRCLE_RETRIES):
+        kept = np.flatnonzero(keep)
+        if len(kept) < min_size:
+            for i in kept:
+                unmatched[int(i)] = (
+                    f"only {len(kept)} people could be placed; a circle needs at least {min_size}"
+                )
+            return MatchResult((), _as_unmatched(unmatched), 0.0, 0.0, True, "circles")
+        position = {int(i): p for p, i in enumerate(kept)}
+        sub_locks = [
+            tuple(position[i] for i in lock) for lock in locks if all(i in position for i in lock)
+        ]
+        try:
+            result = solve_circles(
+                weights[np.ix_(kept, kept)],
+                min_size=min_size,
+                max_size=max_size,
+                target_size=rules.get("target_size"),
+                seed=0,
+                time_limit=CIRCLE_TIME_LIMIT_SECONDS if len(kept) > 60 else None,
+                groups_attr=[functions[i] for i in kept] if max_per else None,
+                max_per_value=int(max_per) if max_per else None,
+                locks=sub_locks,
+            )
+        except MatchingError as error:
+            match = _PERSON_IN_MESSAGE.search(str(error))
+            if match is None:
+                raise
+            person = int(kept[int(match.group(1))])
+            if person in locked_people:
+                name = cohort.candidates[person].name
+                raise MatchingError(
+                    _PERSON_IN_MESSAGE.sub(name, str(error), count=1)
+                    + " (they are locked with others: remove the lock and re-run)"
+                ) from error
+            keep[person] = False
+            unmatched[person] = _PERSON_IN_MESSAGE.sub("this person", str(error), count=1)
+            continue
+        groups = tuple(tuple(int(kept[i]) for i in group) for group in result.groups)
+        for item in result.unmatched:
+            unmatched[int(kept[item.index])] = item.reason
+        return MatchResult(
+            groups,
+            _as_unmatched(unmatched),
+            result.objective,
+            result.upper_bound,
+            result.optimal,
+            result.method,
+        )
+    raise MatchingError(
+        f"circles could not be formed after leaving out {len(unmatched)} people; "
+        "loosen the matching rules (level gap, time zones, per-function limit) and re-run"
+    )
+
+
+def _as_unmatched(reasons: dict[int, str]) -> tuple[Unmatched, ...]:
+    return tuple(Unmatched(index=i, reason=r) for i, r in sorted(reasons.items()))
 
 
 def _group_scores(

@@ -225,3 +225,22 @@ def test_a_lock_cannot_override_a_hard_rule(cast, org_a, django_capture_on_commi
             actor=admin,
         )
     assert not PairingRule.objects.exists()
+
+
+def test_someone_the_rules_keep_out_of_every_circle_is_reported_not_a_failed_run(
+    cast, org_a, django_capture_on_commit_callbacks
+):
+    admin = cast["admin"]
+    ceo = _people(org_a, 1, prefix="ceo")[0]
+    team = _people(org_a, 12, prefix="team", manager=ceo)
+    for person in team:
+        person.level = "L2"
+        person.save()
+    ceo.level = "L2"
+    ceo.save()
+    programme, _enrolments = _programme(org_a, admin, "peer_circles", [ceo, *team])
+    run = _run(programme, admin, django_capture_on_commit_callbacks)
+    unmatched = list(run.unmatched.select_related("enrolment__person"))
+    assert [u.enrolment.person for u in unmatched] == [ceo]
+    assert "reporting line" in unmatched[0].reason
+    assert run.members.count() == 12
