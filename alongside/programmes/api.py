@@ -57,19 +57,6 @@ class ProgrammeOut(Schema):
     self_enrol_url: str | None = None
 
 
-class ProgrammeIn(Schema):
-    name: str
-    format: str
-    purpose: str | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    rhythm: str | None = None
-    session_minutes: int | None = None
-    capability_areas: list[str] | None = None
-    topics: list[str] | None = None
-    matching_rules: dict[str, Any] | None = None
-
-
 class ProgrammePatch(Schema):
     name: str | None = None
     purpose: str | None = None
@@ -80,6 +67,13 @@ class ProgrammePatch(Schema):
     capability_areas: list[str] | None = None
     topics: list[str] | None = None
     matching_rules: dict[str, Any] | None = None
+
+
+class ProgrammeIn(ProgrammePatch):
+    """A new programme: its format's template fills in whatever is left out."""
+
+    name: str
+    format: str
 
 
 class StageIn(Schema):
