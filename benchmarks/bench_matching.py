@@ -34,7 +34,7 @@ from alongside.matching import (
     solve_mentoring,
     solve_pairs,
 )
-from alongside.matching.pairs import CANDIDATES_PER_PERSON
+from alongside.matching.pairs import candidates_for
 
 FUNCTIONS = [
     "Engineering",
@@ -135,7 +135,7 @@ def case_pairs_large(n: int) -> dict[str, Any]:
     people = cohort(n)
     start = time.perf_counter()
     scorer = Scorer(people, MatchRules())
-    graph = scorer.graph(CANDIDATES_PER_PERSON)
+    graph = scorer.graph(candidates_for(n))
     scored = time.perf_counter() - start
     result = solve_pairs(graph)
     total = time.perf_counter() - start

@@ -23,7 +23,7 @@ from .availability import AVAILABILITY_HELP, parse_availability
 from .circles import solve_circles
 from .errors import MatchingError
 from .mentoring import solve_mentoring
-from .pairs import CANDIDATES_PER_PERSON, solve_pairs
+from .pairs import candidates_for, solve_pairs
 from .profiles import Candidate, Intent, MatchRules, Role
 from .reasons import explain_pair
 from .results import MatchResult
@@ -213,7 +213,7 @@ def _person_row(scorer: Scorer, i: int, group: str, score: float | None, reasons
 
 def _pairs(scorer: Scorer, options: MatchOptions) -> tuple[MatchResult, list[Row]]:
     weights = (
-        scorer.graph(CANDIDATES_PER_PERSON) if scorer.n > DENSE_MAX_PEOPLE else scorer.matrix()
+        scorer.graph(candidates_for(scorer.n)) if scorer.n > DENSE_MAX_PEOPLE else scorer.matrix()
     )
     result = solve_pairs(weights, seed=options.seed)
     rows: list[Row] = []

@@ -37,6 +37,16 @@ from .validation import (
 EXACT_MAX_PEOPLE = 800
 #: Partners kept per person when thinning (the bound stays valid whatever this is).
 CANDIDATES_PER_PERSON = 32
+#: Up to this many people the LP is solved as a sparse assignment (exact, with one
+#: cutting-plane round); above it HiGHS's interior point scales better.
+ASSIGNMENT_MAX_PEOPLE = 15_000
+
+
+def candidates_for(people: int) -> int:
+    """Partners to list per person: more is tighter, fewer is faster at 50,000."""
+    return CANDIDATES_PER_PERSON if people <= 20_000 else 24
+
+
 #: From this many people the exact solver first drops pairs the LP rules out.
 PRUNE_MIN_PEOPLE = 120
 #: People re-solved exactly around the ones the heuristics left single or overpaid.
@@ -293,13 +303,15 @@ def _dual_lp(
     rows: IntArray,
     cols: IntArray,
     vals: FloatArray,
-    rounds: int = 1,
+    rounds: int | None = None,
 ) -> tuple[IntArray, float, FloatArray, tuple[IntArray, IntArray, FloatArray]] | None:
     """Solve the LP, then re-solve with the pairs its bound check found short (cutting
     planes): each round tightens the bound and shows the guide pairs it missed.
 
     Returns the guide matching, the bound, the LP prices and the final list of pairs.
     """
+    if rounds is None:
+        rounds = 1 if len(free) <= ASSIGNMENT_MAX_PEOPLE else 0
     for round_ in range(rounds + 1):
         solved = _lp_round(graph, free, rows, cols, vals)
         if solved is None:
@@ -332,6 +344,8 @@ def _lp_round(
     """
     n = graph.size
     nf = len(free)
+    if nf > ASSIGNMENT_MAX_PEOPLE:
+        return _lp_round_highs(graph, free, rows, cols, vals)
     position = np.full(n, -1, dtype=np.int64)
     position[free] = np.arange(nf)
     r, c = position[rows], position[cols]
@@ -363,6 +377,42 @@ def _lp_round(
     mate = np.full(n, -1, dtype=np.int64)
     whole = (sigma != np.arange(nf)) & (sigma[sigma] == np.arange(nf))
     mate[free[whole]] = free[sigma[whole]]
+    return mate, upper, prices, extra
+
+
+def _lp_round_highs(
+    graph: CandidateGraph, free: IntArray, rows: IntArray, cols: IntArray, vals: FloatArray
+) -> tuple[IntArray, float, FloatArray, tuple[IntArray, IntArray, FloatArray]] | None:
+    """The same LP through its dual, ``min sum y, y_i + y_j >= w_ij, y >= 0``, with
+    HiGHS's interior point (for large cohorts, where the sparse assignment slows down).
+    The constraints' marginals are the LP's pairs."""
+    n = graph.size
+    m, nf = len(vals), len(free)
+    position = np.full(n, -1, dtype=np.int64)
+    position[free] = np.arange(nf)
+    r, c = position[rows], position[cols]
+    constraints = scipy.sparse.csr_array(
+        (np.full(2 * m, -1.0), (np.tile(np.arange(m), 2), np.concatenate([r, c]))), shape=(m, nf)
+    )
+    solved = linprog(
+        np.ones(nf), A_ub=constraints, b_ub=-vals, bounds=(0, None), method="highs-ipm"
+    )
+    if solved.status != 0 or solved.x is None:
+        return None
+    y = np.maximum(np.asarray(solved.x, dtype=np.float64), 0.0)
+    short = np.zeros(nf)
+    np.maximum.at(short, r, vals - y[r] - y[c])
+    y += short
+    prices = np.zeros(n)
+    prices[free] = y
+    y, extra = _cover_unlisted(y, graph, free)
+    upper = float(y.sum()) * (1 + 1e-12) + 1e-9
+    taken = -np.asarray(solved.ineqlin.marginals) > 0.75
+    mate = np.full(n, -1, dtype=np.int64)
+    for e in np.flatnonzero(taken).tolist():
+        a, b = int(rows[e]), int(cols[e])
+        if mate[a] < 0 and mate[b] < 0:
+            mate[a], mate[b] = b, a
     return mate, upper, prices, extra
 
 

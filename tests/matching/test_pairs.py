@@ -183,3 +183,16 @@ def test_the_pruned_exact_path_agrees_with_networkx(prefer):
     assert result.optimal
     assert len(result.groups) == len(expected)
     assert result.objective == pytest.approx(sum(w[a, b] for a, b in expected), abs=1e-6)
+
+
+def test_the_interior_point_path_keeps_a_valid_bound(monkeypatch):
+    from alongside.matching import pairs
+
+    monkeypatch.setattr(pairs, "ASSIGNMENT_MAX_PEOPLE", 5)
+    rng = np.random.default_rng(4)
+    w = symmetric(rng.integers(0, 30, (60, 60)).astype(float), rng.random((60, 60)) < 0.1)
+    exact = solve_pairs(w)
+    sparse = solve_pairs(w, exact_max_people=1, candidates_per_person=4)
+    check_invariants(w, sparse)
+    assert len(sparse.groups) == len(exact.groups)
+    assert exact.objective <= sparse.upper_bound + 1e-6
