@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -324,12 +325,24 @@ def _directory(request: OrgRequest, data: Any) -> tuple[DirectoryFilterForm, Que
     return form, people
 
 
+ENROLLED_PER_PAGE = 100
+
+
 def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
     filter_form, people = _directory(request, request.GET)
     page = paginate(request, people, 50)
     query = request.GET.copy()
     query.pop("page", None)
-    enrolments = list(enrolments_for(programme=programme, status=EnrolmentStatus.ACTIVE))
+    # The enrolled list is paged too: cohorts run to thousands.
+    enrolled_page = Paginator(
+        enrolments_for(programme=programme, status=EnrolmentStatus.ACTIVE), ENROLLED_PER_PAGE
+    ).get_page(request.GET.get("enrolled_page"))
+    counts = enrolment_counts(programme=programme)
+    enrolled_ids = set(
+        programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).values_list(
+            "person_id", flat=True
+        )
+    )
     withdrawn = list(enrolments_for(programme=programme, status=EnrolmentStatus.WITHDRAWN))
     join_url = request.build_absolute_uri(
         reverse("programmes:join", args=[request.organisation.slug, programme.self_enrol_token])
@@ -340,12 +353,13 @@ def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) 
         "page": page,
         "query": query.urlencode(),
         "filters": {k: v for k, v in request.GET.items() if k != "page" and v},
-        "enrolled_ids": {e.person_id for e in enrolments},
+        "enrolled_ids": enrolled_ids,
         "enrol_form": EnrolForm(programme=programme),
         "csv_form": EnrolCsvForm(programme=programme),
-        "enrolments": enrolments,
+        "enrolled_page": enrolled_page,
+        "enrolled_count": counts["active"],
         "withdrawn": withdrawn,
-        "pending": sum(1 for e in enrolments if not e.intake.is_complete),
+        "pending": counts["active"] - counts["intake_done"],
         "join_url": join_url,
     }
     context.update(extra)
