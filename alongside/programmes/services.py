@@ -308,6 +308,7 @@ def enrolment_add(
     late = programme.stage in (Stage.MATCHING, Stage.RUNNING)
     existing = {e.person_id: e for e in programme.enrolments.all()}
     added: list[Enrolment] = []
+    new: list[tuple[Enrolment, Person]] = []
     for person in people:
         if person.organisation_id != programme.organisation_id:
             _fail("Only people of this organisation can be enrolled.", "people")
@@ -325,7 +326,7 @@ def enrolment_add(
                 enrolment.save()
                 added.append(enrolment)
             continue
-        enrolment = Enrolment.objects.create(
+        existing[person.pk] = enrolment = Enrolment(
             programme=programme,
             person=person,
             role=role,
@@ -333,10 +334,14 @@ def enrolment_add(
             source=source,
             late_joiner=late,
         )
-        Intake.objects.create(
-            enrolment=enrolment, timezone=person.timezone, languages=list(person.languages)
-        )
-        added.append(enrolment)
+        new.append((enrolment, person))
+    # A whole department is enrolled in a handful of queries, not two per person.
+    Enrolment.objects.bulk_create([e for e, _p in new], batch_size=500)
+    Intake.objects.bulk_create(
+        [Intake(enrolment=e, timezone=p.timezone, languages=list(p.languages)) for e, p in new],
+        batch_size=500,
+    )
+    added.extend(e for e, _p in new)
     if added:
         log_action(
             actor=actor,
