@@ -34,21 +34,26 @@ def solve_mentoring(
     slots = np.repeat(np.arange(n_mentors), caps)
     mentor_of = np.full(n_mentees, -1, dtype=np.int64)
     if n_mentees and len(slots):
-        slot_w = w[:, slots]
-        allowed = np.isfinite(slot_w)
+        # Work on the mentees x mentors matrix, then copy columns out to slots once.
+        allowed = np.isfinite(w)
         if prefer == "score":
-            allowed &= slot_w >= 0
-        finite = slot_w[allowed]
+            allowed &= w >= 0
+        finite = w[allowed]
         spread = float(np.abs(finite).max()) * 2.0 if len(finite) else 0.0
         # A disallowed pair costs more than any set of allowed ones can gain, so the
         # assignment maximises the number of allowed pairs first, then their weight.
         penalty = (spread + 1.0) * (min(n_mentees, len(slots)) + 1)
         # With prefer="score" a single mentee is worth 0, exactly like a pair worth 0.
-        work = np.where(allowed, slot_w, -penalty if prefer == "participation" else 0.0)
+        blocked = -penalty if prefer == "participation" else 0.0
+        work = np.where(allowed, w, blocked)[:, slots]
         rows, cols = linear_sum_assignment(work, maximize=True)
-        good = allowed[rows, cols]
+        good = allowed[rows, slots[cols]]
         mentor_of[rows[good]] = slots[cols[good]]
-    groups = tuple(tuple(int(i) for i in np.flatnonzero(mentor_of == j)) for j in range(n_mentors))
+    by_mentor: list[list[int]] = [[] for _ in range(n_mentors)]
+    for i, j in enumerate(mentor_of.tolist()):
+        if j >= 0:
+            by_mentor[j].append(i)
+    groups = tuple(tuple(mentees) for mentees in by_mentor)
     assigned = mentor_of >= 0
     objective = float(w[np.flatnonzero(assigned), mentor_of[assigned]].sum())
     unmatched = _reasons(w, caps, mentor_of, prefer)
