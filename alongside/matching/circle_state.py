@@ -15,7 +15,7 @@ from .errors import MatchingError
 from .validation import FloatArray, IntArray
 
 EPS = 1e-10
-STALL = 2e-5  # a quick pass gaining less than this fraction ends the quick search
+STALL = 5e-5  # a quick pass gaining less than this fraction ends the quick search
 
 
 def _value(pair_sum: FloatArray | float, size: IntArray | int) -> FloatArray:
