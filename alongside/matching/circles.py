@@ -69,7 +69,7 @@ def solve_circles(
         return MatchResult((), (), 0.0, 0.0, True, "circles")
     attr, cap_per_value = _check_diversity(groups_attr, max_per_value, n)
     lock_sets = _check_locks(locks, n, max_size)
-    sizes = _circle_sizes(n, min_size, max_size, target_size)
+    sizes = circle_sizes(n, min_size, max_size, target_size)
     k = len(sizes)
     _check_feasible(w, attr, cap_per_value, lock_sets, k, min_size, max_size)
 
@@ -128,7 +128,7 @@ def _check_sizes(min_size: int, max_size: int, target: int | None) -> tuple[int,
     return int(min_size), int(max_size), None if target is None else int(target)
 
 
-def _circle_sizes(n: int, min_size: int, max_size: int, target: int | None) -> IntArray:
+def circle_sizes(n: int, min_size: int, max_size: int, target: int | None) -> IntArray:
     fewest = -(-n // max_size)
     most = n // min_size
     if fewest > most or n < min_size:

@@ -12,7 +12,7 @@ import io
 import re
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -20,13 +20,13 @@ import numpy as np
 from alongside.people.csv_format import CsvProblem, PersonRow, parse_people_csv, split_list
 
 from .availability import AVAILABILITY_HELP, parse_availability
-from .circles import solve_circles
+from .circles import circle_sizes, solve_circles
 from .errors import MatchingError
 from .mentoring import solve_mentoring
 from .pairs import candidates_for, solve_pairs
 from .profiles import Candidate, Intent, MatchRules, Role
 from .reasons import explain_pair
-from .results import MatchResult
+from .results import MatchResult, Unmatched
 from .scoring import Scorer
 
 FORMATS = ("pairs", "circles", "mentoring", "buddies")
@@ -227,7 +227,11 @@ def _pairs(scorer: Scorer, options: MatchOptions) -> tuple[MatchResult, list[Row
 
 
 def _circles(scorer: Scorer, options: MatchOptions) -> tuple[MatchResult, list[Row]]:
-    weights = scorer.matrix()
+    # Sizes that cannot work for the whole file are reported as such, first.
+    circle_sizes(scorer.n, options.min_size, options.max_size, options.target_size)
+    full = scorer.matrix()
+    keep, left_out = _circle_candidates(full, options.min_size)
+    weights = full[np.ix_(keep, keep)]
     result = solve_circles(
         weights,
         min_size=options.min_size,
@@ -238,14 +242,43 @@ def _circles(scorer: Scorer, options: MatchOptions) -> tuple[MatchResult, list[R
     )
     rows: list[Row] = []
     for number, group in enumerate(result.groups, start=1):
-        for i in group:
-            mates = [j for j in group if j != i]
-            scores = weights[i, mates]
-            best = mates[int(np.argmax(scores))]
+        for local in group:
+            mates = [j for j in group if j != local]
+            scores = weights[local, mates]
+            i, best = int(keep[local]), int(keep[mates[int(np.argmax(scores))]])
             why = explain_pair(scorer, i, best)
             text = f"closest fit {scorer.candidates[best].name}: {why.text(limit=3)}"
             rows.append(_person_row(scorer, i, str(number), float(scores.mean()), text))
-    return result, rows
+    unmatched = []
+    for i, allowed in left_out:
+        reason = (
+            f"the matching rules allow only {allowed} of the others in a circle with them "
+            f"(a circle needs {options.min_size - 1})"
+        )
+        rows.append(_person_row(scorer, i, "", None, reason))
+        unmatched.append(Unmatched(i, reason))
+    groups = tuple(tuple(int(keep[local]) for local in group) for group in result.groups)
+    return replace(result, groups=groups, unmatched=tuple(unmatched)), rows
+
+
+def _circle_candidates(
+    weights: np.ndarray, min_size: int
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """People who can sit in some circle at all. Someone the hard rules keep away from
+    almost everyone (the head of the organisation is in everyone's reporting line) is
+    left out with a reason instead of failing the whole file."""
+    allowed = np.isfinite(weights)
+    np.fill_diagonal(allowed, False)
+    keep = np.ones(len(weights), dtype=bool)
+    left_out: list[tuple[int, int]] = []
+    while True:
+        counts = (allowed & keep[None, :]).sum(axis=1)
+        lonely = np.flatnonzero(keep & (counts < min_size - 1))
+        if not len(lonely):
+            return np.flatnonzero(keep), left_out
+        for i in lonely.tolist():
+            left_out.append((i, int(counts[i])))
+        keep[lonely] = False
 
 
 def _mentoring(scorer: Scorer, options: MatchOptions) -> tuple[MatchResult, list[Row]]:

@@ -194,3 +194,17 @@ def test_the_command_reports_row_errors(tmp_path: Path):
 def test_the_command_reports_a_missing_file(tmp_path: Path):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("match", str(tmp_path / "nope.csv"), "--format", "pairs")
+
+
+def test_someone_the_rules_keep_out_of_every_circle_is_left_out_with_a_reason():
+    # The head of the team is in everyone's reporting line, so no circle can hold them.
+    people = [f"{HEADER}", "boss@example.com,Bo Boss,,Ops,L5,X,Europe/London,English,x,y"]
+    for i in range(8):
+        people.append(f"m{i}@example.com,M {i},boss@example.com,Ops,L3,X,Europe/London,English,x,y")
+    outcome = run("\n".join(people) + "\n", format="circles", min_size=4, max_size=5)
+    assert outcome.ok, outcome.problems
+    rows = {r["email"]: r for r in rows_of(outcome.csv_text)}
+    assert rows["boss@example.com"]["group"] == ""
+    assert rows["boss@example.com"]["reasons"].startswith("the matching rules allow only 0")
+    assert all(rows[f"m{i}@example.com"]["group"] for i in range(8))
+    assert "1 unmatched" in outcome.summary
