@@ -186,9 +186,9 @@ def test_the_pruned_exact_path_agrees_with_networkx(prefer):
 
 
 def test_the_interior_point_path_keeps_a_valid_bound(monkeypatch):
-    from alongside.matching import pairs
+    from alongside.matching import pairs_lp
 
-    monkeypatch.setattr(pairs, "ASSIGNMENT_MAX_PEOPLE", 5)
+    monkeypatch.setattr(pairs_lp, "ASSIGNMENT_MAX_PEOPLE", 5)
     rng = np.random.default_rng(4)
     w = symmetric(rng.integers(0, 30, (60, 60)).astype(float), rng.random((60, 60)) < 0.1)
     exact = solve_pairs(w)
