@@ -548,6 +548,10 @@ class CircleState:
                 self.add(i, best_c)
             if placed_ok:
                 self.local_search(np.array(ruined, dtype=np.int64), deadline=None)
+                everyone = np.arange(self.n)
+                for i in ruined:
+                    if not self.fixed[i]:
+                        self._best_full_swap(i, everyone)
             if not placed_ok or self.violations_in(circles) or self.objective() < before - EPS:
                 for i, old, _new in reversed(self.log):
                     self.remove(i)
