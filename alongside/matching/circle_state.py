@@ -16,6 +16,8 @@ from .validation import FloatArray, IntArray
 
 EPS = 1e-10
 STALL = 5e-5  # a quick pass gaining less than this fraction ends the quick search
+# Ruin and recreate may at first accept circles this much worse per person (shrinking).
+ACCEPT_WORSE = 0.2
 
 
 def _value(pair_sum: FloatArray | float, size: IntArray | int) -> FloatArray:
@@ -514,11 +516,22 @@ class CircleState:
         if self.k < 2:
             return
         done = 0
+        started = time.monotonic()
+        best_value, best_assign = self.objective(), self.assign.copy()
         while (rounds is None or done < rounds) and (
             deadline is None or time.monotonic() < deadline
         ):
             done += 1
             before = self.objective()
+            # Early on, accept slightly worse circles to leave a local optimum; the
+            # allowance shrinks to nothing, and the best circles seen are kept.
+            if rounds is not None:
+                progress = done / max(rounds, 1)
+            elif deadline is not None:
+                progress = (time.monotonic() - started) / max(deadline - started, 1e-9)
+            else:
+                progress = 1.0
+            allowance = ACCEPT_WORSE * abs(best_value) / self.n * max(0.0, 1.0 - progress)
             a = int(self.rng.integers(self.k))
             members_a = np.fromiter(self.members[a], dtype=np.int64)
             affinity = self.gt[:, members_a].sum(axis=1) / np.maximum(self.size, 1)
@@ -552,7 +565,8 @@ class CircleState:
                 for i in ruined:
                     if not self.fixed[i]:
                         self._best_full_swap(i, everyone)
-            if not placed_ok or self.violations_in(circles) or self.objective() < before - EPS:
+            worse = self.objective() < before - allowance - EPS
+            if not placed_ok or self.violations_in(circles) or worse:
                 for i, old, _new in reversed(self.log):
                     self.remove(i)
                     self.add(i, old)
@@ -561,6 +575,18 @@ class CircleState:
                 for i, c in start.items():
                     self.add(i, c)
             self.log = None
+            if self.objective() > best_value + EPS:
+                best_value, best_assign = self.objective(), self.assign.copy()
+        if self.objective() < best_value - EPS:
+            self.restore(best_assign)
+
+    def restore(self, assign: IntArray) -> None:
+        """Put everyone back into the circles ``assign`` gives."""
+        for i in range(self.n):
+            if self.assign[i] >= 0:
+                self.remove(i)
+        for i, c in enumerate(assign.tolist()):
+            self.add(i, c)
 
     def violations_in(self, circles: list[int]) -> bool:
         for c in circles:
