@@ -760,15 +760,14 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
         if programme.is_mentoring:
             created.extend(_publish_mentoring(programme, run, group, members, kind, mentor_load))
             continue
-        relationship = Relationship(
-            organisation=programme.organisation,
-            programme=programme,
-            match_run=run,
-            kind=kind,
-            name=f"{label} {start_number + offset}",
-            score=group.score,
-            reasons_admin=group.reasons_admin,
-            reasons_participant=group.reasons_participant,
+        relationship = _new_relationship(
+            programme,
+            run,
+            kind,
+            f"{label} {start_number + offset}",
+            group.score,
+            group.reasons_admin,
+            group.reasons_participant,
         )
         pending.append((relationship, members))
     if pending:
@@ -874,16 +873,16 @@ def _publish_mentoring(
     mentor_load[locked.pk] += len(mentees)
     number = Relationship.objects.filter(programme=programme).count()
     if kind == Relationship.Kind.GROUP:
-        relationship = Relationship.objects.create(
-            organisation=programme.organisation,
-            programme=programme,
-            match_run=run,
-            kind=kind,
-            name=f"{locked.person.name}'s group",
-            score=group.score,
-            reasons_admin=group.reasons_admin,
-            reasons_participant=group.reasons_participant,
+        relationship = _new_relationship(
+            programme,
+            run,
+            kind,
+            f"{locked.person.name}'s group",
+            group.score,
+            group.reasons_admin,
+            group.reasons_participant,
         )
+        relationship.save()
         _add_members(relationship, members)
         return [relationship]
     pending: list[tuple[Relationship, list[MatchGroupMember]]] = []
@@ -891,18 +890,38 @@ def _publish_mentoring(
     participant_lines = group.reasons_participant.split("\n")
     for position, mentee in enumerate(mentees):
         number += 1
-        relationship = Relationship(
-            organisation=programme.organisation,
-            programme=programme,
-            match_run=run,
-            kind=kind,
-            name=f"{mentee.enrolment.person.name} with {locked.person.name}",
-            score=mentee.score,
-            reasons_admin=_line_for(admin_lines, position, mentee),
-            reasons_participant=_line_for(participant_lines, position, mentee),
+        relationship = _new_relationship(
+            programme,
+            run,
+            kind,
+            f"{mentee.enrolment.person.name} with {locked.person.name}",
+            mentee.score,
+            _line_for(admin_lines, position, mentee),
+            _line_for(participant_lines, position, mentee),
         )
         pending.append((relationship, [mentor, mentee]))
     return _create_relationships(pending)
+
+
+def _new_relationship(
+    programme: Programme,
+    run: MatchRun,
+    kind: str,
+    name: str,
+    score: float,
+    reasons_admin: str,
+    reasons_participant: str,
+) -> Relationship:
+    return Relationship(
+        organisation=programme.organisation,
+        programme=programme,
+        match_run=run,
+        kind=kind,
+        name=name,
+        score=score,
+        reasons_admin=reasons_admin,
+        reasons_participant=reasons_participant,
+    )
 
 
 def _line_for(lines: list[str], position: int, mentee: MatchGroupMember) -> str:
