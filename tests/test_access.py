@@ -495,6 +495,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", PROGRAMME): Operation(MEMBER),
     ("PATCH", PROGRAMME): Operation(MANAGERS, {"name": "Renamed"}),
     ("POST", f"{PROGRAMME}/stage"): Operation(MANAGERS, {"to": "draft"}),
+    ("GET", f"{PROGRAMME}/managers"): Operation(MEMBER),
+    ("PUT", f"{PROGRAMME}/managers"): Operation(MANAGERS, {"emails": []}),
     ("GET", f"{PROGRAMME}/enrolments"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/enrolments"): Operation(MANAGERS, {"person_ids": []}),
     ("POST", f"{PROGRAMME}/enrolments/import"): Operation(MANAGERS, upload=True),

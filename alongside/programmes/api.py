@@ -27,6 +27,7 @@ from alongside.programmes.services import (
     intake_save,
     intake_send_reminders,
     programme_create,
+    programme_set_managers_by_email,
     programme_transition,
     programme_update,
     self_enrol,
@@ -74,6 +75,15 @@ class ProgrammeIn(ProgrammePatch):
 
     name: str
     format: str
+
+
+class ManagersIn(Schema):
+    emails: list[str]
+
+
+class ManagerOut(Schema):
+    email: str
+    full_name: str
 
 
 class StageIn(Schema):
@@ -276,6 +286,34 @@ def update_programme(
         programme=programme, actor=request_user(request), **payload.dict(exclude_unset=True)
     )
     return _out(request, programme, True)
+
+
+@router.get(
+    PROGRAMME + "/managers",
+    response={200: list[ManagerOut], **ERRORS},
+    summary="Who manages a programme",
+)
+def list_managers(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
+    membership = membership_for(request, org_slug)
+    programme = programme_get(membership=membership, programme_id=programme_id)
+    return [ManagerOut(email=u.email, full_name=u.full_name) for u in programme.managers.all()]
+
+
+@router.put(
+    PROGRAMME + "/managers",
+    response={200: list[ManagerOut], **ERRORS},
+    summary="Set who manages a programme (its managers)",
+    description="Managers must be admins or programme managers of the organisation.",
+)
+def set_managers(
+    request: HttpRequest, org_slug: str, programme_id: int, payload: ManagersIn
+) -> Any:
+    membership = membership_for(request, org_slug)
+    programme = _managed(membership, programme_id)
+    programme_set_managers_by_email(
+        programme=programme, actor=request_user(request), emails=payload.emails
+    )
+    return [ManagerOut(email=u.email, full_name=u.full_name) for u in programme.managers.all()]
 
 
 @router.post(

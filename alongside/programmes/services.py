@@ -17,7 +17,7 @@ from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
-from alongside.organisations.models import Organisation
+from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.csv_format import CsvProblem, check_email, decode_csv_bytes
 from alongside.people.models import Person
 from alongside.programmes.format_defaults import DEFAULT_TOPICS, TEMPLATES, rules_for
@@ -257,9 +257,23 @@ def programme_transition(*, programme: Programme, actor: User, to: str) -> Progr
 @transaction.atomic
 def programme_set_managers(*, programme: Programme, actor: User, users: Iterable[User]) -> None:
     users = list(users)
-    for user in users:
-        if not user.memberships.filter(organisation=programme.organisation).exists():
-            _fail(f"{user.email} is not a member of this organisation.", "managers")
+    roles = dict(
+        Membership.objects.filter(organisation=programme.organisation, user__in=users).values_list(
+            "user_id", "role"
+        )
+    )
+    problems = [
+        Problem(f"{user.email} is not a member of this organisation.", "managers")
+        if user.pk not in roles
+        else Problem(
+            f"{user.email} is a member; only admins and programme managers can manage a programme.",
+            "managers",
+        )
+        for user in users
+        if roles.get(user.pk) not in (Role.ADMIN, Role.PROGRAMME_MANAGER)
+    ]
+    if problems:
+        raise AlongsideError("The managers could not be set.", problems=problems)
     programme.managers.set(users)
     log_action(
         actor=actor,
@@ -622,3 +636,19 @@ def intake_send_reminders(*, programme: Programme, actor: User) -> int:
         data={"count": len(pending)},
     )
     return len(pending)
+
+
+@transaction.atomic
+def programme_set_managers_by_email(
+    *, programme: Programme, actor: User, emails: Iterable[str]
+) -> None:
+    """The API's form of :func:`programme_set_managers`: every unknown address is named."""
+    wanted = [e.strip().lower() for e in emails if e.strip()]
+    users = {u.email: u for u in User.objects.filter(email__in=wanted)}
+    unknown = [e for e in wanted if e not in users]
+    if unknown:
+        raise AlongsideError(
+            "The managers could not be set.",
+            problems=[Problem(f"no one has an account as {e}.", "managers") for e in unknown],
+        )
+    programme_set_managers(programme=programme, actor=actor, users=users.values())
