@@ -447,13 +447,17 @@ def enrolment_import_emails(
             code="import_invalid",
             problems=[Problem(p.message, p.column, p.row) for p in problems],
         )
-    added: list[Enrolment] = []
+    # One enrolment call per (role, capacity), not one per row.
+    by_terms: dict[tuple[str | None, int | None], list[Person]] = {}
     for person, row_role, capacity in plan:
+        by_terms.setdefault((row_role, capacity), []).append(person)
+    added: list[Enrolment] = []
+    for (row_role, capacity), group in by_terms.items():
         added.extend(
             enrolment_add(
                 programme=programme,
                 actor=actor,
-                people=[person],
+                people=group,
                 role=row_role,
                 capacity=capacity,
                 source=EnrolmentSource.CSV,
