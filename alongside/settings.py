@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "alongside.programmes",
     "alongside.matches",
     "alongside.relationships",
+    "alongside.meetings",
+    "alongside.surveys",
     "alongside.audit",
     "alongside.core",
     "django.contrib.admin",

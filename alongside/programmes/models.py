@@ -70,6 +70,11 @@ class Programme(models.Model):
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.DRAFT)
     start_date = models.DateField()
     end_date = models.DateField()
+    checkpoint_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Optional midway point where each member chooses to continue or close.",
+    )
     rhythm = models.CharField(max_length=16, choices=Rhythm.choices, default=Rhythm.MONTHLY)
     session_minutes = models.PositiveSmallIntegerField(default=45)
     capability_areas = models.JSONField(default=list)
