@@ -15,6 +15,7 @@ urlpatterns = [
         include("alongside.matches.urls"),
     ),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),
+    path("o/<slug:org_slug>/mentoring/", include("alongside.meetings.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
