@@ -26,6 +26,8 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.demo import data
+from alongside.demo.history import build_history
+from alongside.demo.history import describe as describe_history
 from alongside.demo.programmes import build_programmes
 from alongside.demo.programmes import describe as describe_programmes
 from alongside.organisations.models import Membership, Organisation, Role
@@ -343,6 +345,9 @@ def build_demo(
     )
     if stdout is not None:
         stdout.write(describe_programmes(programmes))
+    history = build_history(organisation=organisation, today=today)
+    if stdout is not None:
+        stdout.write(describe_history(history))
     return DemoResult(
         organisation=organisation,
         admin=users[Role.ADMIN],

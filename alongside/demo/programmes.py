@@ -1,10 +1,11 @@
 """The demo's programmes: one in every stage a new user should see.
 
 - "New Managers Circle 2026": peer circles for first-time team managers, matched and
-  running for about three months.
+  meeting fortnightly for about three months, just past their midpoint.
 - "Leadership Mentoring (HiPo)": 1:1 mentoring of high-potential seniors and leads by
-  directors and executives, matched and running (the demo member is one of the mentees,
-  so signing in as him shows a mentor and why they were matched).
+  directors and executives, matched and meeting monthly for four months and more (the
+  demo member is one of the mentees, so signing in as him shows a mentor and why they
+  were matched).
 - "Buddies for new joiners": onboarding buddies, still enrolling, with self-enrolment
   open and some intakes not yet done.
 
@@ -64,6 +65,10 @@ HIPO_MENTORS = 8
 HIPO_MENTEES = 12  # besides the demo member
 BUDDY_VOLUNTEERS = 12
 RECENT_JOINER_DAYS = 180
+# Long enough ago for a history (alongside/demo/history.py): the circles have met about
+# seven times and are a week past their midpoint, the mentoring pairs about five times.
+CIRCLES_STARTED_DAYS_AGO = 98
+HIPO_STARTED_DAYS_AGO = 133
 MEMBER_EMAIL = "rohan.kulkarni@kestrel.example"
 
 # What first-time managers most want to get better at, and the goal they write for it.
@@ -272,7 +277,7 @@ def _circles(
     today: date,
 ) -> None:
     rng = _rng(CIRCLES_NAME)
-    started = today - timedelta(days=91)
+    started = today - timedelta(days=CIRCLES_STARTED_DAYS_AGO)
     # First-time managers: the team managers (L4, with direct reports) who are newest.
     with_reports = set(
         Person.objects.filter(organisation=organisation, is_active=True)
@@ -298,6 +303,8 @@ def _circles(
         "teams to bring real people problems to, and to hold each other to the changes "
         "you commit to.",
         start_date=started,
+        rhythm="fortnightly",
+        checkpoint_date=started + timedelta(weeks=13),
         matching_rules={"min_size": 5, "max_size": 6, "target_size": 6},
     )
     programme_transition(programme=programme, actor=manager, to=Stage.ENROLLING)
@@ -332,7 +339,7 @@ def _hipo(
     today: date,
 ) -> None:
     rng = _rng(HIPO_NAME)
-    started = today - timedelta(days=63)
+    started = today - timedelta(days=HIPO_STARTED_DAYS_AGO)
     # Mentors: directors and executives across functions (not the CEO, who is in
     # everyone's reporting line).
     seniors = [
@@ -363,6 +370,7 @@ def _hipo(
         "each paired with a director or executive from another part of Kestrel for six "
         "months of monthly conversations about leading at the next level.",
         start_date=started,
+        checkpoint_date=started + timedelta(weeks=13),
     )
     programme_transition(programme=programme, actor=manager, to=Stage.ENROLLING)
     # Fourteen places for thirteen mentees: most mentors take two, a few only one.

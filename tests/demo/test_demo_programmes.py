@@ -12,11 +12,13 @@ from django.core.management import call_command
 
 from alongside.demo.programmes import BUDDIES_NAME, CIRCLES_NAME, HIPO_NAME, MEMBER_EMAIL
 from alongside.matches.models import MatchRun
+from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Organisation
 from alongside.people.models import Person
 from alongside.people.reporting_line import chain_up
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.surveys.models import Pulse
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +35,10 @@ def counts() -> dict[str, int]:
         "runs": MatchRun.objects.count(),
         "relationships": Relationship.objects.count(),
         "members": RelationshipMember.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "notes": Note.objects.count(),
+        "commitments": Commitment.objects.count(),
+        "pulses": Pulse.objects.count(),
     }
 
 
@@ -44,6 +50,7 @@ def test_the_demo_programmes_are_sound_and_a_second_run_adds_nothing(db: None) -
     call_command("demo", stdout=out)
     assert counts() == first
     assert first["programmes"] == 3
+    assert first["meetings"] > 100
     assert "0 created now" in out.getvalue()
     assert CIRCLES_NAME in out.getvalue()
     kestrel = Organisation.objects.get(slug="kestrel")
