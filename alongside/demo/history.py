@@ -116,6 +116,7 @@ def build_history(*, organisation: Organisation, today: date) -> HistorySummary:
         )
     )
     rows = _Rows()
+    busy: set[tuple[int, int]] = set()  # (person, half-hour of the week in UTC) taken
     for relationship in relationships:
         rows_of_members = members[relationship.pk]
         if relationship.pk in done or len(rows_of_members) < 2:
@@ -127,7 +128,7 @@ def build_history(*, organisation: Organisation, today: date) -> HistorySummary:
             story = STRUGGLING
         elif any(m.person.email == MEMBER_EMAIL for m in rows_of_members):
             story = MEMBER
-        _History(relationship, rows_of_members, story, today, rows).write()
+        _History(relationship, rows_of_members, story, today, rows, busy).write()
     rows.save()
     meetings = Meeting.objects.filter(organisation=organisation)
     return HistorySummary(
@@ -245,6 +246,7 @@ class _History:
         story: str,
         today: date,
         rows: _Rows,
+        busy: set[tuple[int, int]],
     ) -> None:
         self.relationship = relationship
         self.programme: Programme = relationship.programme
@@ -252,6 +254,7 @@ class _History:
         self.today = today
         self.day_start = datetime.combine(today, time.min, tzinfo=UTC)
         self.rows = rows
+        self.busy = busy
         self.rng = random.Random(f"{SEED}:history:{relationship.name}")
         self.members = [_member(m) for m in members]
         self.is_circle = relationship.kind == Relationship.Kind.CIRCLE
@@ -292,9 +295,21 @@ class _History:
         if best_score < 0:
             return 1, time(10, 0), False
         weekday, start = self.rng.choice(best)
+        for member in self.members:
+            self.busy.update((member.row.person_id, s) for s in self._utc_slots(weekday, start))
         return weekday, start, best_score == len(self.members) * len(references)
 
+    def _utc_slots(self, weekday: int, start: time) -> range:
+        """The half-hours of the week (in UTC, this week) the meeting takes up."""
+        day = self.today + timedelta(days=(weekday - self.today.weekday()) % 7)
+        utc = datetime.combine(day, start, tzinfo=ZoneInfo(self.anchor)).astimezone(UTC)
+        first = utc.weekday() * 48 + utc.hour * 2 + utc.minute // 30
+        return range(first, first + -(-self.duration // 30))
+
     def _slot_score(self, weekday: int, start: time, references: Sequence[date]) -> int:
+        taken = self._utc_slots(weekday, start)
+        if any((m.row.person_id, s) in self.busy for m in self.members for s in taken):
+            return -1  # a mentor with two mentees meets them at different times
         score = 0
         for reference in references:
             day = reference + timedelta(days=(weekday - reference.weekday()) % 7)

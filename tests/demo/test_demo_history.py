@@ -58,6 +58,7 @@ def test_the_running_programmes_have_a_believable_history(db: None) -> None:
     check_status_against_time(meetings)
     check_numbers(meetings)
     check_working_hours(relationships, meetings, members)
+    check_nobody_is_double_booked(relationships, meetings, members)
     check_attendance_and_facilitation(relationships, meetings, members)
     check_notes(members)
     check_commitments(relationships, meetings, members)
@@ -180,6 +181,24 @@ def check_working_hours(
     first = min(m.starts_at for rows in meetings.values() for m in rows)
     if _spans_a_clock_change(first, "Europe/London"):
         assert transitions > 0
+
+
+def check_nobody_is_double_booked(
+    relationships: list[Relationship],
+    meetings: dict[int, list[Meeting]],
+    members: dict[int, list[RelationshipMember]],
+) -> None:
+    by_person: dict[int, list[Meeting]] = defaultdict(list)
+    for relationship in relationships:
+        for member in members[relationship.pk]:
+            by_person[member.person_id] += [
+                m for m in meetings[relationship.pk] if m.status != CANCELLED
+            ]
+    assert any(len({m.relationship_id for m in rows}) > 1 for rows in by_person.values())
+    for rows in by_person.values():
+        rows.sort(key=lambda m: m.starts_at)
+        for a, b in pairwise(rows):
+            assert a.starts_at + timedelta(minutes=a.duration_minutes) <= b.starts_at, (a, b)
 
 
 def _spans_a_clock_change(since: datetime, zone: str) -> bool:
