@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "alongside.relationships",
     "alongside.meetings",
     "alongside.surveys",
+    "alongside.nudges",
     "alongside.audit",
     "alongside.core",
     "django.contrib.admin",

@@ -3,10 +3,12 @@ from django.urls import include, path
 
 from alongside.api import api
 from alongside.core import views as core_views
+from alongside.nudges import views as nudge_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("alongside.accounts.urls")),
+    path("accounts/email/", nudge_views.email_preferences, name="email_preferences"),
     path("o/<slug:org_slug>/", include("alongside.organisations.urls")),
     path("o/<slug:org_slug>/people/", include("alongside.people.urls")),
     path("o/<slug:org_slug>/programmes/", include("alongside.programmes.urls")),
@@ -14,6 +16,7 @@ urlpatterns = [
         "o/<slug:org_slug>/programmes/<int:programme_id>/matching/",
         include("alongside.matches.urls"),
     ),
+    path("o/<slug:org_slug>/programmes/", include("alongside.nudges.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.meetings.urls")),
     path("api/v1/", api.urls),
