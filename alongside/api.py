@@ -13,6 +13,7 @@ from alongside.core.errors import AlongsideError
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.meetings.schedule_api import router as schedule_router
+from alongside.nudges.api import router as nudges_router
 from alongside.organisations.api import router as organisations_router
 from alongside.people.api import router as people_router
 from alongside.programmes.api import router as programmes_router
@@ -96,3 +97,4 @@ api.add_router("/organisations", matching_router)
 api.add_router("/organisations", relationships_router)
 api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)
+api.add_router("", nudges_router)

@@ -79,6 +79,8 @@ ORG_PAGES: dict[str, Page] = {
     "programmes:self_enrol_settings": Page(MANAGERS, post_only=True),
     "programmes:withdraw": Page(MANAGERS, post_only=True),
     "relationships:mine": Page(MEMBER),
+    "nudges:settings": Page(MANAGERS),  # the programme's managers switch nudges on/off
+    "nudges:log": Page(MANAGERS),
     "relationships:rematch": Page(MEMBER, post_only=True),  # only one's own relationships
     "matches:review": Page(MANAGERS),
     "matches:run": Page(MANAGERS, post_only=True),
@@ -107,6 +109,7 @@ OTHER_PAGES: dict[str, str] = {
     "accounts:password_reset_complete": "public",
     "accounts:invitation": "public",  # the secret in the URL is the credential
     "accounts:api_tokens": "signed-in",  # the user's own tokens only
+    "email_preferences": "signed-in",  # the user's own email frequency, in every organisation
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
 }
@@ -458,6 +461,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/tokens"): Operation("user", {"name": "ci"}),
     ("DELETE", "/api/v1/tokens/{token_id}"): Operation("user"),
     ("GET", "/api/v1/organisations"): Operation("user"),
+    ("GET", "/api/v1/me/email-preferences"): Operation("user"),
+    ("PUT", "/api/v1/me/email-preferences"): Operation("user", {"frequency": "daily"}),
     ("GET", "/api/v1/organisations/{org_slug}"): Operation(MEMBER),
     ("PATCH", "/api/v1/organisations/{org_slug}"): Operation(ADMINS, {"name": "Hacked"}),
     ("GET", "/api/v1/organisations/{org_slug}/memberships"): Operation(ADMINS),
@@ -532,6 +537,10 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         MANAGERS, {"enrolment_id": 0}
     ),
     ("GET", f"{PROGRAMME}/rematch-requests"): Operation(MANAGERS),
+    # Nudges: the programme's managers switch them and read the send log.
+    ("GET", f"{PROGRAMME}/nudges"): Operation(MANAGERS),
+    ("PATCH", f"{PROGRAMME}/nudges"): Operation(MANAGERS, {"enabled": {"meeting_tomorrow": False}}),
+    ("GET", f"{PROGRAMME}/nudge-deliveries"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/rematch-requests/{{request_id}}/resolve"): Operation(
         MANAGERS, {"rematch": False, "note": ""}
     ),

@@ -21,7 +21,7 @@ from alongside.people.models import Person
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme, Rhythm, Stage
 from alongside.relationships.models import Relationship, RelationshipMember
 
-RHYTHM_DAYS = {Rhythm.WEEKLY: 7, Rhythm.FORTNIGHTLY: 14, Rhythm.MONTHLY: 31}
+RHYTHM_DAYS: dict[str, int] = {Rhythm.WEEKLY: 7, Rhythm.FORTNIGHTLY: 14, Rhythm.MONTHLY: 31}
 INTAKE_GRACE = timedelta(days=3)
 FIRST_MEETING_GRACE = timedelta(days=14)
 ENDING_NOTICE = timedelta(days=14)
@@ -241,11 +241,11 @@ def _quiet_relationships(now: datetime, periods: int) -> list[tuple[Relationship
         .filter(Q(last_held__lte=shortest) | Q(last_held__isnull=True, started_at__lte=shortest))
         .select_related("programme__organisation")
     )
-    quiet = []
+    quiet: list[tuple[Relationship, datetime]] = []
     for relationship in relationships:
-        rhythm = relationship.schedule_rhythm or relationship.programme.rhythm  # type: ignore[attr-defined]
+        rhythm = str(relationship.schedule_rhythm or relationship.programme.rhythm)
         days = RHYTHM_DAYS.get(rhythm, RHYTHM_DAYS[Rhythm.MONTHLY])
-        since: datetime = relationship.last_held or relationship.started_at  # type: ignore[attr-defined]
+        since: datetime = relationship.last_held or relationship.started_at
         if since <= now - timedelta(days=days * periods):
             quiet.append((relationship, since))
     return quiet

@@ -1,0 +1,175 @@
+"""API for nudges: a programme's switches and send log (its managers), one's own frequency."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from alongside.core.api_auth import membership_for, request_user
+from alongside.core.errors import AlongsideError, Problem
+from alongside.core.schemas import ERRORS
+from alongside.nudges.catalogue import catalogue
+from alongside.nudges.models import Frequency, NudgeDelivery
+from alongside.nudges.selectors import frequency_of, programme_deliveries, programme_nudges
+from alongside.nudges.services import nudge_preference_set, programme_nudges_configure
+from alongside.programmes.models import Programme
+from alongside.programmes.selectors import programme_get_managed
+
+router = Router(tags=["nudges"])
+
+PROGRAMME = "/organisations/{org_slug}/programmes/{int:programme_id}"
+
+
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class EmailPreferenceOut(Schema):
+    frequency: str
+    choices: list[ChoiceOut]
+    essential_nudges: list[str]
+
+
+class EmailPreferenceIn(Schema):
+    frequency: str
+
+
+class NudgeOut(Schema):
+    key: str
+    title: str
+    audience: str
+    offset_days: int
+    essential: bool
+    default_on: bool
+    description: str
+    enabled: bool
+
+
+class NudgeSwitchesIn(Schema):
+    enabled: dict[str, bool]
+
+
+class DeliveryOut(Schema):
+    id: int
+    nudge_key: str
+    event_key: str
+    email: str
+    recipient_name: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    claimed_at: datetime | None
+    sent_at: datetime | None
+    digest_id: int | None
+
+
+class DeliveryQuery(Schema):
+    status: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+class DeliveryPageOut(Schema):
+    items: list[DeliveryOut]
+    count: int
+
+
+def _preference(frequency: str) -> dict[str, Any]:
+    return {
+        "frequency": frequency,
+        "choices": [{"value": value, "label": label} for value, label in Frequency.choices],
+        "essential_nudges": [nudge.key for nudge in catalogue() if nudge.essential],
+    }
+
+
+def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Programme:
+    membership = membership_for(request, org_slug)
+    return programme_get_managed(membership=membership, programme_id=programme_id)
+
+
+def _switches(programme: Programme) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": switch.nudge.key,
+            "title": switch.nudge.title,
+            "audience": switch.nudge.audience,
+            "offset_days": switch.nudge.offset.days,
+            "essential": switch.nudge.essential,
+            "default_on": switch.nudge.default_on,
+            "description": switch.nudge.description,
+            "enabled": switch.enabled,
+        }
+        for switch in programme_nudges(programme=programme)
+    ]
+
+
+@router.get(
+    "/me/email-preferences",
+    response={200: EmailPreferenceOut, **ERRORS},
+    summary="How often nudge emails reach me",
+)
+def get_email_preferences(request: HttpRequest) -> dict[str, Any]:
+    return _preference(frequency_of(user=request_user(request)))
+
+
+@router.put(
+    "/me/email-preferences",
+    response={200: EmailPreferenceOut, **ERRORS},
+    summary="Choose each nudge, a daily digest, or essentials only",
+)
+def set_email_preferences(request: HttpRequest, payload: EmailPreferenceIn) -> dict[str, Any]:
+    preference = nudge_preference_set(user=request_user(request), frequency=payload.frequency)
+    return _preference(preference.frequency)
+
+
+@router.get(
+    f"{PROGRAMME}/nudges",
+    response={200: list[NudgeOut], **ERRORS},
+    summary="The nudge catalogue, switched on or off for this programme (its managers)",
+)
+def list_nudges(request: HttpRequest, org_slug: str, programme_id: int) -> list[dict[str, Any]]:
+    return _switches(_programme(request, org_slug, programme_id))
+
+
+@router.patch(
+    f"{PROGRAMME}/nudges",
+    response={200: list[NudgeOut], **ERRORS},
+    summary='Switch nudges on or off for this programme: {"enabled": {key: bool}}',
+)
+def switch_nudges(
+    request: HttpRequest, org_slug: str, programme_id: int, payload: NudgeSwitchesIn
+) -> list[dict[str, Any]]:
+    programme = _programme(request, org_slug, programme_id)
+    programme_nudges_configure(
+        programme=programme, actor=request_user(request), enabled=payload.enabled
+    )
+    return _switches(programme)
+
+
+@router.get(
+    f"{PROGRAMME}/nudge-deliveries",
+    response={200: DeliveryPageOut, **ERRORS},
+    summary="The programme's send log, newest first, a page at a time (its managers)",
+)
+def list_deliveries(
+    request: HttpRequest, org_slug: str, programme_id: int, filters: Query[DeliveryQuery]
+) -> dict[str, Any]:
+    programme = _programme(request, org_slug, programme_id)
+    if filters.status and filters.status not in NudgeDelivery.Status.values:
+        raise AlongsideError(
+            "The send log could not be filtered.",
+            problems=[
+                Problem(
+                    f"status must be one of {', '.join(NudgeDelivery.Status.values)}.",
+                    "status",
+                )
+            ],
+        )
+    deliveries = programme_deliveries(programme=programme, status=filters.status)
+    size = max(1, min(filters.page_size, 500))
+    offset = (max(filters.page, 1) - 1) * size
+    return {"items": list(deliveries[offset : offset + size]), "count": deliveries.count()}
