@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
+from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person, PersonImport
 from alongside.programmes.models import Enrolment, Intake, Programme
@@ -96,6 +98,20 @@ ORG_PAGES: dict[str, Page] = {
     "matches:relationships": Page(MANAGERS),
     "matches:resolve_rematch": Page(MANAGERS, post_only=True),
     "matches:add_late_joiner": Page(MANAGERS, post_only=True),
+    # A relationship's own pages: its members act, its programme's managers only read.
+    "meetings:relationship": Page(MEMBER),
+    "meetings:agreement": Page(MEMBER),
+    "meetings:closing": Page(MEMBER),
+    "meetings:meeting": Page(MEMBER),
+    "meetings:note_add": Page(MEMBER, post_only=True),
+    "meetings:note_edit": Page(MEMBER),  # one's own note only
+    "meetings:note_delete": Page(MEMBER, post_only=True),
+    "meetings:commit": Page(MEMBER, post_only=True),
+    "meetings:check_in": Page(MEMBER, post_only=True),
+    "meetings:facilitator": Page(MEMBER, post_only=True),
+    "meetings:focus": Page(MEMBER, post_only=True),
+    "meetings:guides": Page(MANAGERS),
+    "meetings:guides_reset": Page(MANAGERS, post_only=True),
 }
 
 # Pages outside any organisation: who may see them, and why they are not tenant-scoped.
@@ -162,6 +178,9 @@ class Tenant:
     rule: PairingRule
     relationship: Relationship
     rematch_request: RematchRequest
+    meeting: Meeting
+    note: Note
+    commitment: Commitment
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -223,7 +242,28 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
             person=member_enrolment.person,
             role="peer",
         )
+    # The organisation's member takes part in the relationship, so its pages open for them;
+    # their note and commitment sit at its first meeting.
+    author = relationship.members.first()
+    own = Enrolment.objects.filter(programme=programme, person__user__isnull=False).first()
+    if own is not None:
+        author = RelationshipMember.objects.create(
+            relationship=relationship, enrolment=own, person=own.person, role="peer"
+        )
+    assert author is not None
+    meeting = Meeting.objects.create(
+        organisation=organisation,
+        relationship=relationship,
+        number=1,
+        starts_at=datetime(2030, 1, 7, 9, tzinfo=dt_timezone.utc),
+        timezone="Asia/Kolkata",
+    )
     return Tenant(
+        meeting=meeting,
+        note=Note.objects.create(meeting=meeting, author=author, visibility="shared", body="n"),
+        commitment=Commitment.objects.create(
+            relationship=relationship, member=author, made_at=meeting, text="c"
+        ),
         programme=programme,
         enrolment=enrolment,
         run=run,
@@ -261,6 +301,9 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "rule_id": tenant.rule.pk,
         "relationship_id": tenant.relationship.pk,
         "request_id": tenant.rematch_request.pk,
+        "meeting_id": tenant.meeting.pk,
+        "note_id": tenant.note.pk,
+        "commitment_id": tenant.commitment.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -446,6 +489,8 @@ CSV = "email,name\r\nnew.person@acme.test,New Person\r\n"
 
 
 PROGRAMME = "/api/v1/organisations/{org_slug}/programmes/{programme_id}"
+RELATIONSHIP = "/api/v1/organisations/{org_slug}/relationships/{relationship_id}"
+MEETING = "/api/v1/organisations/{org_slug}/meetings/{meeting_id}"
 
 
 @dataclass(frozen=True)
@@ -549,6 +594,31 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/organisations/{org_slug}/relationships/{relationship_id}/rematch-requests"): (
         Operation(MEMBER, {"reason": "x"})
     ),
+    # A relationship in motion: its members act; its programme's managers only read.
+    ("GET", RELATIONSHIP): Operation(MEMBER),
+    ("GET", f"{RELATIONSHIP}/agreement"): Operation(MEMBER),
+    ("PUT", f"{RELATIONSHIP}/agreement"): Operation(MEMBER, {"rhythm_note": "x"}),
+    ("GET", f"{RELATIONSHIP}/goals"): Operation(MEMBER),
+    ("PUT", f"{RELATIONSHIP}/goals"): Operation(MEMBER, {"goals": ["x"]}),
+    ("GET", f"{RELATIONSHIP}/meetings"): Operation(MEMBER),
+    ("GET", f"{RELATIONSHIP}/commitments"): Operation(MEMBER),
+    ("GET", f"{RELATIONSHIP}/closing"): Operation(MEMBER),
+    ("POST", f"{RELATIONSHIP}/closing"): Operation(MEMBER, {"choice": "continue"}),
+    ("GET", MEETING): Operation(MEMBER),
+    ("GET", f"{MEETING}/notes"): Operation(MEMBER),
+    ("POST", f"{MEETING}/notes"): Operation(MEMBER, {"body": "x"}),
+    ("PATCH", f"{MEETING}/notes/{{note_id}}"): Operation(MEMBER, {"body": "y"}),
+    ("DELETE", f"{MEETING}/notes/{{note_id}}"): Operation(MEMBER),
+    ("POST", f"{MEETING}/commitment"): Operation(MEMBER, {"text": "x"}),
+    ("POST", f"{MEETING}/check-ins"): Operation(MEMBER, {"commitment_id": 0, "status": "done"}),
+    ("GET", f"{MEETING}/facilitation"): Operation(MEMBER),
+    ("PUT", f"{MEETING}/facilitator"): Operation(MEMBER, {"member_id": None}),
+    ("POST", f"{MEETING}/focus"): Operation(MEMBER, {"member_id": 0}),
+    ("GET", f"{PROGRAMME}/session-guides"): Operation(MEMBER),
+    ("PUT", f"{PROGRAMME}/session-guides"): Operation(
+        MANAGERS, [{"meeting_number": 1, "title": "x", "body": "y"}]
+    ),
+    ("POST", f"{PROGRAMME}/session-guides/reset"): Operation(MANAGERS, {"meeting_number": None}),
 }
 
 
@@ -587,6 +657,8 @@ def api_call(
         .replace("{rule_id}", str(tenant.rule.pk))
         .replace("{relationship_id}", str(tenant.relationship.pk))
         .replace("{request_id}", str(tenant.rematch_request.pk))
+        .replace("{meeting_id}", str(tenant.meeting.pk))
+        .replace("{note_id}", str(tenant.note.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
@@ -714,6 +786,7 @@ def test_api_unknown_organisation_is_404_for_everyone(
                 "{programme_id}",
                 "{token}",
                 "{relationship_id}",
+                "{meeting_id}",
             )
         )
     ],

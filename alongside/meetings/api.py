@@ -746,7 +746,7 @@ def commitment_check_in(
     summary="Circles: who facilitates, an equal share of airtime, who waited longest for focus",
 )
 def facilitation_get(request: HttpRequest, org_slug: str, meeting_id: int) -> Any:
-    meeting, _access = _meeting(request, org_slug, meeting_id)
+    meeting, _viewer = _meeting(request, org_slug, meeting_id)
     result = _facilitation(meeting)
     if result is None:
         raise NotFound("Only circles have a facilitator.")
