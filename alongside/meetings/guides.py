@@ -165,8 +165,8 @@ DEFAULT_GUIDES: dict[str, dict[int, GuideText]] = {
             "Welcome",
             "Buddy: a short tour of how things really work here, and who is who.",
             "New joiner: what is going well, and what is confusing so far?",
-            "Pick one to three things the new joiner wants to be at ease with in their "
-            "first months.",
+            "Pick one to three goals: what the new joiner wants to be at ease with in "
+            "their first months.",
             "Agree when you meet and how to ask quick questions in between.",
             "New joiner commits to one practical step, such as meeting a key colleague.",
         ),

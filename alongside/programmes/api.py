@@ -46,6 +46,7 @@ class ProgrammeOut(Schema):
     stage: str
     start_date: date
     end_date: date
+    checkpoint_date: date | None
     rhythm: str
     session_minutes: int
     capability_areas: list[str]
@@ -63,6 +64,7 @@ class ProgrammePatch(Schema):
     purpose: str | None = None
     start_date: date | None = None
     end_date: date | None = None
+    checkpoint_date: date | None = None
     rhythm: str | None = None
     session_minutes: int | None = None
     capability_areas: list[str] | None = None
@@ -207,6 +209,7 @@ def _out(request: HttpRequest, programme: Programme, manages: bool) -> Programme
         stage=programme.stage,
         start_date=programme.start_date,
         end_date=programme.end_date,
+        checkpoint_date=programme.checkpoint_date,
         rhythm=programme.rhythm,
         session_minutes=programme.session_minutes,
         capability_areas=programme.capability_areas,

@@ -83,6 +83,12 @@ class ProgrammeEditForm(forms.Form):
     purpose = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     start_date = forms.DateField(widget=DATE)
     end_date = forms.DateField(widget=DATE)
+    checkpoint_date = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Checkpoint (optional)",
+        help_text="A date midway where each member chooses to continue or close.",
+    )
     rhythm = forms.ChoiceField(choices=Rhythm.choices, label="Meeting rhythm")
     session_minutes = forms.IntegerField(label="Session length (minutes)")
     capability_areas = forms.CharField(
@@ -177,6 +183,7 @@ class ProgrammeEditForm(forms.Form):
             "purpose": programme.purpose,
             "start_date": programme.start_date,
             "end_date": programme.end_date,
+            "checkpoint_date": programme.checkpoint_date,
             "rhythm": programme.rhythm,
             "session_minutes": programme.session_minutes,
             "capability_areas": "\n".join(programme.capability_areas),

@@ -120,10 +120,22 @@ def _clean_programme(fields: dict[str, Any], format: str) -> tuple[dict[str, Any
             problems.extend(rule_problems)
         elif key in ("start_date", "end_date") and not isinstance(value, date):
             problems.append(Problem("must be a date (YYYY-MM-DD).", key))
+        elif key == "checkpoint_date" and value is not None and not isinstance(value, date):
+            problems.append(Problem("must be a date (YYYY-MM-DD) or empty.", key))
         cleaned[key] = value
     start, end = cleaned.get("start_date"), cleaned.get("end_date")
     if isinstance(start, date) and isinstance(end, date) and end <= start:
         problems.append(Problem("must be after the start date.", "end_date"))
+    checkpoint = cleaned.get("checkpoint_date")
+    if (
+        isinstance(checkpoint, date)
+        and isinstance(start, date)
+        and isinstance(end, date)
+        and not start < checkpoint < end
+    ):
+        problems.append(
+            Problem("must fall between the programme's start and end dates.", "checkpoint_date")
+        )
     return cleaned, problems
 
 
@@ -178,6 +190,7 @@ EDITABLE = (
     "purpose",
     "start_date",
     "end_date",
+    "checkpoint_date",
     "rhythm",
     "session_minutes",
     "capability_areas",
@@ -194,7 +207,7 @@ def programme_update(*, programme: Programme, actor: User, **fields: Any) -> Pro
             "Some fields cannot be changed.",
             problems=[Problem("cannot be changed here.", f) for f in unknown],
         )
-    merged = {k: getattr(programme, k) for k in ("start_date", "end_date")}
+    merged = {k: getattr(programme, k) for k in ("start_date", "end_date", "checkpoint_date")}
     merged.update(fields)
     if "matching_rules" in fields:
         merged["matching_rules"] = {**programme.matching_rules, **(fields["matching_rules"] or {})}
