@@ -11,6 +11,7 @@ Who sees what:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -384,7 +385,8 @@ class CompletionStats:
         """Whole percent, or None before anything was reviewed."""
         if not self.reviewed:
             return None
-        return round(100 * (self.done + self.partly / 2) / self.reviewed)
+        # Half up, as people expect (62.5 % shows as 63 %), not Python's half-to-even.
+        return math.floor(100 * (self.done + self.partly / 2) / self.reviewed + 0.5)
 
 
 def completion_stats(statuses: list[str]) -> CompletionStats:
