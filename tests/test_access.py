@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -255,7 +254,7 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         organisation=organisation,
         relationship=relationship,
         number=1,
-        starts_at=datetime(2030, 1, 7, 9, tzinfo=dt_timezone.utc),
+        starts_at=datetime(2030, 1, 7, 9, tzinfo=UTC),
         timezone="Asia/Kolkata",
     )
     return Tenant(

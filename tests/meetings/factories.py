@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from alongside.accounts.models import User
@@ -20,7 +19,7 @@ FORMAT_OF_KIND = {
     "group": "group_mentoring",
     "buddy": "buddies",
 }
-START = datetime(2030, 1, 7, 9, 0, tzinfo=dt_timezone.utc)
+START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
 
 
 def participant(org: Organisation, name: str) -> User:
