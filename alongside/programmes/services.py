@@ -250,6 +250,11 @@ def programme_transition(*, programme: Programme, actor: User, to: str) -> Progr
     ):
         _fail("Enrol some participants before matching.")
     old = locked.stage
+    if to == Stage.CLOSED:
+        # Relationships end with the programme unless two or more members chose to go on.
+        from alongside.meetings.services import relationships_close_for_programme
+
+        relationships_close_for_programme(programme=locked, actor=actor)
     locked.stage = to
     if to != Stage.ENROLLING and old == Stage.ENROLLING:
         locked.self_enrol_open = False

@@ -200,3 +200,16 @@ def test_managers_set_the_checkpoint_on_the_programme(
     edit = client_for(manager).get(reverse("programmes:edit", args=["acme", pair.programme.pk]))
     assert 'name="checkpoint_date"' in edit.content.decode()
     assert 'value="2030-06-15"' in edit.content.decode()
+
+
+def test_closing_the_programme_for_good_ends_its_relationships(pair: Group, manager: Any) -> None:
+    from alongside.programmes.services import programme_transition
+
+    pair.programme.stage = "closing"
+    pair.programme.save()
+    programme_transition(programme=pair.programme, actor=manager, to="closed")
+    pair.relationship.refresh_from_db()
+    assert pair.relationship.status == "ended"
+    assert AuditEvent.objects.filter(
+        action="relationship.ended", data__reason="the programme closed"
+    ).exists()
