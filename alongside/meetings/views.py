@@ -316,9 +316,17 @@ def note_add(request: OrgRequest, meeting_id: int) -> HttpResponse:
     return _to_meeting(request, meeting, "notes")
 
 
+def _members_only(request: OrgRequest, access: RelationshipAccess) -> HttpResponse:
+    """Managers opening a member's form go back to their read-only view."""
+    messages.info(request, "Only the relationship's members can change this.")
+    return _to_relationship(request, access.relationship)
+
+
 @org_view()
 def note_edit(request: OrgRequest, meeting_id: int, note_id: int) -> HttpResponse:
     meeting, access = _meeting(request, meeting_id)
+    if access.me is None and request.method == "GET":
+        return _members_only(request, access)
     _me(access)
     try:
         note = selectors.note_get_own(access=access, note_id=note_id)
@@ -499,6 +507,8 @@ def focus_set(request: OrgRequest, meeting_id: int) -> HttpResponse:
 @org_view()
 def agreement_page(request: OrgRequest, relationship_id: int) -> HttpResponse:
     access = _access(request, relationship_id)
+    if access.me is None and request.method == "GET":
+        return _members_only(request, access)
     me = _me(access)
     relationship = access.relationship
     members = selectors.members_of(relationship=relationship)
@@ -569,6 +579,8 @@ def agreement_page(request: OrgRequest, relationship_id: int) -> HttpResponse:
 @org_view()
 def closing_page(request: OrgRequest, relationship_id: int) -> HttpResponse:
     access = _access(request, relationship_id)
+    if access.me is None and request.method == "GET":
+        return _members_only(request, access)
     me = _me(access)
     relationship = access.relationship
     closing = _closing_context(access)

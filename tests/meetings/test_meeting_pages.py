@@ -131,3 +131,14 @@ def test_the_api_meeting_detail_carries_the_guide_and_check_in(pair: Group, api_
     assert relationship["viewer"] == "member"
     assert relationship["next_meeting_id"] == first.pk
     assert [m["name"] for m in relationship["members"]] == ["Ravi Member", "Kavya Peer"]
+
+
+def test_managers_opening_a_members_form_go_back_to_the_overview(
+    pair: Group, manager: Any, client_for: Any
+) -> None:
+    client = client_for(manager)
+    overview = reverse("meetings:relationship", args=["acme", pair.relationship.pk])
+    for name in ("meetings:agreement", "meetings:closing"):
+        response = client.get(reverse(name, args=["acme", pair.relationship.pk]))
+        assert (response.status_code, response["Location"]) == (302, overview)
+        assert client.post(reverse(name, args=["acme", pair.relationship.pk])).status_code == 403
