@@ -220,16 +220,14 @@ def commitment_due(now: datetime) -> Iterator[DueEvent]:
 def _quiet_relationships(now: datetime, periods: int) -> list[tuple[Relationship, datetime]]:
     """Active relationships that have not met for ``periods`` periods of their rhythm.
 
-    The clock starts at the last meeting held, or at matching when there was none; a
-    meeting already scheduled in the future means nobody needs reminding.
+    The clock starts at the last meeting held, or at matching when there was none. A
+    meeting in the diary does not stop it: recurring schedules always have the next one
+    there, and a relationship that keeps missing them is exactly the one to nudge.
     """
     last_held = (
         Meeting.objects.filter(relationship=OuterRef("pk"), status=Meeting.Status.HELD)
         .order_by("-starts_at")
         .values("starts_at")[:1]
-    )
-    upcoming = Meeting.objects.filter(
-        relationship=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
     )
     shortest = now - timedelta(days=min(RHYTHM_DAYS.values()) * periods)
     relationships = (
@@ -237,7 +235,6 @@ def _quiet_relationships(now: datetime, periods: int) -> list[tuple[Relationship
             status=Relationship.Status.ACTIVE, programme__stage=Stage.RUNNING
         )
         .annotate(last_held=Subquery(last_held), schedule_rhythm=F("schedule__rhythm"))
-        .filter(~Exists(upcoming))
         .filter(Q(last_held__lte=shortest) | Q(last_held__isnull=True, started_at__lte=shortest))
         .select_related("programme__organisation")
     )

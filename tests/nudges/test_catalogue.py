@@ -117,7 +117,9 @@ def test_quiet_relationships_nudge_members_after_one_period_and_managers_after_t
     meeting(world.pairs[0], NOW - timedelta(days=15), status="held")  # one fortnight
     meeting(world.pairs[1], NOW - timedelta(days=29), status="held")  # two fortnights
     meeting(world.pairs[2], NOW - timedelta(days=40), status="held")
-    meeting(world.pairs[2], NOW + timedelta(days=3))  # but already has one planned
+    meeting(world.pairs[2], NOW - timedelta(days=5), status="held")
+    meeting(world.pairs[1], NOW - timedelta(days=3), status="missed")  # missed is not met
+    meeting(world.pairs[1], NOW + timedelta(days=10))  # nor is one in the diary
     members = {e.event_key for e in due("quiet_one_period")}
     assert members == {
         f"relationship={world.pairs[0].pk}:since=20261026",
@@ -168,7 +170,7 @@ def test_recording_takes_the_same_queries_for_many_people_as_for_few(
         NudgeDelivery.objects.all().delete()
         world = build_world(org_a, manager, pairs=pairs, matched_at=NOW - timedelta(days=90))
         for pair in world.pairs:
-            meeting(pair, NOW - timedelta(days=29), status="held")
+            meeting(pair, NOW - timedelta(days=3), status="held")
             meeting(pair, NOW + timedelta(hours=3))
         world.programme.end_date = date(2026, 11, 20)
         world.programme.save()
