@@ -182,3 +182,69 @@ def test_recording_takes_the_same_queries_for_many_people_as_for_few(
         return len(captured.captured_queries)
 
     assert queries_for(2) == queries_for(6)
+
+
+@pytest.mark.django_db
+def test_another_app_plugs_in_a_source_that_is_switched_and_sent_like_the_others(
+    org_a: Any, manager: Any, member: Any
+) -> None:
+    """What the surveys app does in its ``nudges.py``: register a finder, return DueEvents."""
+    from django.core import mail
+
+    from alongside.nudges.events import DueEvent
+    from alongside.nudges.finders import person_recipient
+    from alongside.nudges.selectors import programme_nudges
+    from alongside.nudges.sending import nudges_send_due
+    from alongside.nudges.services import programme_nudges_configure
+
+    world = build_world(org_a, manager, pairs=1, member=member)
+    people = world.people
+
+    def surveys_open(now: Any) -> list[DueEvent]:
+        return [
+            DueEvent(
+                event_key="survey=7",
+                organisation_id=org_a.pk,
+                programme_id=world.programme.pk,
+                recipients=tuple(person_recipient(p, org_a) for p in people),
+                subject="Tell us how it is going",
+                message="A two-minute survey is open until Friday.",
+                action_label="Answer the survey",
+                link="/o/acme/surveys/7/",
+                event_at=NOW + timedelta(days=4),
+            )
+        ]
+
+    register_source(
+        key="test_survey_open",
+        title="Survey open",
+        audience=Audience.MEMBERS,
+        offset=timedelta(0),
+        description="When a survey opens.",
+    )(surveys_open)
+    try:
+        assert "test_survey_open" in [
+            s.nudge.key for s in programme_nudges(programme=world.programme)
+        ]
+        programme_nudges_configure(
+            programme=world.programme,
+            actor=manager,
+            enabled={nudge.key: False for nudge in catalogue()},
+        )
+        nudges_send_due(now=NOW)
+        assert mail.outbox == []
+        programme_nudges_configure(
+            programme=world.programme, actor=manager, enabled={"test_survey_open": True}
+        )
+        nudges_send_due(now=NOW)
+        nudges_send_due(now=NOW)
+        assert sorted(m.to[0] for m in mail.outbox) == [
+            "person1@acme.test",
+            "ravi.member@acme.test",
+        ]
+        assert (
+            "Saturday 14 November 2026, 14:30 (Asia/Kolkata)"
+            in mail.outbox[0].body + mail.outbox[1].body
+        )
+    finally:
+        CATALOGUE.pop("test_survey_open")

@@ -7,6 +7,7 @@ most ``--max-tasks`` before looking at the clock again), then sleep ``--interval
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import time
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         self.stopping = False
         self.queue: Worker | None = None
         self.worker_id = get_random_string(32)
+        if options["verbosity"] < 2:
+            # The queue is drained once a loop; its start/stop lines would fill the log.
+            logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         if options["batch"]:
             self.drain_queue(max_tasks=None)
             return
