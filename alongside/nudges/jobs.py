@@ -13,6 +13,7 @@ def send_due(now: datetime) -> SendReport:
     return nudges_send_due(now=now)
 
 
-@periodic("nudges.send_digests", every=timedelta(days=1))
+# Hourly, so that each person's digest leaves soon after 08:00 in their own time zone.
+@periodic("nudges.send_digests", every=timedelta(hours=1))
 def send_digests(now: datetime) -> SendReport:
     return nudges_send_digests(now=now)

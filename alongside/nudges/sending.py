@@ -50,6 +50,7 @@ RESEND_AFTER = timedelta(minutes=15)
 MAX_ATTEMPTS = 3  # for sends that raised; a claim abandoned by a crash is re-sent once
 MAX_ABANDONED_ATTEMPTS = 2
 BATCH = 100
+DIGEST_HOUR = 8  # digests go out from 08:00 in each person's own time zone
 ABANDONED = "The worker stopped while sending it."
 Status = NudgeDelivery.Status
 T = TypeVar("T")
@@ -235,8 +236,13 @@ def nudges_send_due(*, now: datetime | None = None) -> SendReport:
 
 
 def nudge_digests_prepare(*, now: datetime) -> int:
-    """Gather each person's waiting nudges into today's digest (one per organisation)."""
-    day = now.date()
+    """Gather each person's waiting nudges into their digest for the day.
+
+    A person's digest is gathered in the hour from :data:`DIGEST_HOUR` o'clock in their own
+    time zone (the job runs hourly, so exactly one run falls in that hour), once per local
+    day and organisation (the day is in its event key). Nudges that arrive later wait for
+    the next day's; if no worker ran in that hour, they wait a day too, never lost.
+    """
     with transaction.atomic():
         waiting = (
             NudgeDelivery.objects.filter(status=Status.DIGEST)
@@ -251,32 +257,41 @@ def nudge_digests_prepare(*, now: datetime) -> int:
                 "person_id",
             )
         )
-        rows: dict[tuple[int, str], NudgeDelivery] = {}
+        seen: set[tuple[int, str]] = set()
+        rows: list[NudgeDelivery] = []
         for item in waiting:
             key = (item["organisation_id"], item["email"])
-            if key in rows:
+            if key in seen:
                 continue
-            rows[key] = NudgeDelivery(
-                organisation_id=item["organisation_id"],
-                nudge_key=DIGEST_KEY,
-                event_key=f"org={item['organisation_id']}:day={day.isoformat()}",
-                email=item["email"],
-                recipient_name=item["recipient_name"],
-                person_id=item["person_id"],
-                user_id=item["user_id"],
-                timezone=item["timezone"],
-                subject=f"Your Alongside digest for {day:%d %B}",
-                message="",
-                action_label="Open Alongside",
-                link=reverse("organisations:home", args=[item["organisation__slug"]]),
-                created_at=now,
+            seen.add(key)
+            local = now.astimezone(zone_of(item["timezone"]))
+            if local.hour != DIGEST_HOUR:
+                continue
+            rows.append(
+                NudgeDelivery(
+                    organisation_id=item["organisation_id"],
+                    nudge_key=DIGEST_KEY,
+                    event_key=f"org={item['organisation_id']}:day={local.date().isoformat()}",
+                    email=item["email"],
+                    recipient_name=item["recipient_name"],
+                    person_id=item["person_id"],
+                    user_id=item["user_id"],
+                    timezone=item["timezone"],
+                    subject=f"Your Alongside digest for {local:%d %B}",
+                    message="",
+                    action_label="Open Alongside",
+                    link=reverse("organisations:home", args=[item["organisation__slug"]]),
+                    created_at=now,
+                )
             )
-        NudgeDelivery.objects.bulk_create(rows.values(), ignore_conflicts=True, batch_size=500)
+        if not rows:
+            return 0
+        NudgeDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         todays = NudgeDelivery.objects.filter(
             nudge_key=DIGEST_KEY,
             organisation_id=OuterRef("organisation_id"),
             email=OuterRef("email"),
-            event_key__endswith=f":day={day.isoformat()}",
+            event_key__in=sorted({row.event_key for row in rows}),
             status=Status.PENDING,
         )
         # Only into a digest not sent yet; later arrivals wait for tomorrow's.

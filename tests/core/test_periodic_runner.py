@@ -85,7 +85,7 @@ def test_a_run_whose_worker_died_is_claimed_again_once_it_is_stale(calls: Calls)
 def test_the_nudge_jobs_are_discovered() -> None:
     jobs = discover_jobs()
     assert jobs["nudges.send_due"].every == timedelta(minutes=15)
-    assert jobs["nudges.send_digests"].every == timedelta(days=1)
+    assert jobs["nudges.send_digests"].every == timedelta(hours=1)
 
 
 # The queue worker closes its database connection between tasks, as in production;

@@ -61,7 +61,12 @@ def test_a_daily_digest_gathers_the_days_nudges_into_one_email_once(
     waiting = NudgeDelivery.objects.get(email="ravi.member@acme.test", status=Status.DIGEST)
     assert waiting.nudge_key == "programme_ending"
 
-    clock.move_to(NOW + timedelta(hours=15))  # the next UTC day
+    # Digests leave in the hour from 08:00 in the person's zone: not at 14:30 in Kolkata,
+    # not at 06:30 the next morning, but at 08:30.
+    assert nudges_send_digests().sent == 0
+    clock.move_to(NOW + timedelta(hours=16))
+    assert nudges_send_digests().sent == 0
+    clock.move_to(NOW + timedelta(hours=18))
     report = nudges_send_digests()
     assert report.sent == 1
     digest = to("ravi.member@acme.test")[-1]
@@ -72,9 +77,24 @@ def test_a_daily_digest_gathers_the_days_nudges_into_one_email_once(
     waiting.refresh_from_db()
     assert waiting.status == Status.IN_DIGEST
     assert waiting.sent_at is not None
-    # A second run of the day (another worker, a retry) sends nothing more.
+    # A second run in the hour (another worker, a retry) sends nothing more.
     assert nudges_send_digests().sent == 0
     assert len(to("ravi.member@acme.test")) == 2
+    # A nudge that arrives after today's digest has gone waits for tomorrow's.
+    late = NudgeDelivery.objects.get(pk=waiting.pk)
+    late.pk, late.event_key, late.status, late.digest, late.sent_at = (
+        None,
+        "late",
+        Status.DIGEST,
+        None,
+        None,
+    )
+    late.save()
+    clock.shift(timedelta(minutes=20))
+    assert nudges_send_digests().sent == 0
+    clock.shift(timedelta(days=1))
+    assert nudges_send_digests().sent == 1
+    assert to("ravi.member@acme.test")[-1].subject == "Your Alongside digest for 12 November"
 
 
 def test_essentials_only_records_the_rest_without_sending_it(
@@ -88,7 +108,7 @@ def test_essentials_only_records_the_rest_without_sending_it(
     ]
     suppressed = NudgeDelivery.objects.get(email="ravi.member@acme.test", status=Status.SUPPRESSED)
     assert suppressed.nudge_key == "programme_ending"
-    clock.move_to(NOW + timedelta(days=1))
+    clock.move_to(NOW + timedelta(hours=18))  # 08:30 in Kolkata: no digest to send
     assert nudges_send_digests().sent == 0
 
 
