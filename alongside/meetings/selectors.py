@@ -269,6 +269,40 @@ def attendance_counts(*, meetings: list[Meeting]) -> dict[int, dict[str, int]]:
     return counts
 
 
+@dataclass
+class MentoringSummary:
+    """What "My mentoring" shows for one relationship: the next meeting, my open action."""
+
+    next_meeting: Meeting | None = None
+    open_commitment: Commitment | None = None
+
+
+def mentoring_summaries(
+    *, membership: Membership, relationships: list[Relationship], now: datetime | None = None
+) -> dict[int, MentoringSummary]:
+    """Two queries for any number of relationships."""
+    now = now or timezone.now()
+    summaries = {r.pk: MentoringSummary() for r in relationships}
+    upcoming = Meeting.objects.filter(
+        relationship__in=relationships,
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gte=now - timedelta(hours=3),
+    ).order_by("starts_at", "pk")
+    for meeting in upcoming:
+        summary = summaries[meeting.relationship_id]
+        ends = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+        if summary.next_meeting is None and ends >= now:
+            summary.next_meeting = meeting
+    mine = Commitment.objects.filter(
+        relationship__in=relationships,
+        member__person__user=membership.user,
+        status=Commitment.Status.OPEN,
+    ).order_by("created_at", "pk")
+    for commitment in mine:
+        summaries[commitment.relationship_id].open_commitment = commitment
+    return summaries
+
+
 # --- Notes ---------------------------------------------------------------------------------
 
 

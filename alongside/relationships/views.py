@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from alongside.core.errors import AlongsideError
 from alongside.core.messages import show_error
 from alongside.core.tenancy import OrgRequest, org_view
+from alongside.meetings.selectors import mentoring_summaries, viewer_zone
 from alongside.relationships.models import RelationshipMember, RematchRequest
 from alongside.relationships.selectors import relationships_of_member
 from alongside.relationships.services import rematch_request_create
@@ -32,7 +33,14 @@ def my_relationships(request: OrgRequest) -> HttpResponse:
             me is not None and relationship.status == "active" and relationship.pk not in asked
         )
         relationship.rematch_asked = relationship.pk in asked  # type: ignore[attr-defined]
-    return render(request, "relationships/mine.html", {"relationships": relationships})
+    summaries = mentoring_summaries(membership=request.membership, relationships=relationships)
+    for relationship in relationships:
+        relationship.summary = summaries[relationship.pk]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "relationships/mine.html",
+        {"relationships": relationships, "zone": viewer_zone(membership=request.membership)},
+    )
 
 
 @org_view()

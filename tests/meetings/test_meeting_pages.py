@@ -142,3 +142,30 @@ def test_managers_opening_a_members_form_go_back_to_the_overview(
         response = client.get(reverse(name, args=["acme", pair.relationship.pk]))
         assert (response.status_code, response["Location"]) == (302, overview)
         assert client.post(reverse(name, args=["acme", pair.relationship.pk])).status_code == 403
+
+
+def test_my_mentoring_shows_the_next_meeting_and_my_open_action(
+    pair: Group, circle: Group, client_for: Any
+) -> None:
+    from alongside.meetings.selectors import mentoring_summaries
+    from alongside.organisations.models import Membership
+
+    commitment_make(
+        meeting=pair.meetings[0], member=pair.members[0], text="OPEN-ACTION", actor=pair.users[0]
+    )
+    client = client_for(pair.users[0])
+    url = reverse("relationships:mine", args=["acme"])
+    body = client.get(url).content.decode()
+    assert reverse("meetings:meeting", args=["acme", pair.meetings[0].pk]) in body
+    assert "OPEN-ACTION" in body
+    assert "none scheduled" in body  # the circle has no meeting yet
+    membership = Membership.objects.get(user=pair.users[0])
+    summaries = mentoring_summaries(
+        membership=membership, relationships=[pair.relationship, circle.relationship]
+    )
+    assert summaries[pair.relationship.pk].next_meeting == pair.meetings[0]
+    assert summaries[circle.relationship.pk].next_meeting is None
+    before = _queries(client, url)
+    for number in (1, 2, 3):
+        meeting(circle.relationship, number)
+    assert _queries(client, url) == before
