@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
-from alongside.core.errors import AlongsideError, Forbidden, Problem
+from alongside.core.errors import AlongsideError, Forbidden, NotFound, Problem
 from alongside.meetings.guides import GUIDED_MEETINGS, default_guide
 from alongside.meetings.models import (
     Agreement,
@@ -50,7 +50,7 @@ def _require_writable(member: RelationshipMember) -> None:
 
 def _require_meeting_of(meeting: Meeting, member: RelationshipMember) -> None:
     if meeting.relationship_id != member.relationship_id:
-        raise AlongsideError("That meeting belongs to another relationship.", code="not_found")
+        raise NotFound("No such meeting in this relationship.")
 
 
 # --- Session guides ------------------------------------------------------------------------
