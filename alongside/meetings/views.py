@@ -23,6 +23,7 @@ from alongside.core.messages import problems_for_form, show_error
 from alongside.core.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.meetings import selectors, services
 from alongside.meetings.forms import (
+    CHECK_IN_CHOICES,
     AgreementForm,
     CheckInForm,
     ClosingForm,
@@ -250,12 +251,7 @@ def _meeting_context(
             initial={"text": mine.text, "due_date": mine.due_date} if mine else None
         ),
         made_here=selectors.commitments_made_at(meeting=meeting),
-        check_in_choices=[
-            (Commitment.Status.DONE, "Done"),
-            (Commitment.Status.PARTLY, "Partly"),
-            (Commitment.Status.NOT_YET, "Not yet"),
-            (Commitment.Status.DROPPED, "Dropped"),
-        ],
+        check_in_choices=CHECK_IN_CHOICES,
     )
     if context["meeting_actions"]:
         context.update(
@@ -409,6 +405,25 @@ def commit(request: OrgRequest, meeting_id: int) -> HttpResponse:
     return _to_meeting(request, meeting, "commit")
 
 
+def _check_in_response(
+    request: OrgRequest, meeting: Meeting, access: RelationshipAccess
+) -> HttpResponse:
+    """The check-in section alone for htmx (with any message), else back to the meeting."""
+    if not request.htmx:
+        return _to_meeting(request, meeting, "check-in")
+    return render(
+        request,
+        "meetings/_check_in.html",
+        {
+            "meeting": meeting,
+            "access": access,
+            "check_in": selectors.check_in_for(meeting=meeting),
+            "check_in_choices": CHECK_IN_CHOICES,
+            "inline_messages": True,
+        },
+    )
+
+
 @org_view()
 @require_POST
 def check_in(request: OrgRequest, meeting_id: int, commitment_id: int) -> HttpResponse:
@@ -422,7 +437,7 @@ def check_in(request: OrgRequest, meeting_id: int, commitment_id: int) -> HttpRe
     form = CheckInForm(request.POST)
     if not form.is_valid():
         show_error(request, "Choose done, partly, not yet or dropped.")
-        return _to_meeting(request, meeting, "check-in")
+        return _check_in_response(request, meeting, access)
     try:
         services.commitment_check_in(
             commitment=commitment,
@@ -438,7 +453,7 @@ def check_in(request: OrgRequest, meeting_id: int, commitment_id: int) -> HttpRe
         show_error(request, error)
     else:
         messages.success(request, "Thanks, your check-in is recorded.")
-    return _to_meeting(request, meeting, "check-in")
+    return _check_in_response(request, meeting, access)
 
 
 def _member_in(access: RelationshipAccess, raw: str | None) -> RelationshipMember | None:

@@ -218,3 +218,20 @@ def test_the_api_commits_checks_in_and_reports_the_rate(
     assert overview["viewer"] == "manager"
     assert overview["commitment_stats"][0]["done"] == 1
     assert overview["agreement"] is None
+
+
+def test_checking_in_with_htmx_returns_the_check_in_section(pair: Group, client_for: Any) -> None:
+    first, second = pair.meetings
+    mine = commitment_make(meeting=first, member=pair.members[0], text="Step", actor=pair.users[0])
+    response = client_for(pair.users[0]).post(
+        reverse("meetings:check_in", args=["acme", second.pk, mine.pk]),
+        {"status": "not_yet", "note": "Ran out of time"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section aria-labelledby="check-in-heading"')
+    assert "Not yet" in body
+    assert "Ran out of time" in body
+    assert "your check-in is recorded" in body
+    assert 'name="status"' not in body
