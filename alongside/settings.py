@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "alongside.meetings",
     "alongside.surveys",
     "alongside.nudges",
+    "alongside.health",
+    "alongside.dashboards",
     "alongside.audit",
     "alongside.core",
     "django.contrib.admin",

@@ -17,6 +17,7 @@ urlpatterns = [
         include("alongside.matches.urls"),
     ),
     path("o/<slug:org_slug>/programmes/", include("alongside.nudges.urls")),
+    path("o/<slug:org_slug>/", include("alongside.dashboards.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.meetings.urls")),
     path("api/v1/", api.urls),

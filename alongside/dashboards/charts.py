@@ -1,0 +1,121 @@
+"""Charts as plain geometry for server-rendered inline SVG: no script, no CDN, prints well.
+
+A chart is computed here (bars, ticks, labels in viewBox units) and drawn by a template,
+so it needs nothing from the browser and carries its numbers as text for screen readers
+and for paper.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+WIDTH, HEIGHT = 720, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    x: float
+    y: float
+    width: float
+    height: float
+    title: str
+    show_label: bool
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: int
+    y: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    bars: list[Bar]
+    ticks: list[Tick]
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    baseline: float = HEIGHT - BOTTOM
+    right_edge: float = WIDTH - RIGHT
+    reference_y: float | None = None
+    reference_label: str = ""
+    summary: str = ""
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def label_y(self) -> float:
+        return self.baseline + 16
+
+
+def _nice_max(value: float) -> int:
+    if value <= 5:
+        return 5
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        top = step * magnitude
+        if top >= value:
+            return math.ceil(top)
+    return math.ceil(value)
+
+
+def bar_chart(
+    title: str,
+    points: Sequence[tuple[str, float]],
+    *,
+    unit: str = "",
+    reference: float | None = None,
+    reference_label: str = "",
+    label_every: int = 1,
+    css: Sequence[str] | None = None,
+) -> BarChart:
+    """Vertical bars for ``points`` (label, value), with a y axis and an optional target line."""
+    highest = max([v for _label, v in points] + [reference or 0, 0])
+    top = _nice_max(highest)
+    plot_height = HEIGHT - TOP - BOTTOM
+    plot_width = WIDTH - LEFT - RIGHT
+    slot = plot_width / max(1, len(points))
+    gap = min(6.0, slot * 0.2)
+    bars = []
+    for index, (label, value) in enumerate(points):
+        height = plot_height * value / top if top else 0
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                x=round(LEFT + index * slot + gap / 2, 2),
+                y=round(HEIGHT - BOTTOM - height, 2),
+                width=round(max(1.0, slot - gap), 2),
+                height=round(height, 2),
+                title=f"{label}: {_number(value)}{unit}",
+                show_label=index % max(1, label_every) == 0,
+                css=css[index] if css else "",
+            )
+        )
+    ticks = [
+        Tick(value=round(top * i / 4), y=round(HEIGHT - BOTTOM - plot_height * i / 4, 2))
+        for i in range(5)
+    ]
+    reference_y = (
+        round(HEIGHT - BOTTOM - plot_height * reference / top, 2)
+        if reference is not None and top
+        else None
+    )
+    return BarChart(
+        title=title,
+        bars=bars,
+        ticks=ticks,
+        reference_y=reference_y,
+        reference_label=reference_label,
+        rows=[(label, _number(value) + unit) for label, value in points],
+    )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"

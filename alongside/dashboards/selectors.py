@@ -1,0 +1,462 @@
+"""Reads for the programme dashboard and the organisation overview.
+
+Every figure is an aggregate computed by the database, and the lists read stored health
+rows, so a dashboard costs the same fixed number of queries for 10 or 10,000 people
+(pinned in tests/dashboards/test_queries.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, DateField, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from alongside.core.errors import NotFound
+from alongside.health import rules
+from alongside.health.models import HealthStatus, Intervention, RelationshipHealth
+from alongside.meetings.models import Commitment, Meeting
+from alongside.organisations.models import Membership
+from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme
+from alongside.programmes.selectors import programmes_managed
+from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.surveys.models import Pulse
+
+FLAGGED = (HealthStatus.DORMANT, HealthStatus.STRUGGLING, HealthStatus.AT_RISK)
+LIST_LIMIT = 25
+MAX_WEEKS = 78
+LIVE = (Relationship.Status.ACTIVE, Relationship.Status.PAUSED)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow a dashboard to relationships with a member in a department / location."""
+
+    kind: str = ""  # a relationship format (programme dashboard) or programme format (overview)
+    department: str = ""
+    location: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.department or self.location)
+
+    def as_query(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+    def people(self, prefix: str = "person__") -> Q:
+        query = Q()
+        if self.department:
+            query &= Q(**{f"{prefix}department": self.department})
+        if self.location:
+            query &= Q(**{f"{prefix}location": self.location})
+        return query
+
+
+@dataclass
+class FlaggedRelationship:
+    health: RelationshipHealth
+    relationship: Relationship
+    members: list[RelationshipMember] = field(default_factory=list)
+    last_intervention: Intervention | None = None
+
+    @property
+    def suggestion_label(self) -> str:
+        return rules.ACTION_LABELS.get(rules.Action(self.health.suggestion), "")
+
+
+@dataclass
+class FlaggedGroup:
+    status: str
+    label: str
+    count: int
+    items: list[FlaggedRelationship]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+@dataclass
+class ProgrammeDashboard:
+    programme: Programme
+    filters: Filters
+    enrolment: dict[str, int]
+    relationships: dict[str, int]
+    meetings: dict[str, int]
+    weeks: list[tuple[date, int]]
+    expected_per_week: float
+    commitments: dict[str, int]
+    pulses: dict[str, Any]
+    health: dict[str, int]
+    computed_at: datetime | None
+    flagged: list[FlaggedGroup]
+
+    @property
+    def matched_share(self) -> float | None:
+        active = self.enrolment["active"]
+        return self.enrolment["matched"] / active if active else None
+
+    @property
+    def intake_share(self) -> float | None:
+        active = self.enrolment["active"]
+        return self.enrolment["intake_done"] / active if active else None
+
+    @property
+    def kept_share(self) -> float | None:
+        reviewed = self.commitments["reviewed"]
+        return self.commitments["kept"] / reviewed if reviewed else None
+
+    @property
+    def not_assessed(self) -> int:
+        return max(0, self.relationships["active"] - sum(self.health.values()))
+
+
+def _scope(programme: Programme, filters: Filters) -> QuerySet[Relationship]:
+    relationships = Relationship.objects.filter(programme=programme)
+    if filters.kind:
+        relationships = relationships.filter(kind=filters.kind)
+    people = filters.people()
+    if people:
+        relationships = relationships.filter(
+            pk__in=RelationshipMember.objects.filter(people).values("relationship_id")
+        )
+    return relationships
+
+
+def programme_dashboard(
+    *,
+    programme: Programme,
+    filters: Filters | None = None,
+    show_all: str = "",
+    now: datetime | None = None,
+) -> ProgrammeDashboard:
+    filters = filters or Filters()
+    now = now or timezone.now()
+    scope = _scope(programme, filters)
+    by_relationship = Q(relationship__in=scope.values("pk"))
+    relationship_counts = _relationship_counts(scope)
+    health, computed_at = _health_counts(by_relationship)
+    meetings, weeks = _meetings(programme, by_relationship, now)
+    return ProgrammeDashboard(
+        programme=programme,
+        filters=filters,
+        enrolment=_enrolment(programme, filters),
+        relationships=relationship_counts,
+        meetings=meetings,
+        weeks=weeks,
+        expected_per_week=relationship_counts["active"]
+        * 7
+        / rules.RHYTHM_DAYS.get(programme.rhythm, 30),
+        commitments=_commitments(by_relationship),
+        pulses=_pulses(by_relationship),
+        health=health,
+        computed_at=computed_at,
+        flagged=_flagged(by_relationship, health, show_all),
+    )
+
+
+def _enrolment(programme: Programme, filters: Filters) -> dict[str, int]:
+    active = Q(status=EnrolmentStatus.ACTIVE)
+    matched = Exists(
+        RelationshipMember.objects.filter(
+            enrolment=OuterRef("pk"), is_active=True, relationship__status__in=LIVE
+        )
+    )
+    return Enrolment.objects.filter(Q(programme=programme) & filters.people()).aggregate(
+        active=Count("pk", filter=active),
+        withdrawn=Count("pk", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
+        intake_done=Count("pk", filter=active & Q(intake__completed_at__isnull=False)),
+        matched=Count("pk", filter=active & Q(matched)),
+    )
+
+
+def _relationship_counts(scope: QuerySet[Relationship]) -> dict[str, int]:
+    counts = dict.fromkeys(Relationship.Status.values, 0)
+    for status, count in scope.order_by().values_list("status").annotate(n=Count("pk")):
+        counts[status] = count
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def _health_counts(by_relationship: Q) -> tuple[dict[str, int], datetime | None]:
+    counts = dict.fromkeys(HealthStatus.values, 0)
+    latest: datetime | None = None
+    rows = (
+        RelationshipHealth.objects.filter(
+            by_relationship, relationship__status=Relationship.Status.ACTIVE
+        )
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"), latest=Max("computed_at"))
+    )
+    for status, count, computed_at in rows:
+        counts[status] = count
+        latest = computed_at if latest is None or computed_at > latest else latest
+    return counts, latest
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _meetings(
+    programme: Programme, by_relationship: Q, now: datetime
+) -> tuple[dict[str, int], list[tuple[date, int]]]:
+    """Meetings by status so far, and meetings held per week (Monday-based, UTC)."""
+    today = now.date()
+    last_week = week_start(min(today, programme.end_date))
+    first_week = max(week_start(programme.start_date), last_week - timedelta(weeks=MAX_WEEKS - 1))
+    rows = (
+        Meeting.objects.filter(by_relationship, starts_at__lte=now)
+        .order_by()
+        .annotate(day=Cast("starts_at", DateField()))
+        .values_list("day", "status")
+        .annotate(n=Count("pk"))
+    )
+    totals = dict.fromkeys(Meeting.Status.values, 0)
+    held: dict[date, int] = defaultdict(int)
+    for day, status, count in rows:
+        totals[status] += count
+        if status == Meeting.Status.HELD and day is not None:
+            held[week_start(_as_date(day))] += count
+    weeks = []
+    week = first_week
+    while week <= last_week:
+        weeks.append((week, held.get(week, 0)))
+        week += timedelta(weeks=1)
+    return totals, weeks
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite hands back the cast as text on some versions.
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _commitments(by_relationship: Q) -> dict[str, int]:
+    reviewed = ~Q(status=Commitment.Status.OPEN)
+    return Commitment.objects.filter(by_relationship).aggregate(
+        made=Count("pk"),
+        reviewed=Count("pk", filter=reviewed),
+        kept=Count("pk", filter=Q(status=Commitment.Status.DONE)),
+        partly=Count("pk", filter=Q(status=Commitment.Status.PARTLY)),
+        not_yet=Count("pk", filter=Q(status=Commitment.Status.NOT_YET)),
+        dropped=Count("pk", filter=Q(status=Commitment.Status.DROPPED)),
+    )
+
+
+def _pulses(by_relationship: Q) -> dict[str, Any]:
+    spread = dict.fromkeys(range(1, 6), 0)
+    for rating, count in (
+        Pulse.objects.filter(by_relationship)
+        .order_by()
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+    ):
+        spread[rating] = count
+    total = sum(spread.values())
+    mean = sum(r * n for r, n in spread.items()) / total if total else None
+    return {"count": total, "mean": mean, "spread": spread}
+
+
+def _flagged(by_relationship: Q, counts: dict[str, int], show_all: str) -> list[FlaggedGroup]:
+    """The at-risk / struggling / dormant relationships, longest in that state first."""
+    flagged = RelationshipHealth.objects.filter(
+        by_relationship, relationship__status=Relationship.Status.ACTIVE, status__in=FLAGGED
+    )
+    chosen: dict[str, list[int]] = defaultdict(list)
+    for pk, status in flagged.order_by("status_since", "pk").values_list("pk", "status"):
+        if status == show_all or len(chosen[status]) < LIST_LIMIT:
+            chosen[status].append(pk)
+    ids = [pk for pks in chosen.values() for pk in pks]
+    rows = {
+        h.pk: h
+        for h in RelationshipHealth.objects.filter(pk__in=ids).select_related("relationship")
+    }
+    relationship_ids = [h.relationship_id for h in rows.values()]
+    members: dict[int, list[RelationshipMember]] = defaultdict(list)
+    for member in (
+        RelationshipMember.objects.filter(relationship_id__in=relationship_ids, is_active=True)
+        .select_related("person")
+        .order_by("relationship_id", "-role", "person__name")
+    ):
+        members[member.relationship_id].append(member)
+    last: dict[int, Intervention] = {}
+    for intervention in Intervention.objects.filter(
+        relationship_id__in=relationship_ids
+    ).select_related("actor"):
+        last.setdefault(intervention.relationship_id, intervention)
+    groups = []
+    for status in FLAGGED:
+        items = [
+            FlaggedRelationship(
+                health=rows[pk],
+                relationship=rows[pk].relationship,
+                members=members[rows[pk].relationship_id],
+                last_intervention=last.get(rows[pk].relationship_id),
+            )
+            for pk in chosen[status]
+            if pk in rows
+        ]
+        groups.append(
+            FlaggedGroup(
+                status=status, label=HealthStatus(status).label, count=counts[status], items=items
+            )
+        )
+    return groups
+
+
+def filter_options(*, programme: Programme) -> dict[str, list[str]]:
+    """Departments and locations of the programme's people; the formats of its relationships."""
+    departments, locations = set(), set()
+    for department, location in (
+        Enrolment.objects.filter(programme=programme)
+        .order_by()
+        .values_list("person__department", "person__location")
+        .distinct()
+    ):
+        departments.add(department)
+        locations.add(location)
+    return {
+        "departments": sorted(d for d in departments if d),
+        "locations": sorted(loc for loc in locations if loc),
+    }
+
+
+# --- One relationship ------------------------------------------------------------------
+
+
+def relationship_get_managed(*, programme: Programme, relationship_id: int) -> Relationship:
+    relationship = (
+        Relationship.objects.filter(programme=programme, pk=relationship_id)
+        .select_related("programme__organisation")
+        .first()
+    )
+    if relationship is None:
+        raise NotFound("No such relationship in this programme.")
+    return relationship
+
+
+def relationship_health(*, relationship: Relationship) -> RelationshipHealth | None:
+    return RelationshipHealth.objects.filter(relationship=relationship).first()
+
+
+def interventions_of(*, relationship: Relationship) -> QuerySet[Intervention]:
+    return Intervention.objects.filter(relationship=relationship).select_related("actor")
+
+
+# --- The organisation overview ---------------------------------------------------------
+
+
+@dataclass
+class ProgrammeRow:
+    programme: Programme
+    enrolled: int = 0
+    intake_done: int = 0
+    matched: int = 0
+    active_relationships: int = 0
+    health: dict[str, int] = field(default_factory=lambda: dict.fromkeys(HealthStatus.values, 0))
+    meetings_held_28d: int = 0
+    commitments_reviewed: int = 0
+    commitments_kept: int = 0
+    pulse_mean: float | None = None
+    pulse_count: int = 0
+
+    @property
+    def flagged(self) -> int:
+        return sum(self.health[s] for s in FLAGGED)
+
+    @property
+    def kept_share(self) -> float | None:
+        return (
+            self.commitments_kept / self.commitments_reviewed if self.commitments_reviewed else None
+        )
+
+
+def organisation_overview(
+    *, membership: Membership, filters: Filters | None = None, now: datetime | None = None
+) -> list[ProgrammeRow]:
+    """One row per programme the caller manages, in six queries whatever their number."""
+    filters = filters or Filters()
+    now = now or timezone.now()
+    programmes = programmes_managed(membership=membership).order_by("-start_date", "name")
+    if filters.kind:
+        programmes = programmes.filter(format=filters.kind)
+    rows = {p.pk: ProgrammeRow(programme=p) for p in programmes}
+    if not rows:
+        return []
+    ids = list(rows)
+    scope = Relationship.objects.filter(programme_id__in=ids)
+    people = filters.people()
+    if people:
+        scope = scope.filter(
+            pk__in=RelationshipMember.objects.filter(people).values("relationship_id")
+        )
+    _overview_enrolment(rows, ids, filters)
+    by_relationship = Q(relationship__in=scope.values("pk"))
+    for programme_id, status, count in (
+        RelationshipHealth.objects.filter(
+            by_relationship, relationship__status=Relationship.Status.ACTIVE
+        )
+        .order_by()
+        .values_list("programme_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        rows[programme_id].health[status] = count
+        rows[programme_id].active_relationships += count
+    for programme_id, count in (
+        Meeting.objects.filter(
+            by_relationship,
+            status=Meeting.Status.HELD,
+            starts_at__gt=now - timedelta(days=28),
+            starts_at__lte=now,
+        )
+        .order_by()
+        .values_list("relationship__programme_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[programme_id].meetings_held_28d = count
+    for programme_id, reviewed, kept in (
+        Commitment.objects.filter(by_relationship)
+        .order_by()
+        .values_list("relationship__programme_id")
+        .annotate(
+            reviewed=Count("pk", filter=~Q(status=Commitment.Status.OPEN)),
+            kept=Count("pk", filter=Q(status=Commitment.Status.DONE)),
+        )
+    ):
+        rows[programme_id].commitments_reviewed = reviewed
+        rows[programme_id].commitments_kept = kept
+    for programme_id, mean, count in (
+        Pulse.objects.filter(by_relationship)
+        .order_by()
+        .values_list("relationship__programme_id")
+        .annotate(mean=Avg("rating"), n=Count("pk"))
+    ):
+        rows[programme_id].pulse_mean = mean
+        rows[programme_id].pulse_count = count
+    return list(rows.values())
+
+
+def _overview_enrolment(rows: dict[int, ProgrammeRow], ids: list[int], filters: Filters) -> None:
+    active = Q(status=EnrolmentStatus.ACTIVE)
+    matched = Exists(
+        RelationshipMember.objects.filter(
+            enrolment=OuterRef("pk"), is_active=True, relationship__status__in=LIVE
+        )
+    )
+    for programme_id, enrolled, intake_done, matched_count in (
+        Enrolment.objects.filter(Q(programme_id__in=ids) & filters.people())
+        .order_by()
+        .values_list("programme_id")
+        .annotate(
+            enrolled=Count("pk", filter=active),
+            intake_done=Count("pk", filter=active & Q(intake__completed_at__isnull=False)),
+            matched=Count("pk", filter=active & Q(matched)),
+        )
+    ):
+        row = rows[programme_id]
+        row.enrolled, row.intake_done, row.matched = enrolled, intake_done, matched_count

@@ -1,0 +1,172 @@
+"""Stored health of each relationship, each programme's thresholds, and interventions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone as django_timezone
+
+from alongside.health import rules
+
+
+class HealthStatus(models.TextChoices):
+    ON_TRACK = rules.Status.ON_TRACK.value, rules.LABELS[rules.Status.ON_TRACK]
+    AT_RISK = rules.Status.AT_RISK.value, rules.LABELS[rules.Status.AT_RISK]
+    STRUGGLING = rules.Status.STRUGGLING.value, rules.LABELS[rules.Status.STRUGGLING]
+    DORMANT = rules.Status.DORMANT.value, rules.LABELS[rules.Status.DORMANT]
+
+
+class HealthThresholds(models.Model):
+    """A programme's own thresholds; a programme without a row uses the defaults."""
+
+    DEFAULTS = rules.Thresholds()
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="health_thresholds"
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        default=DEFAULTS.grace_days,
+        validators=[MaxValueValidator(365)],
+        help_text="Days a new relationship has to hold its first meeting before it is at risk.",
+    )
+    at_risk_periods = models.FloatField(
+        default=DEFAULTS.at_risk_periods,
+        validators=[MinValueValidator(0.5), MaxValueValidator(12)],
+        help_text="At risk after this many rhythm periods without a meeting.",
+    )
+    dormant_periods = models.FloatField(
+        default=DEFAULTS.dormant_periods,
+        validators=[MinValueValidator(0.5), MaxValueValidator(24)],
+        help_text="Dormant after this many rhythm periods without a meeting…",
+    )
+    dormant_min_days = models.PositiveSmallIntegerField(
+        default=DEFAULTS.dormant_min_days,
+        validators=[MaxValueValidator(365)],
+        help_text="…and at least this many days.",
+    )
+    missed_window = models.PositiveSmallIntegerField(
+        default=DEFAULTS.missed_window,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="How many of the latest meetings to look at for misses.",
+    )
+    missed_struggling = models.PositiveSmallIntegerField(
+        default=DEFAULTS.missed_struggling,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Struggling when this many of them were missed or cancelled.",
+    )
+    pulse_window = models.PositiveSmallIntegerField(
+        default=DEFAULTS.pulse_window,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many of the latest pulse ratings to average.",
+    )
+    pulse_struggling = models.FloatField(
+        default=DEFAULTS.pulse_struggling,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="Struggling when the average is at or below this (1–5).",
+    )
+    commitments_window = models.PositiveSmallIntegerField(
+        default=DEFAULTS.commitments_window,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many of the latest reviewed commitments to look at.",
+    )
+    commitments_min = models.PositiveSmallIntegerField(
+        default=DEFAULTS.commitments_min,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Fewer reviewed commitments than this say nothing yet.",
+    )
+    commitments_at_risk = models.FloatField(
+        default=DEFAULTS.commitments_at_risk,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="At risk when the share kept is below this (0–1).",
+    )
+    left_days = models.PositiveSmallIntegerField(
+        default=DEFAULTS.left_days,
+        validators=[MaxValueValidator(365)],
+        help_text="Struggling for this many days after a member leaves.",
+    )
+    updated_at = models.DateTimeField(default=django_timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "health thresholds"
+
+    def __str__(self) -> str:
+        return f"Health thresholds of {self.programme}"
+
+    def as_rules(self) -> rules.Thresholds:
+        return rules.Thresholds(**{name: getattr(self, name) for name in THRESHOLD_FIELDS})
+
+
+THRESHOLD_FIELDS: tuple[str, ...] = tuple(rules.Thresholds.__dataclass_fields__)
+
+
+class RelationshipHealth(models.Model):
+    """The latest verdict on one active relationship, kept so the dashboard reads one row."""
+
+    relationship = models.OneToOneField(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="health"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=HealthStatus.choices)
+    reasons = models.JSONField(default=list)
+    suggestion = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[(a.value, rules.ACTION_LABELS[a]) for a in rules.Action if a.value],
+        help_text="What a manager could do next.",
+    )
+    computed_at = models.DateTimeField(default=django_timezone.now)
+    status_since = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["programme", "status", "status_since"])]
+
+    def __str__(self) -> str:
+        return f"{self.relationship}: {self.status}"
+
+    @property
+    def reasons_text(self) -> str:
+        return "; ".join(self.reasons)
+
+
+class Intervention(models.Model):
+    """Something a manager did about a relationship: who, what, when."""
+
+    class Kind(models.TextChoices):
+        MESSAGE = "message", "Messaged the members"
+        REMATCH_OFFER = "rematch_offer", "Offered a rematch"
+        PAUSE = "pause", "Paused"
+        RESUME = "resume", "Resumed"
+        NOTE = "note", "Note"
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    relationship = models.ForeignKey(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="interventions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    message = models.TextField(blank=True)
+    health_status = models.CharField(
+        max_length=16, blank=True, help_text="The relationship's health when this was done."
+    )
+    created_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["relationship", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.relationship}"
+
+    @property
+    def health_label(self) -> str:
+        return str(HealthStatus(self.health_status).label) if self.health_status else ""
