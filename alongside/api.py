@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from alongside.accounts.api import router as accounts_router
 from alongside.core.api_auth import ActiveSessionAuth, ApiTokenAuth
 from alongside.core.errors import AlongsideError
+from alongside.dashboards.api import router as dashboards_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.meetings.schedule_api import router as schedule_router
@@ -98,3 +99,4 @@ api.add_router("/organisations", relationships_router)
 api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)
 api.add_router("", nudges_router)
+api.add_router("/organisations", dashboards_router)

@@ -111,6 +111,13 @@ ORG_PAGES: dict[str, Page] = {
     "meetings:focus": Page(MEMBER, post_only=True),
     "meetings:guides": Page(MANAGERS),
     "meetings:guides_reset": Page(MANAGERS, post_only=True),
+    # Dashboards and health: the programme's own managers and admins only.
+    "dashboards:overview": Page(MANAGERS),
+    "dashboards:programme": Page(MANAGERS),
+    "dashboards:refresh": Page(MANAGERS, post_only=True),
+    "dashboards:thresholds": Page(MANAGERS),
+    "dashboards:relationship": Page(MANAGERS),
+    "dashboards:intervene": Page(MANAGERS, post_only=True),
 }
 
 # Pages outside any organisation: who may see them, and why they are not tenant-scoped.
@@ -590,6 +597,17 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     # The participant's own relationships; another's is a 404 like another tenant's.
     ("GET", "/api/v1/organisations/{org_slug}/relationships/mine"): Operation(MEMBER),
+    # Dashboards and relationship health: the programme's managers (and admins) only.
+    ("GET", "/api/v1/organisations/{org_slug}/dashboard"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/dashboard"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/health/refresh"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/health-thresholds"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/health-thresholds"): Operation(MANAGERS, {"grace_days": 3}),
+    ("GET", f"{PROGRAMME}/relationships/{{relationship_id}}/health"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/relationships/{{relationship_id}}/interventions"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/relationships/{{relationship_id}}/interventions"): Operation(
+        MANAGERS, {"kind": "note", "message": "x"}
+    ),
     ("POST", "/api/v1/organisations/{org_slug}/relationships/{relationship_id}/rematch-requests"): (
         Operation(MEMBER, {"reason": "x"})
     ),

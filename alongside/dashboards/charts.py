@@ -54,15 +54,14 @@ class BarChart:
         return self.baseline + 16
 
 
-def _nice_max(value: float) -> int:
-    if value <= 5:
-        return 5
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        top = step * magnitude
-        if top >= value:
-            return math.ceil(top)
-    return math.ceil(value)
+def _nice_step(highest: float) -> int:
+    """A round whole step giving about four gridlines above zero."""
+    rough = max(1.0, highest / 4)
+    magnitude = 10 ** math.floor(math.log10(rough))
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= rough:
+            return int(factor * magnitude)
+    return int(10 * magnitude)
 
 
 def bar_chart(
@@ -74,12 +73,15 @@ def bar_chart(
     reference_label: str = "",
     label_every: int = 1,
     css: Sequence[str] | None = None,
+    width: int = WIDTH,
 ) -> BarChart:
     """Vertical bars for ``points`` (label, value), with a y axis and an optional target line."""
-    highest = max([v for _label, v in points] + [reference or 0, 0])
-    top = _nice_max(highest)
+    highest = max([v for _label, v in points] + [reference or 0, 1])
+    step = _nice_step(highest)
+    steps = max(1, math.ceil(highest / step))
+    top = step * steps
     plot_height = HEIGHT - TOP - BOTTOM
-    plot_width = WIDTH - LEFT - RIGHT
+    plot_width = width - LEFT - RIGHT
     slot = plot_width / max(1, len(points))
     gap = min(6.0, slot * 0.2)
     bars = []
@@ -99,8 +101,8 @@ def bar_chart(
             )
         )
     ticks = [
-        Tick(value=round(top * i / 4), y=round(HEIGHT - BOTTOM - plot_height * i / 4, 2))
-        for i in range(5)
+        Tick(value=step * i, y=round(HEIGHT - BOTTOM - plot_height * i / steps, 2))
+        for i in range(steps + 1)
     ]
     reference_y = (
         round(HEIGHT - BOTTOM - plot_height * reference / top, 2)
@@ -111,6 +113,8 @@ def bar_chart(
         title=title,
         bars=bars,
         ticks=ticks,
+        width=width,
+        right_edge=width - RIGHT,
         reference_y=reference_y,
         reference_label=reference_label,
         rows=[(label, _number(value) + unit) for label, value in points],

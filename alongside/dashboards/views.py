@@ -73,7 +73,10 @@ def dashboard_charts(dashboard: ProgrammeDashboard) -> dict[str, charts.BarChart
         "Meetings held per week",
         [(f"{week.day} {week:%b}", count) for week, count in weeks],
         reference=dashboard.expected_per_week or None,
-        reference_label=f"{dashboard.expected_per_week:.0f} a week at the rhythm",
+        reference_label=(
+            f"{dashboard.expected_per_week:.1f} a week expected at the "
+            f"{dashboard.programme.get_rhythm_display().lower()} rhythm"
+        ),
         label_every=max(1, len(weeks) // 8),
     )
     health = charts.bar_chart(
@@ -84,6 +87,7 @@ def dashboard_charts(dashboard: ProgrammeDashboard) -> dict[str, charts.BarChart
     pulses = charts.bar_chart(
         "Pulse ratings",
         [(f"{rating} of 5", count) for rating, count in dashboard.pulses["spread"].items()],
+        width=400,
     )
     return {"meetings": meetings, "health": health, "pulses": pulses}
 
