@@ -119,10 +119,10 @@ def add_pulse(pair: Pair, meeting: Meeting | None, rating: int, member: int = 0)
     )
 
 
-def build_history(programme: Programme, count: int, *, now: datetime) -> list[Pair]:
+def build_history(programme: Programme, count: int, *, now: datetime, first: int = 1) -> list[Pair]:
     """``count`` pairs with meetings, commitments and pulses of every kind."""
     pairs = []
-    for number in range(1, count + 1):
+    for number in range(first, first + count):
         pair = make_pair(programme, number, started_at=now - timedelta(days=120))
         for week in range(0, 16, 2):
             status = "missed" if number % 4 == 0 and week > 10 else "held"
