@@ -57,7 +57,7 @@ def test_the_dashboard_as_json(
     assert data["meetings"]["cancelled"] == 1
     assert sum(w["held"] for w in data["meetings_per_week"]) == data["meetings"]["held"]
     assert data["meetings_per_week"][0]["week_start"] == "2026-01-05"
-    assert data["health"]["dormant"] == 1
+    assert data["health"]["dormant"] == 3  # quiet, pair 4 (misses) and pair 5 (silent)
     flagged = {f["relationship_id"]: f for f in data["flagged"]}
     assert flagged[quiet.relationship.pk]["reasons"] == [
         "no meeting for 34 days",
