@@ -86,7 +86,7 @@ class OverviewRowOut(Schema):
     intake_done: int
     matched: int
     health: dict[str, int]
-    meetings_held_28d: int
+    meetings_held_recently: int
     commitments_reviewed: int
     commitments_kept: int
     pulse_mean: float | None
@@ -262,7 +262,7 @@ def get_overview(
             "intake_done": row.intake_done,
             "matched": row.matched,
             "health": row.health,
-            "meetings_held_28d": row.meetings_held_28d,
+            "meetings_held_recently": row.meetings_held_recently,
             "commitments_reviewed": row.commitments_reviewed,
             "commitments_kept": row.commitments_kept,
             "pulse_mean": row.pulse_mean,

@@ -1,8 +1,10 @@
 """Reads for the programme dashboard and the organisation overview.
 
-Every figure is an aggregate computed by the database, and the lists read stored health
-rows, so a dashboard costs the same fixed number of queries for 10 or 10,000 people
-(pinned in tests/dashboards/test_queries.py).
+Every figure is summed by the database from the stored health rows (one per
+relationship, with its meeting, commitment and pulse counts) and the stored meetings
+held per week, both kept by ``health_refresh``; so a dashboard costs the same fixed
+number of queries for 10 or 10,000 people (pinned in tests/dashboards/test_queries.py)
+and never scans a year of meetings.
 """
 
 from __future__ import annotations
@@ -12,23 +14,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DateField, Exists, Max, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alongside.core.errors import NotFound
 from alongside.health import rules
-from alongside.health.models import HealthStatus, Intervention, RelationshipHealth
-from alongside.meetings.models import Commitment, Meeting
+from alongside.health.models import (
+    FIGURE_FIELDS,
+    HealthStatus,
+    Intervention,
+    MeetingWeek,
+    RelationshipHealth,
+)
 from alongside.organisations.models import Membership
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme
 from alongside.programmes.selectors import programmes_managed
 from alongside.relationships.models import Relationship, RelationshipMember
-from alongside.surveys.models import Pulse
 
 FLAGGED = (HealthStatus.DORMANT, HealthStatus.STRUGGLING, HealthStatus.AT_RISK)
 LIST_LIMIT = 25
 MAX_WEEKS = 78
+RECENT_WEEKS = 4  # the overview's "held lately": this week and the three before
 LIVE = (Relationship.Status.ACTIVE, Relationship.Status.PAUSED)
 
 
@@ -137,25 +144,37 @@ def programme_dashboard(
     filters = filters or Filters()
     now = now or timezone.now()
     scope = _scope(programme, filters)
-    by_relationship = Q(relationship__in=scope.values("pk"))
+    # Unfiltered, the stored rows are read by programme (indexed) rather than through
+    # the list of its relationships.
+    by_relationship = (
+        Q(relationship__in=scope.values("pk")) if filters.active else Q(programme=programme)
+    )
     relationship_counts = _relationship_counts(scope)
-    health, computed_at = _health_counts(by_relationship)
-    meetings, weeks = _meetings(programme, by_relationship, now)
+    stored = _stored_figures(by_relationship)
     return ProgrammeDashboard(
         programme=programme,
         filters=filters,
         enrolment=_enrolment(programme, filters),
         relationships=relationship_counts,
-        meetings=meetings,
-        weeks=weeks,
+        meetings={
+            "held": stored["meetings_held"],
+            "missed": stored["meetings_missed"],
+            "cancelled": stored["meetings_cancelled"],
+        },
+        weeks=_weeks(programme, by_relationship, now),
         expected_per_week=relationship_counts["active"]
         * 7
         / rules.RHYTHM_DAYS.get(programme.rhythm, 30),
-        commitments=_commitments(by_relationship),
-        pulses=_pulses(by_relationship),
-        health=health,
-        computed_at=computed_at,
-        flagged=_flagged(by_relationship, health, show_all),
+        commitments={
+            "made": stored["commitments_made"],
+            "reviewed": stored["commitments_reviewed"],
+            "kept": stored["commitments_kept"],
+            "partly": stored["commitments_partly"],
+        },
+        pulses=_pulse_summary(stored),
+        health={status: stored[f"health_{status}"] for status in HealthStatus.values},
+        computed_at=stored["computed_at"],
+        flagged=_flagged(by_relationship, stored, show_all),
     )
 
 
@@ -182,87 +201,50 @@ def _relationship_counts(scope: QuerySet[Relationship]) -> dict[str, int]:
     return counts
 
 
-def _health_counts(by_relationship: Q) -> tuple[dict[str, int], datetime | None]:
-    counts = dict.fromkeys(HealthStatus.values, 0)
-    latest: datetime | None = None
-    rows = (
-        RelationshipHealth.objects.filter(
-            by_relationship, relationship__status=Relationship.Status.ACTIVE
-        )
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"), latest=Max("computed_at"))
+def _stored_figures(by_relationship: Q) -> dict[str, Any]:
+    """Health counts and every figure, summed from the stored rows in one query."""
+    return RelationshipHealth.objects.filter(by_relationship).aggregate(
+        **{name: Coalesce(Sum(name), 0) for name in FIGURE_FIELDS},
+        **{f"health_{s}": Count("pk", filter=Q(status=s)) for s in HealthStatus.values},
+        computed_at=Max("computed_at"),
     )
-    for status, count, computed_at in rows:
-        counts[status] = count
-        latest = computed_at if latest is None or computed_at > latest else latest
-    return counts, latest
+
+
+def _pulse_summary(stored: dict[str, Any]) -> dict[str, Any]:
+    spread = {rating: stored[f"pulse_{rating}"] for rating in range(1, 6)}
+    total = sum(spread.values())
+    mean = sum(r * n for r, n in spread.items()) / total if total else None
+    return {"count": total, "mean": mean, "spread": spread}
 
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _meetings(
-    programme: Programme, by_relationship: Q, now: datetime
-) -> tuple[dict[str, int], list[tuple[date, int]]]:
-    """Meetings by status so far, and meetings held per week (Monday-based, UTC)."""
-    today = now.date()
-    last_week = week_start(min(today, programme.end_date))
+def _weeks(programme: Programme, by_relationship: Q, now: datetime) -> list[tuple[date, int]]:
+    """Meetings held per week (Monday-based, UTC) from the programme's start to now."""
+    last_week = week_start(min(now.date(), programme.end_date))
     first_week = max(week_start(programme.start_date), last_week - timedelta(weeks=MAX_WEEKS - 1))
-    rows = (
-        Meeting.objects.filter(by_relationship, starts_at__lte=now)
+    held = dict(
+        MeetingWeek.objects.filter(
+            by_relationship,
+            programme=programme,
+            week_start__gte=first_week,
+            week_start__lte=last_week,
+        )
         .order_by()
-        .annotate(day=Cast("starts_at", DateField()))
-        .values_list("day", "status")
-        .annotate(n=Count("pk"))
+        .values_list("week_start")
+        .annotate(n=Sum("held"))
     )
-    totals = dict.fromkeys(Meeting.Status.values, 0)
-    held: dict[date, int] = defaultdict(int)
-    for day, status, count in rows:
-        totals[status] += count
-        if status == Meeting.Status.HELD and day is not None:
-            held[week_start(_as_date(day))] += count
     weeks = []
     week = first_week
     while week <= last_week:
         weeks.append((week, held.get(week, 0)))
         week += timedelta(weeks=1)
-    return totals, weeks
+    return weeks
 
 
-def _as_date(value: date | str) -> date:
-    # SQLite hands back the cast as text on some versions.
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _commitments(by_relationship: Q) -> dict[str, int]:
-    reviewed = ~Q(status=Commitment.Status.OPEN)
-    return Commitment.objects.filter(by_relationship).aggregate(
-        made=Count("pk"),
-        reviewed=Count("pk", filter=reviewed),
-        kept=Count("pk", filter=Q(status=Commitment.Status.DONE)),
-        partly=Count("pk", filter=Q(status=Commitment.Status.PARTLY)),
-        not_yet=Count("pk", filter=Q(status=Commitment.Status.NOT_YET)),
-        dropped=Count("pk", filter=Q(status=Commitment.Status.DROPPED)),
-    )
-
-
-def _pulses(by_relationship: Q) -> dict[str, Any]:
-    spread = dict.fromkeys(range(1, 6), 0)
-    for rating, count in (
-        Pulse.objects.filter(by_relationship)
-        .order_by()
-        .values_list("rating")
-        .annotate(n=Count("pk"))
-    ):
-        spread[rating] = count
-    total = sum(spread.values())
-    mean = sum(r * n for r, n in spread.items()) / total if total else None
-    return {"count": total, "mean": mean, "spread": spread}
-
-
-def _flagged(by_relationship: Q, counts: dict[str, int], show_all: str) -> list[FlaggedGroup]:
+def _flagged(by_relationship: Q, stored: dict[str, Any], show_all: str) -> list[FlaggedGroup]:
     """The at-risk / struggling / dormant relationships, longest in that state first."""
     flagged = RelationshipHealth.objects.filter(
         by_relationship, relationship__status=Relationship.Status.ACTIVE, status__in=FLAGGED
@@ -303,7 +285,10 @@ def _flagged(by_relationship: Q, counts: dict[str, int], show_all: str) -> list[
         ]
         groups.append(
             FlaggedGroup(
-                status=status, label=HealthStatus(status).label, count=counts[status], items=items
+                status=status,
+                label=HealthStatus(status).label,
+                count=stored[f"health_{status}"],
+                items=items,
             )
         )
     return groups
@@ -357,9 +342,8 @@ class ProgrammeRow:
     enrolled: int = 0
     intake_done: int = 0
     matched: int = 0
-    active_relationships: int = 0
     health: dict[str, int] = field(default_factory=lambda: dict.fromkeys(HealthStatus.values, 0))
-    meetings_held_28d: int = 0
+    meetings_held_recently: int = 0
     commitments_reviewed: int = 0
     commitments_kept: int = 0
     pulse_mean: float | None = None
@@ -379,7 +363,7 @@ class ProgrammeRow:
 def organisation_overview(
     *, membership: Membership, filters: Filters | None = None, now: datetime | None = None
 ) -> list[ProgrammeRow]:
-    """One row per programme the caller manages, in six queries whatever their number."""
+    """One row per programme the caller manages, in four queries whatever their number."""
     filters = filters or Filters()
     now = now or timezone.now()
     programmes = programmes_managed(membership=membership).order_by("-start_date", "name")
@@ -396,48 +380,29 @@ def organisation_overview(
             pk__in=RelationshipMember.objects.filter(people).values("relationship_id")
         )
     _overview_enrolment(rows, ids, filters)
-    by_relationship = Q(relationship__in=scope.values("pk"))
-    for programme_id, status, count in (
-        RelationshipHealth.objects.filter(
-            by_relationship, relationship__status=Relationship.Status.ACTIVE
-        )
+    by_relationship = Q(relationship__in=scope.values("pk")) if people else Q()
+    sums = {name: Coalesce(Sum(name), 0) for name in FIGURE_FIELDS[3:]}
+    statuses = {f"health_{s}": Count("pk", filter=Q(status=s)) for s in HealthStatus.values}
+    for figures in (
+        RelationshipHealth.objects.filter(by_relationship, programme_id__in=ids)
         .order_by()
-        .values_list("programme_id", "status")
-        .annotate(n=Count("pk"))
+        .values("programme_id")
+        .annotate(**sums, **statuses)
     ):
-        rows[programme_id].health[status] = count
-        rows[programme_id].active_relationships += count
-    for programme_id, count in (
-        Meeting.objects.filter(
-            by_relationship,
-            status=Meeting.Status.HELD,
-            starts_at__gt=now - timedelta(days=28),
-            starts_at__lte=now,
-        )
+        row = rows[figures["programme_id"]]
+        row.health = {s: figures[f"health_{s}"] for s in HealthStatus.values}
+        row.commitments_reviewed = figures["commitments_reviewed"]
+        row.commitments_kept = figures["commitments_kept"]
+        pulses = _pulse_summary(figures)
+        row.pulse_mean, row.pulse_count = pulses["mean"], pulses["count"]
+    since = week_start(now.date()) - timedelta(weeks=RECENT_WEEKS - 1)
+    for programme_id, held in (
+        MeetingWeek.objects.filter(by_relationship, programme_id__in=ids, week_start__gte=since)
         .order_by()
-        .values_list("relationship__programme_id")
-        .annotate(n=Count("pk"))
+        .values_list("programme_id")
+        .annotate(n=Sum("held"))
     ):
-        rows[programme_id].meetings_held_28d = count
-    for programme_id, reviewed, kept in (
-        Commitment.objects.filter(by_relationship)
-        .order_by()
-        .values_list("relationship__programme_id")
-        .annotate(
-            reviewed=Count("pk", filter=~Q(status=Commitment.Status.OPEN)),
-            kept=Count("pk", filter=Q(status=Commitment.Status.DONE)),
-        )
-    ):
-        rows[programme_id].commitments_reviewed = reviewed
-        rows[programme_id].commitments_kept = kept
-    for programme_id, mean, count in (
-        Pulse.objects.filter(by_relationship)
-        .order_by()
-        .values_list("relationship__programme_id")
-        .annotate(mean=Avg("rating"), n=Count("pk"))
-    ):
-        rows[programme_id].pulse_mean = mean
-        rows[programme_id].pulse_count = count
+        rows[programme_id].meetings_held_recently = held
     return list(rows.values())
 
 

@@ -220,7 +220,7 @@ def overview(request: OrgRequest) -> HttpResponse:
         "enrolled": sum(r.enrolled for r in rows),
         "matched": sum(r.matched for r in rows),
         "flagged": sum(r.flagged for r in rows),
-        "meetings": sum(r.meetings_held_28d for r in rows),
+        "meetings": sum(r.meetings_held_recently for r in rows),
     }
     return render(
         request,

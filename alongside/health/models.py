@@ -103,8 +103,29 @@ class HealthThresholds(models.Model):
 THRESHOLD_FIELDS: tuple[str, ...] = tuple(rules.Thresholds.__dataclass_fields__)
 
 
+FIGURE_FIELDS: tuple[str, ...] = (
+    "meetings_held",
+    "meetings_missed",
+    "meetings_cancelled",
+    "commitments_made",
+    "commitments_reviewed",
+    "commitments_kept",
+    "commitments_partly",
+    "pulse_1",
+    "pulse_2",
+    "pulse_3",
+    "pulse_4",
+    "pulse_5",
+)
+
+
 class RelationshipHealth(models.Model):
-    """The latest verdict on one active relationship, kept so the dashboard reads one row."""
+    """The latest verdict on one relationship and the figures it was drawn from.
+
+    Kept so that a dashboard sums a few thousand stored rows instead of scanning every
+    meeting, commitment and pulse of a year. ``status`` is blank while the relationship
+    is paused or ended: it is not assessed, but its figures still count.
+    """
 
     relationship = models.OneToOneField(
         "relationships.Relationship", on_delete=models.CASCADE, related_name="health"
@@ -112,7 +133,7 @@ class RelationshipHealth(models.Model):
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(max_length=16, choices=HealthStatus.choices)
+    status = models.CharField(max_length=16, choices=HealthStatus.choices, blank=True)
     reasons = models.JSONField(default=list)
     suggestion = models.CharField(
         max_length=16,
@@ -122,16 +143,51 @@ class RelationshipHealth(models.Model):
     )
     computed_at = models.DateTimeField(default=django_timezone.now)
     status_since = models.DateTimeField(default=django_timezone.now)
+    meetings_held = models.PositiveIntegerField(default=0)
+    meetings_missed = models.PositiveIntegerField(default=0)
+    meetings_cancelled = models.PositiveIntegerField(default=0)
+    commitments_made = models.PositiveIntegerField(default=0)
+    commitments_reviewed = models.PositiveIntegerField(default=0)
+    commitments_kept = models.PositiveIntegerField(default=0)
+    commitments_partly = models.PositiveIntegerField(default=0)
+    pulse_1 = models.PositiveIntegerField(default=0)
+    pulse_2 = models.PositiveIntegerField(default=0)
+    pulse_3 = models.PositiveIntegerField(default=0)
+    pulse_4 = models.PositiveIntegerField(default=0)
+    pulse_5 = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["programme", "status", "status_since"])]
 
     def __str__(self) -> str:
-        return f"{self.relationship}: {self.status}"
+        return f"{self.relationship}: {self.status or 'not assessed'}"
 
     @property
     def reasons_text(self) -> str:
         return "; ".join(self.reasons)
+
+
+class MeetingWeek(models.Model):
+    """Meetings a relationship held in one week (Monday, UTC): the dashboard's chart."""
+
+    relationship = models.ForeignKey(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="+"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    week_start = models.DateField()
+    held = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "week_start"], name="meeting_week_once")
+        ]
+        # Covers the chart's sum per week without touching the table.
+        indexes = [models.Index(fields=["programme", "week_start", "held"])]
+
+    def __str__(self) -> str:
+        return f"{self.relationship}: {self.held} in the week of {self.week_start}"
 
 
 class Intervention(models.Model):

@@ -1,16 +1,18 @@
 """Writes for relationship health: recomputing it, thresholds, and interventions.
 
-``health_refresh`` is the one place that turns stored signals into stored verdicts. It
-reads every signal for any number of relationships in a fixed handful of queries and
-writes the verdicts back in one upsert, so the daily job and a change to one meeting
-cost the same number of round trips.
+``health_refresh`` is the one place that turns stored signals into stored verdicts and
+figures (meetings, commitments, pulses, meetings held per week). It reads every signal
+of up to 500 relationships in a fixed handful of queries and writes the verdicts back
+in one upsert, so a change to one meeting costs a few round trips and the daily job a
+few per 500 relationships.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,9 +29,11 @@ from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.health import rules
 from alongside.health.models import (
+    FIGURE_FIELDS,
     THRESHOLD_FIELDS,
     HealthThresholds,
     Intervention,
+    MeetingWeek,
     RelationshipHealth,
 )
 from alongside.meetings.models import Commitment, Meeting
@@ -37,9 +41,6 @@ from alongside.programmes.models import Programme
 from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.surveys.models import Pulse
 
-# Signals older than this never change a verdict with any sensible thresholds; reading
-# only this window keeps a daily refresh of a year-old programme cheap.
-LOOKBACK = timedelta(days=400)
 CHUNK = 500
 
 
@@ -49,18 +50,24 @@ def thresholds_for(programme: Programme) -> rules.Thresholds:
 
 
 def health_refresh(*, relationship_ids: Iterable[int], now: datetime | None = None) -> int:
-    """Recompute the health of these relationships; returns how many verdicts were stored."""
+    """Recompute these relationships' health and figures; returns how many are assessed.
+
+    A fixed handful of queries per 500 relationships, whatever their history.
+    """
     ids = sorted(set(relationship_ids))
-    stored = 0
+    assessed = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        stored += _refresh(Q(pk__in=chunk), now or timezone.now())
-    return stored
+        assessed += _refresh(Q(pk__in=chunk), now or timezone.now())
+    return assessed
 
 
 def health_refresh_programme(*, programme: Programme, now: datetime | None = None) -> int:
-    """Recompute every relationship of a programme in the same few queries."""
-    return _refresh(Q(programme=programme), now or timezone.now())
+    """Recompute every relationship of a programme; returns how many are assessed."""
+    ids = list(
+        Relationship.objects.filter(programme=programme).order_by("pk").values_list("pk", flat=True)
+    )
+    return health_refresh(relationship_ids=ids, now=now)
 
 
 def health_refresh_on_commit(*, relationship_ids: Iterable[int]) -> None:
@@ -69,18 +76,24 @@ def health_refresh_on_commit(*, relationship_ids: Iterable[int]) -> None:
     transaction.on_commit(lambda: health_refresh(relationship_ids=ids))
 
 
+@dataclass
+class _History:
+    meetings: list[rules.MeetingSignal] = field(default_factory=list)
+    commitments: list[rules.CommitmentSignal] = field(default_factory=list)
+    pulses: list[rules.PulseSignal] = field(default_factory=list)
+    departures: list[rules.Departure] = field(default_factory=list)
+    figures: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIGURE_FIELDS, 0))
+    weeks: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+
+
 @transaction.atomic
 def _refresh(which: Q, now: datetime) -> int:
     relationships = list(
         Relationship.objects.filter(which).select_related("programme__health_thresholds")
     )
-    active = [r for r in relationships if r.status == Relationship.Status.ACTIVE]
-    inactive = [r.pk for r in relationships if r.status != Relationship.Status.ACTIVE]
-    if inactive:
-        RelationshipHealth.objects.filter(relationship_id__in=inactive).delete()
-    if not active:
+    if not relationships:
         return 0
-    signals = _signals(which, now)
+    histories = _histories(which, now)
     previous = {
         relationship_id: (status, status_since)
         for relationship_id, status, status_since in RelationshipHealth.objects.filter(
@@ -88,44 +101,86 @@ def _refresh(which: Q, now: datetime) -> int:
         ).values_list("relationship_id", "status", "status_since")
     }
     rows = []
-    for relationship in active:
-        verdict = rules.assess(
-            rules.Signals(
-                rhythm=relationship.programme.rhythm,
-                started_at=relationship.started_at,
-                **signals[relationship.pk],
-            ),
-            _thresholds(relationship.programme),
-            now,
+    for relationship in relationships:
+        history = histories[relationship.pk]
+        row = RelationshipHealth(
+            relationship_id=relationship.pk,
+            programme_id=relationship.programme_id,
+            computed_at=now,
+            status_since=now,
+            **history.figures,
         )
-        before = previous.get(relationship.pk)
-        unchanged = before is not None and before[0] == verdict.status.value
-        rows.append(
-            RelationshipHealth(
-                relationship_id=relationship.pk,
-                programme_id=relationship.programme_id,
-                status=verdict.status.value,
-                reasons=verdict.reasons,
-                suggestion=verdict.suggestion.value,
-                computed_at=now,
-                status_since=before[1] if before is not None and unchanged else now,
+        if relationship.status == Relationship.Status.ACTIVE:
+            verdict = rules.assess(
+                rules.Signals(
+                    rhythm=relationship.programme.rhythm,
+                    started_at=relationship.started_at,
+                    meetings=history.meetings,
+                    commitments=history.commitments,
+                    pulses=history.pulses,
+                    departures=history.departures,
+                ),
+                _thresholds(relationship.programme),
+                now,
             )
-        )
+            row.status = verdict.status.value
+            row.reasons = verdict.reasons
+            row.suggestion = verdict.suggestion.value
+        before = previous.get(relationship.pk)
+        if before is not None and before[0] == row.status:
+            row.status_since = before[1]
+        rows.append(row)
     RelationshipHealth.objects.bulk_create(
         rows,
-        batch_size=CHUNK,
         update_conflicts=True,
         unique_fields=["relationship"],
         update_fields=[
+            "programme",
             "status",
             "reasons",
             "suggestion",
             "computed_at",
             "status_since",
-            "programme",
+            *FIGURE_FIELDS,
         ],
     )
-    return len(rows)
+    _store_weeks(which, relationships, histories)
+    return sum(1 for row in rows if row.status)
+
+
+def _store_weeks(
+    which: Q, relationships: list[Relationship], histories: dict[int, _History]
+) -> None:
+    """Rewrite only the weeks whose count changed (a daily refresh changes almost none)."""
+    wanted = {
+        (r.pk, week): (r.programme_id, held)
+        for r in relationships
+        for week, held in histories[r.pk].weeks.items()
+    }
+    stale = []
+    for pk, relationship_id, week, held in (
+        MeetingWeek.objects.filter(relationship__in=Relationship.objects.filter(which))
+        .order_by()
+        .values_list("pk", "relationship_id", "week_start", "held")
+    ):
+        want = wanted.get((relationship_id, week))
+        if want is not None and want[1] == held:
+            del wanted[(relationship_id, week)]
+        else:
+            stale.append(pk)
+    if stale:
+        MeetingWeek.objects.filter(pk__in=stale).delete()
+    MeetingWeek.objects.bulk_create(
+        [
+            MeetingWeek(relationship_id=r, programme_id=p, week_start=week, held=held)
+            for (r, week), (p, held) in wanted.items()
+        ],
+        batch_size=CHUNK,
+    )
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _thresholds(programme: Programme) -> rules.Thresholds:
@@ -135,35 +190,59 @@ def _thresholds(programme: Programme) -> rules.Thresholds:
         return rules.Thresholds()
 
 
-def _signals(which: Q, now: datetime) -> dict[int, dict[str, list[Any]]]:
-    """Every signal of the matching relationships: four queries whatever their number."""
+def _histories(which: Q, now: datetime) -> dict[int, _History]:
+    """Every signal of the matching relationships, and their figures: four queries."""
     scope = Relationship.objects.filter(which).values("pk")
-    floor = now - LOOKBACK
-    signals: dict[int, dict[str, list[Any]]] = defaultdict(
-        lambda: {"meetings": [], "commitments": [], "pulses": [], "departures": []}
+    histories: dict[int, _History] = defaultdict(_History)
+    meetings = (
+        Meeting.objects.filter(relationship__in=scope, starts_at__lte=now)
+        .order_by()
+        .values_list("relationship_id", "starts_at", "status")
     )
-    meetings = Meeting.objects.filter(
-        relationship__in=scope, starts_at__gte=floor, starts_at__lte=now
-    ).values_list("relationship_id", "starts_at", "status")
     for relationship_id, starts_at, status in meetings.iterator(chunk_size=5000):
-        signals[relationship_id]["meetings"].append(rules.MeetingSignal(starts_at, status))
-    commitments = Commitment.objects.filter(
-        relationship__in=scope, reviewed_at__gte=floor
-    ).values_list("relationship_id", "status", "reviewed_at")
+        history = histories[relationship_id]
+        history.meetings.append(rules.MeetingSignal(starts_at, status))
+        if status == Meeting.Status.HELD:
+            history.figures["meetings_held"] += 1
+            history.weeks[week_start(starts_at.astimezone(UTC).date())] += 1
+        elif status == Meeting.Status.MISSED:
+            history.figures["meetings_missed"] += 1
+        elif status == Meeting.Status.CANCELLED:
+            history.figures["meetings_cancelled"] += 1
+    commitments = (
+        Commitment.objects.filter(relationship__in=scope)
+        .order_by()
+        .values_list("relationship_id", "status", "reviewed_at")
+    )
     for relationship_id, status, reviewed_at in commitments.iterator(chunk_size=5000):
-        signals[relationship_id]["commitments"].append(rules.CommitmentSignal(status, reviewed_at))
-    pulses = Pulse.objects.filter(relationship__in=scope, created_at__gte=floor).values_list(
-        "relationship_id", "rating", "created_at"
+        history = histories[relationship_id]
+        history.figures["commitments_made"] += 1
+        if status != Commitment.Status.OPEN:
+            history.figures["commitments_reviewed"] += 1
+            history.commitments.append(rules.CommitmentSignal(status, reviewed_at))
+        if status == Commitment.Status.DONE:
+            history.figures["commitments_kept"] += 1
+        elif status == Commitment.Status.PARTLY:
+            history.figures["commitments_partly"] += 1
+    pulses = (
+        Pulse.objects.filter(relationship__in=scope)
+        .order_by()
+        .values_list("relationship_id", "rating", "created_at")
     )
     for relationship_id, rating, created_at in pulses.iterator(chunk_size=5000):
-        signals[relationship_id]["pulses"].append(rules.PulseSignal(rating, created_at))
-    departures = RelationshipMember.objects.filter(
-        relationship__in=scope, left_at__isnull=False, left_at__gte=floor
-    ).values_list("relationship_id", "person__name", "left_at")
+        history = histories[relationship_id]
+        history.pulses.append(rules.PulseSignal(rating, created_at))
+        if 1 <= rating <= 5:
+            history.figures[f"pulse_{rating}"] += 1
+    departures = (
+        RelationshipMember.objects.filter(relationship__in=scope, left_at__isnull=False)
+        .order_by()
+        .values_list("relationship_id", "person__name", "left_at")
+    )
     for relationship_id, name, left_at in departures:
         assert left_at is not None
-        signals[relationship_id]["departures"].append(rules.Departure(name, left_at))
-    return signals
+        histories[relationship_id].departures.append(rules.Departure(name, left_at))
+    return histories
 
 
 # --- Thresholds ------------------------------------------------------------------------

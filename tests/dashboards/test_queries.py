@@ -48,7 +48,7 @@ def test_the_programme_dashboard_costs_the_same_queries_for_3_and_30_relationshi
 ) -> None:
     small = _dashboard_queries(3, org_a, manager, client_for)
     large = _dashboard_queries(30, org_a, manager, client_for)
-    assert small == large == 18
+    assert small == large == 16
 
 
 @pytest.mark.usefixtures("frozen")
@@ -81,7 +81,7 @@ def test_the_organisation_overview_costs_the_same_queries_for_3_and_30_relations
     build_history(second, 30, now=NOW)
     health_refresh_programme(programme=second)
     large = queries_for(client, url)
-    assert small == large == 12
+    assert small == large == 10
 
 
 @pytest.mark.usefixtures("frozen")
@@ -95,4 +95,6 @@ def test_health_refresh_costs_the_same_queries_for_3_and_30_relationships(
         health_refresh(relationship_ids=ids[:3])
     with CaptureQueriesContext(connection) as large:
         health_refresh(relationship_ids=ids)
-    assert len(small.captured_queries) == len(large.captured_queries) <= 10
+    # savepoint, relationships, meetings, commitments, pulses, departures, stored rows,
+    # upsert, stored weeks, new weeks, release
+    assert len(small.captured_queries) == len(large.captured_queries) == 11

@@ -92,9 +92,12 @@ def test_a_paused_relationship_is_not_assessed(
     pair = make_pair(programme, 1, started_at=NOW - timedelta(days=100))
     health_refresh_programme(programme=programme)
     assert RelationshipHealth.objects.filter(relationship=pair.relationship).exists()
+    add_meeting(pair, NOW - timedelta(days=50))
     Relationship.objects.filter(pk=pair.relationship.pk).update(status="paused")
     assert health_refresh_programme(programme=programme) == 0
-    assert not RelationshipHealth.objects.filter(relationship=pair.relationship).exists()
+    health = health_of(pair.relationship)
+    assert health.status == ""
+    assert health.meetings_held == 1  # its figures still count on the dashboard
 
 
 def test_a_member_leaving_is_read_from_the_membership(
