@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_people_import
 	$(BIN)/python -m benchmarks.bench_matching
 	$(BIN)/python -m benchmarks.bench_match_run
+	$(BIN)/python -m benchmarks.bench_dashboard
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

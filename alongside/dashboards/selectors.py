@@ -37,6 +37,15 @@ LIST_LIMIT = 25
 MAX_WEEKS = 78
 RECENT_WEEKS = 4  # the overview's "held lately": this week and the three before
 LIVE = (Relationship.Status.ACTIVE, Relationship.Status.PAUSED)
+# What the lists show: loading only these keeps a list of 75 rows cheap.
+LIST_FIELDS = (
+    "relationship_id",
+    "status",
+    "reasons",
+    "suggestion",
+    "status_since",
+    "relationship__name",
+)
 
 
 @dataclass(frozen=True)
@@ -256,20 +265,23 @@ def _flagged(by_relationship: Q, stored: dict[str, Any], show_all: str) -> list[
     ids = [pk for pks in chosen.values() for pk in pks]
     rows = {
         h.pk: h
-        for h in RelationshipHealth.objects.filter(pk__in=ids).select_related("relationship")
+        for h in RelationshipHealth.objects.filter(pk__in=ids)
+        .select_related("relationship")
+        .only(*LIST_FIELDS)
     }
     relationship_ids = [h.relationship_id for h in rows.values()]
     members: dict[int, list[RelationshipMember]] = defaultdict(list)
     for member in (
         RelationshipMember.objects.filter(relationship_id__in=relationship_ids, is_active=True)
         .select_related("person")
+        .only("relationship_id", "role", "person__name")
         .order_by("relationship_id", "-role", "person__name")
     ):
         members[member.relationship_id].append(member)
     last: dict[int, Intervention] = {}
-    for intervention in Intervention.objects.filter(
-        relationship_id__in=relationship_ids
-    ).select_related("actor"):
+    for intervention in Intervention.objects.filter(relationship_id__in=relationship_ids).only(
+        "relationship_id", "kind", "created_at"
+    ):
         last.setdefault(intervention.relationship_id, intervention)
     groups = []
     for status in FLAGGED:

@@ -248,3 +248,38 @@ def test_bad_interventions_are_refused_with_a_reason(org_a: Organisation, manage
     with pytest.raises(AlongsideError, match="has ended"):
         intervention_create(relationship=pair.relationship, actor=manager, kind="note", message="x")
     assert not Intervention.objects.exists()
+
+
+def test_refresh_keeps_the_figures_and_weeks_the_dashboard_sums(
+    org_a: Organisation, manager: User, frozen: Any
+) -> None:
+    from alongside.health.models import MeetingWeek
+    from tests.dashboards.helpers import add_commitment, add_pulse
+
+    programme = make_programme(org_a, manager)
+    pair = make_pair(programme, 1, started_at=NOW - timedelta(days=60))
+    monday = datetime(2026, 5, 18, 9, 0, tzinfo=UTC)
+    first = add_meeting(pair, monday)
+    add_meeting(pair, monday + timedelta(days=3))  # same week
+    add_meeting(pair, monday + timedelta(days=7), "missed")
+    add_commitment(pair, first, "done")
+    add_commitment(pair, first, "open", member=1)
+    add_pulse(pair, first, 4)
+    add_pulse(pair, first, 1, member=1)
+    health_refresh_programme(programme=programme)
+    health = health_of(pair.relationship)
+    assert (health.meetings_held, health.meetings_missed) == (2, 1)
+    assert (health.commitments_made, health.commitments_reviewed) == (2, 1)
+    assert health.commitments_kept == 1
+    assert (health.pulse_1, health.pulse_4, health.pulse_5) == (1, 1, 0)
+    weeks = list(MeetingWeek.objects.values_list("week_start", "held"))
+    assert weeks == [(monday.date(), 2)]
+    kept = MeetingWeek.objects.get()
+    # An unchanged week is left alone; a changed one is rewritten; an emptied one goes.
+    add_meeting(pair, monday + timedelta(days=8))
+    health_refresh_programme(programme=programme)
+    assert MeetingWeek.objects.get(week_start=monday.date()).pk == kept.pk
+    assert MeetingWeek.objects.get(week_start=(monday + timedelta(days=7)).date()).held == 1
+    pair.relationship.meetings.filter(starts_at=monday + timedelta(days=8)).delete()
+    health_refresh(relationship_ids=[pair.relationship.pk])
+    assert list(MeetingWeek.objects.values_list("week_start", "held")) == [(monday.date(), 2)]
