@@ -14,7 +14,8 @@ import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from typing import TextIO
 
 from axes.utils import reset as axes_reset
@@ -33,6 +34,7 @@ from alongside.demo.programmes import describe as describe_programmes
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.organisations.services import organisation_create
 from alongside.people.models import Person
+from alongside.relationships.models import Relationship
 
 # --- The directory, as plain data -----------------------------------------------------
 
@@ -348,6 +350,7 @@ def build_demo(
     history = build_history(organisation=organisation, today=today)
     if stdout is not None:
         stdout.write(describe_history(history))
+    _refresh_health(organisation, today)
     return DemoResult(
         organisation=organisation,
         admin=users[Role.ADMIN],
@@ -356,6 +359,17 @@ def build_demo(
         people=written.by_email,
         counts=counts,
     )
+
+
+def _refresh_health(organisation: Organisation, today: date) -> None:
+    """The dashboards read stored health: compute it for the history just written."""
+    from alongside.health.services import health_refresh
+
+    now = timezone.now()
+    if today != timezone.localdate():
+        now = datetime.combine(today, dt_time(12), tzinfo=UTC)
+    ids = Relationship.objects.filter(organisation=organisation).values_list("pk", flat=True)
+    health_refresh(relationship_ids=list(ids), now=now)
 
 
 def _organisation() -> Organisation:

@@ -39,7 +39,7 @@ class Thresholds:
     """Where each status begins. Every programme may change these (``HealthThresholds``)."""
 
     grace_days: int = 14  # a new relationship has this long to hold its first meeting
-    at_risk_periods: float = 1.5  # no meeting for longer than this many rhythm periods
+    at_risk_periods: float = 1.25  # no meeting for longer than this many rhythm periods
     dormant_periods: float = 2.0  # no meeting for longer than this many rhythm periods…
     dormant_min_days: int = 30  # …and for at least this many days
     missed_window: int = 3  # the last N past meetings looked at

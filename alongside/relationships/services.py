@@ -8,6 +8,7 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
+from alongside.health.services import health_refresh_on_commit
 from alongside.programmes.models import Enrolment, EnrolmentStatus
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 
@@ -38,6 +39,8 @@ def relationship_members_leave(*, enrolment: Enrolment, actor: User | None) -> i
                 target=relationship,
                 data={"reason": "too few members left"},
             )
+    # A departure is a health signal: the relationships left behind are recomputed.
+    health_refresh_on_commit(relationship_ids=[m.relationship_id for m in memberships])
     return len(memberships)
 
 

@@ -283,3 +283,29 @@ def test_refresh_keeps_the_figures_and_weeks_the_dashboard_sums(
     pair.relationship.meetings.filter(starts_at=monday + timedelta(days=8)).delete()
     health_refresh(relationship_ids=[pair.relationship.pk])
     assert list(MeetingWeek.objects.values_list("week_start", "held")) == [(monday.date(), 2)]
+
+
+def test_a_member_leaving_recomputes_the_circles_health_on_commit(
+    org_a: Organisation, manager: User, frozen: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from alongside.people.models import Person
+    from alongside.programmes.models import Enrolment
+    from alongside.relationships.models import RelationshipMember
+    from alongside.relationships.services import relationship_members_leave
+
+    programme = make_programme(org_a, manager, format="peer_circles")
+    circle = make_pair(programme, 1, started_at=NOW - timedelta(days=30))
+    third = Person.objects.create(organisation=org_a, name="Third Person", email="t@acme.test")
+    enrolment = Enrolment.objects.create(
+        programme=programme, person=third, role="peer", source="directory"
+    )
+    RelationshipMember.objects.create(
+        relationship=circle.relationship, enrolment=enrolment, person=third, role="peer"
+    )
+    add_meeting(circle, NOW - timedelta(days=5))
+    health_refresh_programme(programme=programme)
+    assert health_of(circle.relationship).status == "on_track"
+    with django_capture_on_commit_callbacks(execute=True):
+        relationship_members_leave(enrolment=enrolment, actor=manager)
+    assert health_of(circle.relationship).status == "struggling"
+    assert health_of(circle.relationship).reasons == ["Third Person left 0 days ago"]
