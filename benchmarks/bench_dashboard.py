@@ -28,7 +28,8 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, time as clock, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from typing import Any
 
 from benchmarks.bench_people_import import _machine
@@ -244,9 +245,8 @@ def run(
     from django.test import Client
     from django.urls import reverse
 
-    from alongside.health.services import health_refresh_programme
-
     from alongside.accounts.models import User
+    from alongside.health.services import health_refresh_programme
     from alongside.programmes.models import Programme
 
     now = datetime.now(tz=UTC)
@@ -295,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     median = figures["programme dashboard"][0]
     same_queries = figures["programme dashboard"][2] == figures["dashboard, filtered"][2]
     verdict = "within" if median < args.target else "OVER"
-    print(f"dashboard median {median * 1000:.0f} ms: {verdict} the {args.target * 1000:.0f} ms target")
+    target = f"the {args.target * 1000:.0f} ms target"
+    print(f"dashboard median {median * 1000:.0f} ms: {verdict} {target}")
     return 0 if median < args.target and same_queries else 1
 
 
