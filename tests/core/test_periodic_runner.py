@@ -106,6 +106,7 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
     assert set(PeriodicRun.objects.values_list("job", "status")) == {
         ("nudges.send_due", "done"),
         ("nudges.send_digests", "done"),
+        ("health.daily_refresh", "done"),
     }
 
 
