@@ -105,6 +105,12 @@ def _mentoring_link(programme: Programme) -> str:
     return reverse("relationships:mine", args=[programme.organisation.slug])
 
 
+def _relationship_link(relationship: Relationship) -> str:
+    return reverse(
+        "meetings:relationship", args=[relationship.programme.organisation.slug, relationship.pk]
+    )
+
+
 def intake_overdue(now: datetime) -> Iterator[DueEvent]:
     enrolments = (
         Enrolment.objects.filter(
@@ -157,8 +163,8 @@ def first_meeting_overdue(now: datetime) -> Iterator[DueEvent]:
                 f"{relationship.started_at:%d %B} and have not met yet. A first meeting "
                 "sets the tone: pick a time that suits you all."
             ),
-            action_label="See your match",
-            link=_mentoring_link(programme),
+            action_label="Plan your first meeting",
+            link=_relationship_link(relationship),
         )
 
 
@@ -188,7 +194,7 @@ def meeting_tomorrow(now: datetime) -> Iterator[DueEvent]:
                 "in on it."
             ),
             action_label="Open the meeting",
-            link=_mentoring_link(programme),
+            link=reverse("meetings:meeting", args=[programme.organisation.slug, meeting.pk]),
             event_at=meeting.starts_at,
         )
 
@@ -213,7 +219,7 @@ def commitment_due(now: datetime) -> Iterator[DueEvent]:
             subject=f"Your commitment is due {commitment.due_date:%d %B}",
             message=f"You committed to: “{commitment.text}”. How is it going?",
             action_label="Review your commitment",
-            link=_mentoring_link(programme),
+            link=_relationship_link(commitment.relationship),
         )
 
 
@@ -271,7 +277,7 @@ def quiet_for_one_period(now: datetime) -> Iterator[DueEvent]:
                 "matters more than frequency: put the next one in the diary."
             ),
             action_label="Plan the next meeting",
-            link=_mentoring_link(programme),
+            link=_relationship_link(relationship),
         )
 
 

@@ -129,3 +129,11 @@ def test_api_send_log(world: Any, manager: Any, member: Any, api_for: Any) -> No
     # A participant may not read the programme's log, nor an outsider know it exists.
     assert api_for(member).get(url).status_code == 403
     assert NudgeDelivery.objects.count() == 4
+
+
+def test_the_link_in_each_email_opens_the_page_where_the_recipient_acts(
+    world: Any, member: Any, client_for: Any
+) -> None:
+    delivery = NudgeDelivery.objects.get(email="ravi.member@acme.test")
+    assert delivery.link.startswith("/o/acme/mentoring/meetings/")
+    assert client_for(member).get(delivery.link).status_code == 200

@@ -62,10 +62,12 @@ def test_a_meeting_reminder_goes_to_each_member_once_in_their_time_zone(
     )
     london = by_address["person1@acme.test"]
     assert "Wednesday 11 November 2026, 05:00 (Europe/London)" in london.body
-    assert "http://127.0.0.1:8000/o/acme/mentoring/" in london.body
+    upcoming = world.pairs[0].meetings.get(status="scheduled")
+    link = f"http://127.0.0.1:8000/o/acme/mentoring/meetings/{upcoming.pk}/"
+    assert link in london.body
     html, kind = london.alternatives[0]
     assert kind == "text/html"
-    assert 'href="http://127.0.0.1:8000/o/acme/mentoring/"' in html
+    assert f'href="{link}"' in html
     assert "/accounts/email/" in london.body
     # Again, and again: nothing new.
     assert nudges_send_due(now=NOW).sent == 0
