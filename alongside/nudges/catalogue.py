@@ -53,6 +53,10 @@ class Nudge:
     default_on: bool = True
 
     @property
+    def audience_label(self) -> str:
+        return str(dict(Audience.choices).get(self.audience, self.audience))
+
+    @property
     def offset_label(self) -> str:
         days = self.offset.days
         if days == 0:

@@ -38,6 +38,7 @@ def test_a_manager_switches_nudges_on_and_off(world: Any, manager: Any, client_f
     url = reverse("nudges:settings", args=["acme", world.programme.pk])
     page = client_for(manager).get(url).content.decode()
     assert "Meeting tomorrow" in page
+    assert "Programme managers" in page  # who "No meeting for two rhythm periods" goes to
     assert "4 sent" in page
     everything_but_one = [
         "intake_overdue",
