@@ -5,16 +5,39 @@ read meetings, attendance, note counts and commitment statuses — never what me
 wrote. Everyone else gets a 404.
 """
 
-from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from alongside.core.api_auth import membership_for, request_user
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.schemas import ERRORS
 from alongside.meetings import selectors, services
+from alongside.meetings.api_schemas import (
+    AgreementIn,
+    AgreementOut,
+    CheckInIn,
+    ClosingIn,
+    ClosingStateOut,
+    CommitmentHistoryOut,
+    CommitmentIn,
+    CommitmentOut,
+    FacilitationOut,
+    FacilitatorIn,
+    FocusIn,
+    GoalsIn,
+    GoalsOut,
+    GuideResetIn,
+    MeetingDetailOut,
+    MeetingNoteIn,
+    MeetingNoteOut,
+    MeetingNotePatch,
+    MeetingSummaryOut,
+    RelationshipDetailOut,
+    SessionGuideIn,
+    SessionGuideOut,
+)
 from alongside.meetings.models import Agreement, Commitment, Meeting, Note
 from alongside.meetings.selectors import CompletionStats, RelationshipAccess
 from alongside.programmes.selectors import programme_get, programme_get_managed
@@ -25,219 +48,6 @@ router = Router(tags=["meetings"])
 RELATIONSHIP = "/{org_slug}/relationships/{int:relationship_id}"
 MEETING = "/{org_slug}/meetings/{int:meeting_id}"
 PROGRAMME = "/{org_slug}/programmes/{int:programme_id}"
-
-
-# --- Schemas ---------------------------------------------------------------------------------
-
-
-class RelationshipPersonOut(Schema):
-    id: int
-    person_id: int
-    name: str
-    role: str
-    is_active: bool
-
-
-class AgreementOut(Schema):
-    rhythm: str
-    session_minutes: int
-    rhythm_confirmed: bool
-    rhythm_note: str
-    confirmed_at: datetime | None
-    shared_goals: list[str]
-    facilitation: str
-    fixed_facilitator_id: int | None
-
-
-class AgreementIn(Schema):
-    rhythm_confirmed: bool | None = None
-    rhythm_note: str | None = None
-    shared_goals: list[str] | None = None
-    facilitation: str | None = None
-    fixed_facilitator_id: int | None = None
-
-
-class GoalOut(Schema):
-    member_id: int
-    position: int
-    text: str
-
-
-class GoalsOut(Schema):
-    goals: list[GoalOut]
-    suggestions: list[str]
-
-
-class GoalsIn(Schema):
-    goals: list[str]
-
-
-class CommitmentStatsOut(Schema):
-    member_id: int
-    total: int
-    open: int
-    done: int
-    partly: int
-    not_yet: int
-    dropped: int
-    completion_rate: int | None
-
-
-class ClosingStateOut(Schema):
-    point: str | None
-    my_choice: str | None
-    my_reflection: str
-    decided: int
-    members: int
-    relationship_status: str
-
-
-class ClosingIn(Schema):
-    choice: str
-    reflection: str = ""
-
-
-class RelationshipDetailOut(Schema):
-    id: int
-    name: str
-    kind: str
-    status: str
-    ended_at: datetime | None
-    programme_id: int
-    programme_name: str
-    viewer: str  # member | manager
-    read_only: bool
-    members: list[RelationshipPersonOut]
-    agreement: AgreementOut | None
-    goals: list[GoalOut]
-    next_meeting_id: int | None
-    commitment_stats: list[CommitmentStatsOut]
-    closing: ClosingStateOut | None
-
-
-class SessionGuideOut(Schema):
-    meeting_number: int
-    title: str
-    prompts: list[str]
-    body: str
-    is_default: bool
-
-
-class SessionGuideIn(Schema):
-    meeting_number: int
-    title: str
-    body: str
-
-
-class GuideResetIn(Schema):
-    meeting_number: int | None = None
-
-
-class NoteActivityOut(Schema):
-    count: int
-    dates: list[datetime]
-
-
-class MeetingSummaryOut(Schema):
-    id: int
-    number: int
-    starts_at: datetime
-    duration_minutes: int
-    timezone: str
-    status: str
-    facilitator_id: int | None
-    notes: NoteActivityOut
-
-
-class CommitmentOut(Schema):
-    id: int
-    member_id: int
-    made_at_meeting_id: int
-    made_at_meeting_number: int
-    text: str | None  # None for managers: a commitment's text is its member's
-    due_date: date | None
-    status: str
-    review_note: str | None
-    reviewed_at_meeting_id: int | None
-    reviewed_at: datetime | None
-
-
-class CommitmentIn(Schema):
-    text: str
-    due_date: date | None = None
-
-
-class CheckInIn(Schema):
-    commitment_id: int
-    status: str
-    note: str = ""
-
-
-class CommitmentHistoryOut(Schema):
-    commitments: list[CommitmentOut]
-    stats: CommitmentStatsOut
-
-
-class MeetingNoteOut(Schema):
-    id: int
-    meeting_id: int
-    author_id: int
-    author_name: str
-    visibility: str
-    body: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class MeetingNoteIn(Schema):
-    body: str
-    visibility: str = "shared"
-
-
-class MeetingNotePatch(Schema):
-    body: str | None = None
-    visibility: str | None = None
-
-
-class MeetingAttendanceOut(Schema):
-    member_id: int
-    status: str
-    had_focus: bool
-
-
-class FocusLineOut(Schema):
-    member_id: int
-    name: str
-    meetings_since_focus: int | None
-    away: bool
-
-
-class FacilitationOut(Schema):
-    facilitator_id: int | None
-    facilitator_name: str | None
-    set_by_hand: bool
-    airtime_minutes: int
-    present: int
-    focus_order: list[FocusLineOut]
-
-
-class FacilitatorIn(Schema):
-    member_id: int | None = None
-
-
-class FocusIn(Schema):
-    member_id: int
-    had_focus: bool = True
-
-
-class MeetingDetailOut(MeetingSummaryOut):
-    relationship_id: int
-    guide: SessionGuideOut
-    attendance: list[MeetingAttendanceOut]
-    check_in: list[CommitmentOut]
-    commitments_made: list[CommitmentOut]
-    my_notes_and_shared: list[MeetingNoteOut] | None  # None for managers
-    facilitation: FacilitationOut | None
 
 
 # --- Helpers ---------------------------------------------------------------------------------
