@@ -158,6 +158,7 @@ def relationship_page(request: OrgRequest, relationship_id: int) -> HttpResponse
         "agreement": selectors.agreement_for(relationship=relationship),
         "goals": goals,
         "member_goals": [(m, goals.get(m.pk, [])) for m in members if m.is_active],
+        "former": [m for m in members if not m.is_active],
         "circle": selectors.has_facilitator(relationship),
         "schedule_panel": _optional_partial([SCHEDULE_PANEL]),
     }
@@ -173,6 +174,14 @@ def relationship_page(request: OrgRequest, relationship_id: int) -> HttpResponse
             else None
         ),
         next_check_in=selectors.check_in_for(meeting=upcoming) if upcoming else [],
+        next_facilitator=(
+            _member_by_pk(
+                members,
+                selectors.facilitators_by_meeting(relationship=relationship).get(upcoming.pk),
+            )
+            if upcoming and context["circle"]
+            else None
+        ),
         history=history,
         stats=selectors.completion_stats([c.status for c in history]),
         **_closing_context(access),
@@ -184,6 +193,10 @@ def relationship_page(request: OrgRequest, relationship_id: int) -> HttpResponse
             )
         )
     return render(request, "meetings/relationship.html", context)
+
+
+def _member_by_pk(members: list[RelationshipMember], pk: int | None) -> RelationshipMember | None:
+    return next((m for m in members if m.pk == pk), None)
 
 
 def _overview_rows(

@@ -138,6 +138,10 @@ def test_the_facilitator_view_lists_airtime_and_who_waited_for_focus(
     )
     assert "Your view as facilitator" not in others
     assert "Circle Member 1</strong> facilitates" in others
+    relationship_page = facilitator.get(
+        reverse("meetings:relationship", args=["acme", circle.relationship.pk])
+    ).content.decode()
+    assert "You facilitate it." in relationship_page
 
 
 def test_the_facilitator_marks_focus_time(circle: Group, client_for: Any) -> None:
