@@ -14,6 +14,7 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Forbidden, NotFound, Problem
+from alongside.health.services import health_refresh_on_commit
 from alongside.meetings.guides import GUIDED_MEETINGS, default_guide
 from alongside.meetings.models import (
     Agreement,
@@ -379,6 +380,7 @@ def commitment_make(
         target=meeting,
         data={"commitment_id": commitment.pk, "has_due_date": due_date is not None},
     )
+    health_refresh_on_commit(relationship_ids=[meeting.relationship_id])
     return commitment
 
 
@@ -434,6 +436,8 @@ def commitment_check_in(
         target=meeting,
         data={"commitment_id": locked.pk, "status": status},
     )
+    # Kept and dropped commitments are a health signal for the dashboard.
+    health_refresh_on_commit(relationship_ids=[meeting.relationship_id])
     return locked
 
 
@@ -581,6 +585,7 @@ def _settle(relationship: Relationship, point: str, actor: User | None) -> None:
     }
     if any(m.pk not in choices for m in active):
         return
+    health_refresh_on_commit(relationship_ids=[relationship.pk])
     continuing = [m for m in active if choices[m.pk] == ClosingChoice.Choice.CONTINUE]
     if len(continuing) < 2:
         _end(relationship, actor, f"fewer than two members chose to continue at the {point}")
@@ -606,6 +611,7 @@ def relationships_close_for_programme(*, programme: Programme, actor: User | Non
     Call it when a programme closes. Returns how many relationships ended.
     """
     ended = 0
+    closed: list[int] = []
     relationships = Relationship.objects.select_for_update().filter(programme=programme)
     for relationship in relationships.exclude(status=Relationship.Status.ENDED):
         active = set(relationship.members.filter(is_active=True).values_list("pk", flat=True))
@@ -619,4 +625,6 @@ def relationships_close_for_programme(*, programme: Programme, actor: User | Non
             continue
         _end(relationship, actor, "the programme closed")
         ended += 1
+        closed.append(relationship.pk)
+    health_refresh_on_commit(relationship_ids=closed)
     return ended

@@ -213,3 +213,14 @@ def test_closing_the_programme_for_good_ends_its_relationships(pair: Group, mana
     assert AuditEvent.objects.filter(
         action="relationship.ended", data__reason="the programme closed"
     ).exists()
+
+
+def test_ending_a_relationship_refreshes_its_health(
+    with_checkpoint: Group, django_capture_on_commit_callbacks: Any
+) -> None:
+    from alongside.health.models import RelationshipHealth
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for member, user in zip(with_checkpoint.members, with_checkpoint.users, strict=True):
+            closing_choice_make(member=member, choice="close", actor=user, today=CHECKPOINT)
+    assert RelationshipHealth.objects.filter(relationship=with_checkpoint.relationship).exists()
