@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from alongside.api import api
 from alongside.core import views as core_views
+from alongside.meetings.schedule_views import calendar_feed_ics
 from alongside.nudges import views as nudge_views
 
 urlpatterns = [
@@ -23,4 +24,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    # A private calendar subscription: the secret token in the address is the credential.
+    path("calendar/<str:token>.ics", calendar_feed_ics, name="calendar_feed_ics"),
 ]

@@ -118,6 +118,17 @@ ORG_PAGES: dict[str, Page] = {
     "dashboards:thresholds": Page(MANAGERS),
     "dashboards:relationship": Page(MANAGERS),
     "dashboards:intervene": Page(MANAGERS, post_only=True),
+    # A relationship's meeting time and meetings: its members act, its managers look.
+    "meetings:schedule": Page(MEMBER),
+    "meetings:schedule_accept": Page(MEMBER, post_only=True),
+    "meetings:schedule_propose": Page(MEMBER, post_only=True),
+    "meetings:meeting_log": Page(MEMBER, post_only=True),
+    "meetings:meeting_reschedule": Page(MEMBER, post_only=True),
+    "meetings:meeting_cancel": Page(MEMBER, post_only=True),
+    "meetings:meeting_outcome": Page(MEMBER, post_only=True),
+    "meetings:meeting_apologies": Page(MEMBER, post_only=True),
+    "meetings:calendar_feed": Page(MEMBER),  # the user's own subscription address
+    "meetings:calendar_feed_renew": Page(MEMBER, post_only=True),
 }
 
 # Pages outside any organisation: who may see them, and why they are not tenant-scoped.
@@ -134,6 +145,7 @@ OTHER_PAGES: dict[str, str] = {
     "email_preferences": "signed-in",  # the user's own email frequency, in every organisation
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
+    "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
 }
 
 # The API's URLs are checked operation by operation through the OpenAPI schema below;
@@ -636,6 +648,25 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         MANAGERS, [{"meeting_number": 1, "title": "x", "body": "y"}]
     ),
     ("POST", f"{PROGRAMME}/session-guides/reset"): Operation(MANAGERS, {"meeting_number": None}),
+    # Meeting times: the relationship's members act, its managers read; the feed is the
+    # caller's own.
+    ("GET", f"{RELATIONSHIP}/schedule"): Operation(MEMBER),
+    ("POST", f"{RELATIONSHIP}/schedule/accept"): Operation(MEMBER),
+    ("POST", f"{RELATIONSHIP}/schedule/slot"): Operation(
+        MEMBER, {"weekday": 1, "start_time": "10:00"}
+    ),
+    ("GET", f"{RELATIONSHIP}/schedule/meetings"): Operation(MEMBER),
+    ("POST", f"{RELATIONSHIP}/meetings"): Operation(
+        MEMBER, {"starts_at": "2020-01-01T10:00:00+00:00"}
+    ),
+    ("POST", f"{MEETING}/reschedule"): Operation(
+        MEMBER, {"starts_at": "2031-01-07T10:00:00+00:00"}
+    ),
+    ("POST", f"{MEETING}/cancel"): Operation(MEMBER, {"reason": ""}),
+    ("POST", f"{MEETING}/outcome"): Operation(MEMBER, {"status": "held"}),
+    ("POST", f"{MEETING}/apologies"): Operation(MEMBER, {"attending": False}),
+    ("GET", "/api/v1/organisations/{org_slug}/calendar-feed"): Operation(MEMBER),
+    ("POST", "/api/v1/organisations/{org_slug}/calendar-feed/renew"): Operation(MEMBER),
 }
 
 

@@ -42,6 +42,7 @@ from alongside.matching import (
     solve_pairs,
 )
 from alongside.matching.results import Unmatched
+from alongside.meetings.schedule_services import schedule_member_joined, schedules_propose
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Format, Programme, Stage
 from alongside.relationships.models import Relationship, RelationshipMember
 
@@ -772,6 +773,7 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
         pending.append((relationship, members))
     if pending:
         created.extend(_create_relationships(pending))
+    schedules_propose(relationships=created)
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
@@ -1007,6 +1009,8 @@ def relationship_add_late_joiner(
             f"{enrolment.person.name} is already in an active relationship.", code="already_matched"
         ) from error
     Enrolment.objects.filter(pk=enrolment.pk).update(late_joiner=False)
+    member.relationship = relationship
+    schedule_member_joined(member=member)
     log_action(
         actor=actor,
         organisation=programme.organisation,

@@ -9,6 +9,7 @@ from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
 from alongside.health.services import health_refresh_on_commit
+from alongside.meetings.schedule_services import meetings_cancel_future, schedule_member_left
 from alongside.programmes.models import Enrolment, EnrolmentStatus
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 
@@ -32,6 +33,9 @@ def relationship_members_leave(*, enrolment: Enrolment, actor: User | None) -> i
             relationship.status = Relationship.Status.ENDED
             relationship.ended_at = now
             relationship.save(update_fields=["status", "ended_at"])
+            meetings_cancel_future(
+                relationship=relationship, actor=actor, reason="The relationship has ended."
+            )
             log_action(
                 actor=actor,
                 organisation=relationship.organisation,
@@ -39,6 +43,7 @@ def relationship_members_leave(*, enrolment: Enrolment, actor: User | None) -> i
                 target=relationship,
                 data={"reason": "too few members left"},
             )
+        schedule_member_left(member=member)
     # A departure is a health signal: the relationships left behind are recomputed.
     health_refresh_on_commit(relationship_ids=[m.relationship_id for m in memberships])
     return len(memberships)

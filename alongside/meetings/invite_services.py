@@ -1,0 +1,274 @@
+"""Sending calendar invitations exactly once per change, and the private calendar feed."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from alongside.accounts.models import User
+from alongside.audit.services import log_action
+from alongside.meetings import invites, scheduling
+from alongside.meetings.models import CalendarFeed, Meeting
+from alongside.meetings.schedule_selectors import member_zone
+from alongside.organisations.models import Organisation
+from alongside.relationships.models import RelationshipMember
+
+logger = logging.getLogger(__name__)
+
+#: Invitations go out for meetings starting within this window; the periodic job sends
+#: the rest as they come into it, so nobody gets a year of invitations on day one.
+INVITE_HORIZON = timedelta(weeks=5)
+
+
+# --- Invitations -----------------------------------------------------------------------
+
+
+def meeting_url(meeting: Meeting, organisation_slug: str) -> str:
+    try:
+        path = reverse(
+            "meetings:meeting", kwargs={"org_slug": organisation_slug, "meeting_id": meeting.pk}
+        )
+    except NoReverseMatch:
+        path = f"/o/{organisation_slug}/mentoring/meetings/{meeting.pk}/"
+    return settings.SITE_URL + path
+
+
+def meeting_title(meeting: Meeting) -> str:
+    relationship = meeting.relationship
+    if meeting.number:
+        return f"{relationship.name}: meeting {meeting.number} ({relationship.programme.name})"
+    return f"{relationship.name} ({relationship.programme.name})"
+
+
+def invite_event(meeting: Meeting, members: Iterable[RelationshipMember]) -> invites.InviteEvent:
+    relationship = meeting.relationship
+    others = ", ".join(m.person.name for m in members)
+    return invites.InviteEvent(
+        uid=meeting.uid,
+        sequence=meeting.ical_sequence,
+        starts_at=meeting.starts_at,
+        duration_minutes=meeting.duration_minutes,
+        timezone=meeting.timezone,
+        summary=meeting_title(meeting),
+        description=(
+            f"Mentoring meeting of {relationship.name} in {relationship.programme.name}"
+            f" with {others}. The session guide, your notes and commitments are on the "
+            "meeting page:"
+        ),
+        url=meeting_url(meeting, relationship.organisation.slug),
+        attendees=[invites.InviteAttendee(m.person.name, m.person.email) for m in members],
+        cancelled=meeting.status == Meeting.Status.CANCELLED,
+        location=meeting.location,
+    )
+
+
+def _invitees(meeting: Meeting) -> list[RelationshipMember]:
+    return list(
+        RelationshipMember.objects.filter(attendance__meeting=meeting)
+        .select_related("person", "enrolment__intake")
+        .order_by("-role", "person__name", "pk")
+    )
+
+
+def _claim(meeting: Meeting) -> bool:
+    """Claim this sequence's email for this process; False if someone already sent it."""
+    return bool(
+        Meeting.objects.filter(pk=meeting.pk, ical_sequence=meeting.ical_sequence)
+        .filter(
+            Q(invite_sent_sequence__isnull=True) | Q(invite_sent_sequence__lt=F("ical_sequence"))
+        )
+        .update(invite_sent_sequence=meeting.ical_sequence)
+    )
+
+
+def _needs_invite(meeting: Meeting, now: datetime) -> bool:
+    if meeting.invite_sent_sequence is not None:
+        return meeting.invite_sent_sequence < meeting.ical_sequence
+    return (
+        meeting.status == Meeting.Status.SCHEDULED
+        and now < meeting.starts_at <= now + INVITE_HORIZON
+    )
+
+
+def meeting_invite_dispatch(*, meeting_id: int, now: datetime | None = None) -> bool:
+    """Email the current invitation (or cancellation) of a meeting if it is due.
+
+    Due: never sent and starting within the horizon, or changed since it was sent. The
+    claim is a conditional UPDATE, so a sequence is emailed once however often this runs.
+    """
+    now = now or timezone.now()
+    meeting = (
+        Meeting.objects.select_related("relationship__programme", "relationship__organisation")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None or not _needs_invite(meeting, now):
+        return False
+    if meeting.invite_sent_sequence is None and meeting.status == Meeting.Status.CANCELLED:
+        return False  # nobody's calendar has it
+    previous = meeting.invite_sent_sequence
+    if not _claim(meeting):
+        return False
+    try:
+        _send_invitation(meeting, _invitees(meeting), now)
+    except Exception:
+        # Give the sequence back so the next run tries again, then let the caller know.
+        Meeting.objects.filter(pk=meeting.pk, invite_sent_sequence=meeting.ical_sequence).update(
+            invite_sent_sequence=previous
+        )
+        logger.exception("could not send the invitation for meeting %s", meeting.pk)
+        raise
+    return True
+
+
+def meeting_invites_send_to_member(*, meeting_ids: Sequence[int], member_id: int) -> int:
+    """Send one member the current invitations they missed (a late joiner)."""
+    now = timezone.now()
+    member = (
+        RelationshipMember.objects.select_related("person", "enrolment__intake")
+        .filter(pk=member_id, is_active=True)
+        .first()
+    )
+    if member is None:
+        return 0
+    sent = 0
+    for meeting in Meeting.objects.select_related(
+        "relationship__programme", "relationship__organisation"
+    ).filter(pk__in=meeting_ids, status=Meeting.Status.SCHEDULED, starts_at__gt=now):
+        _send_invitation(meeting, _invitees(meeting), now, only=member)
+        sent += 1
+    return sent
+
+
+def _send_invitation(
+    meeting: Meeting,
+    members: Sequence[RelationshipMember],
+    now: datetime,
+    only: RelationshipMember | None = None,
+) -> None:
+    relationship = meeting.relationship
+    organisation = relationship.organisation
+    event = invite_event(meeting, members)
+    ics = invites.invitation(event, organizer=settings.DEFAULT_FROM_EMAIL, now=now)
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    method = "CANCEL" if cancelled else "REQUEST"
+    updated = meeting.ical_sequence > 0
+    messages = []
+    for member in members:
+        if only is not None and member.pk != only.pk:
+            continue
+        if not member.person.email:
+            continue
+        zone_name = member_zone(member, organisation)
+        local = meeting.starts_at.astimezone(scheduling.zone(zone_name))
+        context = {
+            "person": member.person,
+            "meeting": meeting,
+            "title": event.summary,
+            "others": [m.person for m in members if m.pk != member.pk],
+            "relationship": relationship,
+            "programme": relationship.programme,
+            "local_start": local,
+            "local_end": local + timedelta(minutes=meeting.duration_minutes),
+            "zone_name": zone_name,
+            "link": event.url,
+            "cancelled": cancelled,
+            "updated": updated,
+        }
+        verb = "Cancelled" if cancelled else ("Updated" if updated else "Invitation")
+        message = EmailMultiAlternatives(
+            subject=f"{verb}: {event.summary} on {local:%a %d %b %H:%M} ({zone_name})",
+            body=render_to_string("meetings/email/invitation.txt", context),
+            to=[member.person.email],
+        )
+        message.attach_alternative(
+            render_to_string("meetings/email/invitation.html", context), "text/html"
+        )
+        # The calendar part both inline (Outlook, Apple Mail, Gmail read it as an
+        # invitation) and as an attachment for clients that only import files.
+        message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
+        message.attach("invite.ics", ics, f"application/ics; method={method}")
+        messages.append(message)
+    for message in messages:
+        message.send(fail_silently=False)
+
+
+def dispatch_after_commit(
+    *, meeting_ids: Sequence[int] | None = None, relationship_id: int | None = None
+) -> None:
+    def run() -> None:
+        ids = list(meeting_ids or [])
+        if relationship_id is not None:
+            ids += list(
+                Meeting.objects.filter(relationship_id=relationship_id).values_list("pk", flat=True)
+            )
+        for pk in ids:
+            # A failure is logged in dispatch and retried by the periodic job.
+            with contextlib.suppress(Exception):
+                meeting_invite_dispatch(meeting_id=pk)
+
+    transaction.on_commit(run)
+
+
+def meetings_send_due_invites(*, now: datetime | None = None) -> int:
+    """Invitations coming into the horizon, and updates not sent yet (the periodic job)."""
+    now = now or timezone.now()
+    due = Meeting.objects.filter(
+        Q(
+            status=Meeting.Status.SCHEDULED,
+            invite_sent_sequence__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + INVITE_HORIZON,
+        )
+        | Q(invite_sent_sequence__isnull=False, invite_sent_sequence__lt=F("ical_sequence"))
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        # A failure is logged in dispatch and retried on the next run.
+        with contextlib.suppress(Exception):
+            sent += meeting_invite_dispatch(meeting_id=pk, now=now)
+    return sent
+
+
+# --- Calendar feed ---------------------------------------------------------------------
+
+
+def calendar_feed_get_or_create(*, user: User, organisation: Organisation) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user, organisation=organisation)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user: User, organisation: Organisation) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    CalendarFeed.objects.filter(user=user, organisation=organisation).delete()
+    feed = CalendarFeed.objects.create(user=user, organisation=organisation)
+    log_action(actor=user, organisation=organisation, action="calendar_feed.renewed", target=None)
+    return feed
+
+
+def calendar_feed_render(*, token: str) -> bytes | None:
+    """The feed's calendar, or None when the token is unknown (or was renewed)."""
+    from alongside.meetings.schedule_selectors import feed_by_token, meetings_for_feed
+
+    feed = feed_by_token(token)
+    if feed is None:
+        return None
+    now = timezone.now()
+    if feed.last_used_at is None or now - feed.last_used_at > timedelta(hours=1):
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    items = []
+    for meeting in meetings_for_feed(user=feed.user, organisation=feed.organisation):
+        items.append(invite_event(meeting, ()))
+    name = f"Mentoring · {feed.organisation.name}"
+    return invites.feed(items, name=name, now=now)
