@@ -160,10 +160,7 @@ def schedule_accept(*, schedule: Schedule, member: RelationshipMember, actor: Us
     )
     _check_can_act(schedule, member)
     if schedule.status == Schedule.Status.CONFIRMED:
-        raise AlongsideError(
-            "This meeting time is already confirmed; propose another slot to change it.",
-            code="already_confirmed",
-        )
+        return schedule  # accepting twice changes nothing
     ScheduleResponse.objects.update_or_create(
         schedule=schedule,
         member=member,

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -156,7 +155,6 @@ def schedule(request: OrgRequest, relationship_id: int) -> HttpResponse:
         row = selectors.meeting_actions_context(
             meeting=meeting, viewer_member=member, user=request.user, zone_name=zone_name
         )
-        row["html"] = render_to_string("meetings/_meeting_actions.html", row, request=request)
         rows.append(row)
     context.update({"meetings": rows, "zone_name": zone_name, "now": timezone.now()})
     return render(request, "meetings/schedule.html", context)
