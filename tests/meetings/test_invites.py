@@ -46,7 +46,8 @@ def test_a_request_parses_back_with_every_field_a_client_needs() -> None:
     assert "https://alongside.example/o/acme/mentoring/meetings/7/" in str(event["DESCRIPTION"])
     assert str(event["STATUS"]) == "CONFIRMED"
     organizer = event["ORGANIZER"]
-    assert str(organizer) == "mailto:a@x.test" and organizer.params["CN"] == "Alongside"
+    assert str(organizer) == "mailto:a@x.test"
+    assert organizer.params["CN"] == "Alongside"
     # A comma in a name is quoted, not split into two attendees.
     assert [a.params["CN"] for a in event["ATTENDEE"]] == ["Ravi Member", "Rao, Asha"]
 

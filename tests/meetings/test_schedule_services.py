@@ -22,7 +22,7 @@ from alongside.meetings.schedule_services import (
     schedule_accept,
     schedule_propose_slot,
 )
-from tests.meetings.helpers import Who, add_member, members, relationship_of
+from tests.meetings.helpers import Who, members, relationship_of
 from tests.meetings.ics import attached_ics, calendar_part, event_of
 
 NOW = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # a Monday
@@ -131,8 +131,10 @@ def test_the_invitation_opens_in_a_calendar_client(
     to_asha = next(
         m for m in mailoutbox if m.to == ["asha.rao@acme.test"] and "meeting 1 " in m.subject
     )
-    assert f"{ravi_local:%H:%M}" in to_ravi.body and "Europe/London" in to_ravi.body
-    assert f"{asha_local:%H:%M}" in to_asha.body and "Asia/Kolkata" in to_asha.body
+    assert f"{ravi_local:%H:%M}" in to_ravi.body
+    assert "Europe/London" in to_ravi.body
+    assert f"{asha_local:%H:%M}" in to_asha.body
+    assert "Asia/Kolkata" in to_asha.body
     html = next(c for c, t in to_asha.alternatives if t == "text/html")
     assert f"{asha_local:%H:%M}" in html
 
@@ -225,7 +227,8 @@ def test_a_cancelled_meeting_nobody_was_invited_to_sends_nothing(
 ) -> None:
     _confirm(pair, django_capture_on_commit_callbacks)
     last = Meeting.objects.filter(relationship=pair).order_by("starts_at").last()
-    assert last is not None and last.invite_sent_sequence is None
+    assert last is not None
+    assert last.invite_sent_sequence is None
     asha = members(pair)["Asha Rao"]
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -261,7 +264,8 @@ def test_proposing_another_slot_resets_answers_and_moves_confirmed_meetings(
     # The same calendar events, updated: same UIDs, one sequence higher.
     assert {m.uid for m in moved} <= set(before)
     assert all(m.ical_sequence == before[m.uid] + 1 for m in moved)
-    assert mailoutbox and all(m.subject.startswith("Updated:") for m in mailoutbox)
+    assert mailoutbox
+    assert all(m.subject.startswith("Updated:") for m in mailoutbox)
 
 
 def test_a_slot_outside_someone_s_hours_is_accepted_but_said(pair: Any) -> None:
@@ -351,7 +355,8 @@ def test_recording_held_and_missed_with_attendance_per_member(
         status="held",
         attendance={asha.pk: "missed"},
     )
-    assert held.status == "held" and held.held_at == first.starts_at
+    assert held.status == "held"
+    assert held.held_at == first.starts_at
     assert dict(held.attendance.values_list("member_id", "status")) == {
         ravi.pk: "attended",
         asha.pk: "missed",
@@ -453,3 +458,26 @@ def test_only_active_members_of_an_active_relationship_can_act(pair: Any, admin:
     ravi.save()
     with pytest.raises(AlongsideError, match="Only the relationship's members"):
         schedule_accept(schedule=Schedule.objects.get(relationship=pair), member=ravi, actor=admin)
+
+
+def test_publishing_proposes_a_time_for_every_new_relationship(org_a: Any, admin: Any) -> None:
+    from alongside.relationships.models import Relationship
+    from tests.matches.helpers import published_programme
+
+    programme, _enrolments = published_programme(org_a, admin, "peer_pairs", 8)
+    relationships = Relationship.objects.filter(programme=programme)
+    assert relationships.count() == 4
+    schedules = Schedule.objects.filter(relationship__in=relationships)
+    assert schedules.count() == 4
+    assert {s.status for s in schedules} == {"proposed"}
+    assert all(s.explanation and s.until == programme.end_date for s in schedules)
+
+
+def test_the_my_mentoring_page_links_to_the_meeting_time(
+    pair: Any, member: Any, client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    body = client_for(member).get(reverse("relationships:mine", args=["acme"])).content.decode()
+    assert reverse("meetings:schedule", args=["acme", pair.pk]) in body
+    assert reverse("meetings:calendar_feed", args=["acme"]) in body
