@@ -286,9 +286,9 @@ def propose_slot(request: HttpRequest, org_slug: str, relationship_id: int, body
 
 
 @router.get(
-    f"{RELATIONSHIP}/meetings",
+    f"{RELATIONSHIP}/schedule/meetings",
     response={200: list[MeetingOut], **ERRORS},
-    summary="Every meeting of the relationship, in UTC and in your zone, with attendance",
+    summary="Every meeting's time (UTC and your zone), status, invite sequence and attendance",
 )
 def list_meetings(request: HttpRequest, org_slug: str, relationship_id: int) -> Any:
     membership = membership_for(request, org_slug)

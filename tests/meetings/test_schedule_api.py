@@ -60,7 +60,7 @@ def test_accept_confirm_list_reschedule_cancel_and_outcome(
     _confirm(pair, api_for, django_capture_on_commit_callbacks)
     api = api_for(member)
     assert api.get(f"{BASE}/relationships/{pair.pk}/schedule").json()["status"] == "confirmed"
-    meetings = api.get(f"{BASE}/relationships/{pair.pk}/meetings").json()
+    meetings = api.get(f"{BASE}/relationships/{pair.pk}/schedule/meetings").json()
     assert len(meetings) > 20
     first = meetings[0]
     assert first["number"] == 1
@@ -133,7 +133,7 @@ def test_proposing_a_slot_and_logging_a_meeting(pair: Any, member: Any, api_for:
 def test_a_manager_reads_but_cannot_act(pair: Any, admin: Any, api_for: Any) -> None:
     api = api_for(admin)
     assert api.get(f"{BASE}/relationships/{pair.pk}/schedule").json()["can_act"] is False
-    assert api.get(f"{BASE}/relationships/{pair.pk}/meetings").status_code == 200
+    assert api.get(f"{BASE}/relationships/{pair.pk}/schedule/meetings").status_code == 200
     response = api.post(f"{BASE}/relationships/{pair.pk}/schedule/accept")
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
