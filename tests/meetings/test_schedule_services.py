@@ -214,10 +214,10 @@ def test_the_job_sends_each_sequence_exactly_once_as_meetings_come_into_range(
 
 
 def test_the_periodic_job_is_registered() -> None:
-    from alongside.core.periodic import PERIODIC_JOBS
+    from alongside.core.periodic_runner import discover_jobs
     from alongside.meetings import jobs
 
-    job = PERIODIC_JOBS["meetings.send_due_invites"]
+    job = discover_jobs()["meetings.send_due_invites"]
     assert job.function is jobs.send_due_invites
     assert job.every == timedelta(hours=1)
 
