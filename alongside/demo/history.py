@@ -110,11 +110,16 @@ def build_history(*, organisation: Organisation, today: date) -> HistorySummary:
     struggling = _pick_struggling(
         [r for r in relationships if r.programme.name == CIRCLES_NAME], members
     )
+    # Publishing proposed a meeting time for every relationship; one with a confirmed
+    # time already has its history, the others get theirs in place of the proposal.
     done = set(
-        Schedule.objects.filter(relationship__in=relationships).values_list(
-            "relationship_id", flat=True
-        )
+        Schedule.objects.filter(
+            relationship__in=relationships, status=Schedule.Status.CONFIRMED
+        ).values_list("relationship_id", flat=True)
     )
+    Schedule.objects.filter(relationship__in=relationships).exclude(
+        relationship_id__in=done
+    ).delete()
     rows = _Rows()
     busy: set[tuple[int, int]] = set()  # (person, half-hour of the week in UTC) taken
     for relationship in relationships:

@@ -358,7 +358,11 @@ def _confirm(schedule: Schedule, actor: User | None) -> None:
 
 
 def meetings_renumber(*, relationship: Relationship) -> None:
-    """Number the meetings not cancelled 1, 2, 3… by start; cancelled ones are 0."""
+    """Number the meetings not cancelled 1, 2, 3… by start.
+
+    A cancelled meeting keeps the number it was due to have (its invitation and the
+    history say "meeting 3, cancelled"); the next meeting takes that number.
+    """
     rows = list(
         Meeting.objects.filter(relationship=relationship)
         .exclude(status=Meeting.Status.CANCELLED)
@@ -371,9 +375,6 @@ def meetings_renumber(*, relationship: Relationship) -> None:
         if number != position
     ]
     Meeting.objects.bulk_update(changes, ["number"])
-    Meeting.objects.filter(relationship=relationship, status=Meeting.Status.CANCELLED).exclude(
-        number=0
-    ).update(number=0)
 
 
 # --- One meeting -----------------------------------------------------------------------
