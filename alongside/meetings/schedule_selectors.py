@@ -344,7 +344,7 @@ def meeting_actions_context(
         "can_send_apologies": can_act
         and meeting.status == Meeting.Status.SCHEDULED
         and meeting.starts_at > now,
-        "attendance": attendance,
+        "attendance_rows": attendance,
         "my_attendance": next(
             (
                 a

@@ -473,11 +473,21 @@ def test_publishing_proposes_a_time_for_every_new_relationship(org_a: Any, admin
     assert all(s.explanation and s.until == programme.end_date for s in schedules)
 
 
-def test_the_my_mentoring_page_links_to_the_meeting_time(
-    pair: Any, member: Any, client_for: Any
+def test_the_relationship_and_meeting_pages_carry_the_schedule_partials(
+    pair: Any, member: Any, client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from django.urls import reverse
 
-    body = client_for(member).get(reverse("relationships:mine", args=["acme"])).content.decode()
-    assert reverse("meetings:schedule", args=["acme", pair.pk]) in body
-    assert reverse("meetings:calendar_feed", args=["acme"]) in body
+    client = client_for(member)
+    page = client.get(reverse("meetings:relationship", args=["acme", pair.pk])).content.decode()
+    assert f'id="schedule-panel-{pair.pk}"' in page
+    assert "Accept this time" in page
+    assert reverse("meetings:schedule", args=["acme", pair.pk]) in page
+    assert reverse("meetings:calendar_feed", args=["acme"]) in page
+    _confirm(pair, django_capture_on_commit_callbacks)
+    meeting = Meeting.objects.filter(relationship=pair).order_by("starts_at").first()
+    assert meeting is not None
+    page = client.get(reverse("meetings:meeting", args=["acme", meeting.pk])).content.decode()
+    assert f'id="meeting-actions-{meeting.pk}"' in page
+    assert reverse("meetings:meeting_reschedule", args=["acme", meeting.pk]) in page
+    assert "I can't make this one" in page
