@@ -656,7 +656,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         MEMBER, {"weekday": 1, "start_time": "10:00"}
     ),
     ("GET", f"{RELATIONSHIP}/schedule/meetings"): Operation(MEMBER),
-    ("POST", f"{RELATIONSHIP}/meetings"): Operation(
+    ("POST", f"{RELATIONSHIP}/schedule/meetings"): Operation(
         MEMBER, {"starts_at": "2020-01-01T10:00:00+00:00"}
     ),
     ("POST", f"{MEETING}/reschedule"): Operation(

@@ -303,7 +303,7 @@ def list_meetings(request: HttpRequest, org_slug: str, relationship_id: int) -> 
 
 
 @router.post(
-    f"{RELATIONSHIP}/meetings",
+    f"{RELATIONSHIP}/schedule/meetings",
     response={201: MeetingOut, **ERRORS},
     summary="Log a meeting that happened outside the schedule (held, unscheduled)",
 )

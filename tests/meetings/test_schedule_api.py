@@ -117,14 +117,15 @@ def test_proposing_a_slot_and_logging_a_meeting(pair: Any, member: Any, api_for:
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid_weekday"
     logged = api.post(
-        f"{BASE}/relationships/{pair.pk}/meetings",
+        f"{BASE}/relationships/{pair.pk}/schedule/meetings",
         {"starts_at": "2027-01-03T17:00:00+00:00", "duration_minutes": 30},
     )
     assert logged.status_code == 201, logged.content
     assert logged.json()["unscheduled"] is True
     assert logged.json()["status"] == "held"
     future = api.post(
-        f"{BASE}/relationships/{pair.pk}/meetings", {"starts_at": "2027-02-03T17:00:00+00:00"}
+        f"{BASE}/relationships/{pair.pk}/schedule/meetings",
+        {"starts_at": "2027-02-03T17:00:00+00:00"},
     )
     assert future.status_code == 400
     assert future.json()["code"] == "in_the_future"
