@@ -21,6 +21,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("alongside.dashboards.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.meetings.urls")),
+    path("o/<slug:org_slug>/surveys/", include("alongside.surveys.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

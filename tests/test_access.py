@@ -28,6 +28,7 @@ from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person, PersonImport
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+from alongside.surveys.models import Question, Survey
 
 MEMBER, MANAGERS, ADMINS = "member", "managers", "admins"
 
@@ -129,6 +130,27 @@ ORG_PAGES: dict[str, Page] = {
     "meetings:meeting_apologies": Page(MEMBER, post_only=True),
     "meetings:calendar_feed": Page(MEMBER),  # the user's own subscription address
     "meetings:calendar_feed_renew": Page(MEMBER, post_only=True),
+    # Surveys and check-ins: participants reach only their own programmes' surveys,
+    # relationships and meetings; everything else is for the programme's managers.
+    "surveys:mine": Page(MEMBER),
+    "surveys:fill": Page(MEMBER),
+    "surveys:midpoint": Page(MEMBER, post_only=True),
+    "surveys:meeting_pulse": Page(MEMBER, post_only=True),
+    "surveys:my_results": Page(MEMBER),
+    "surveys:setup": Page(MANAGERS),
+    "surveys:checkin_settings": Page(MANAGERS, post_only=True),
+    "surveys:midpoint_now": Page(MANAGERS, post_only=True),
+    "surveys:question_new": Page(MANAGERS, post_only=True),
+    "surveys:question_edit": Page(MANAGERS),
+    "surveys:question_remove": Page(MANAGERS, post_only=True),
+    "surveys:state": Page(MANAGERS, post_only=True),
+    "surveys:schedule": Page(MANAGERS, post_only=True),
+    "surveys:outcomes": Page(MANAGERS),
+    "surveys:export": Page(MANAGERS),
+    "surveys:closing": Page(MANAGERS),
+    "surveys:closing_session": Page(MANAGERS, post_only=True),
+    "surveys:closing_survey": Page(MANAGERS, post_only=True),
+    "surveys:closing_close": Page(MANAGERS, post_only=True),
 }
 
 # Pages outside any organisation: who may see them, and why they are not tenant-scoped.
@@ -199,6 +221,8 @@ class Tenant:
     meeting: Meeting
     note: Note
     commitment: Commitment
+    survey: Survey
+    question: Question
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -269,6 +293,11 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
             relationship=relationship, enrolment=own, person=own.person, role="peer"
         )
     assert author is not None
+    # An open start survey the member can answer, and a held meeting of the relationship.
+    survey = Survey.objects.create(programme=programme, kind="start", status="open")
+    question = Question.objects.create(
+        survey=survey, kind="capability", capability_area="Feedback", text="Feedback?"
+    )
     meeting = Meeting.objects.create(
         organisation=organisation,
         relationship=relationship,
@@ -277,6 +306,8 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         timezone="Asia/Kolkata",
     )
     return Tenant(
+        survey=survey,
+        question=question,
         meeting=meeting,
         note=Note.objects.create(meeting=meeting, author=author, visibility="shared", body="n"),
         commitment=Commitment.objects.create(
@@ -322,6 +353,8 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "meeting_id": tenant.meeting.pk,
         "note_id": tenant.note.pk,
         "commitment_id": tenant.commitment.pk,
+        "survey_id": tenant.survey.pk,
+        "question_id": tenant.question.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone as django_timezone
 
@@ -52,3 +53,191 @@ class Pulse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} pulse {self.rating} by {self.member}"
+
+
+class Survey(models.Model):
+    """A programme's start or end survey: self-rated capability plus reflection."""
+
+    class Kind(models.TextChoices):
+        START = "start", "Start survey"
+        END = "end", "End survey"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="surveys"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it opens by itself (the daily job)."
+    )
+    closes_at = models.DateTimeField(null=True, blank=True, help_text="When it closes by itself.")
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        ordering = ["programme", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="survey_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.programme}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        CAPABILITY = "capability", "Capability self-rating (1–5)"
+        RATING = "rating", "Rating (1–5)"
+        TEXT = "text", "Free text"
+        CHOICE = "choice", "One choice"
+
+    class Source(models.TextChoices):
+        DEFAULT = "default", "Standard question"
+        MANAGER = "manager", "Added by a manager"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    capability_area = models.CharField(max_length=200, blank=True)
+    text = models.CharField(max_length=500)
+    choices = models.JSONField(default=list, blank=True)
+    required = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=1)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.DEFAULT)
+
+    class Meta:
+        ordering = ["survey", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "capability_area"],
+                condition=models.Q(kind="capability"),
+                name="question_one_per_capability_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_scale(self) -> bool:
+        return self.kind in (self.Kind.CAPABILITY, self.Kind.RATING)
+
+
+class Response(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    enrolment = models.ForeignKey(
+        "programmes.Enrolment", on_delete=models.CASCADE, related_name="survey_responses"
+    )
+    submitted_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        ordering = ["survey", "submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "enrolment"], name="response_once_per_enrolment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response to {self.survey} by enrolment {self.enrolment_id}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["response", "question__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True)
+                | (models.Q(rating__gte=1) & models.Q(rating__lte=5)),
+                name="answer_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id}"
+
+
+class SurveyNotice(models.Model):
+    """One email about a survey or check-in sent to one person: never sent twice."""
+
+    class Key(models.TextChoices):
+        START_OPEN = "start.open", "Start survey is open"
+        START_REMINDER = "start.reminder", "Start survey reminder"
+        END_OPEN = "end.open", "End survey is open"
+        END_REMINDER = "end.reminder", "End survey reminder"
+        MIDPOINT_OPEN = "midpoint.open", "Midpoint check-in"
+        MIDPOINT_REMINDER = "midpoint.reminder", "Midpoint check-in reminder"
+        CLOSING_SESSION = "closing.session", "Closing session"
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="survey_notices"
+    )
+    enrolment = models.ForeignKey(
+        "programmes.Enrolment", on_delete=models.CASCADE, related_name="survey_notices"
+    )
+    key = models.CharField(max_length=32, choices=Key.choices)
+    sent_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "key"], name="survey_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} to enrolment {self.enrolment_id}"
+
+
+class CheckinSettings(models.Model):
+    """Per-programme check-in switches and the midpoint's state."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="checkin_settings"
+    )
+    meeting_pulse = models.BooleanField(
+        default=False, help_text="Ask one question after each meeting."
+    )
+    midpoint_opened_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Check-in settings of {self.programme}"
+
+
+class Closing(models.Model):
+    """A programme's closing: the closing session, the closing survey, and the frozen report."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="closing"
+    )
+    session_at = models.DateTimeField(null=True, blank=True)
+    session_timezone = models.CharField(max_length=64, blank=True)
+    session_details = models.CharField(max_length=500, blank=True)
+    survey_sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.JSONField(
+        null=True, blank=True, help_text="The outcomes report as it was at closing."
+    )
+
+    def __str__(self) -> str:
+        return f"Closing of {self.programme}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None

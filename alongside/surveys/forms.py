@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from alongside.core.validators import is_time_zone
+from alongside.surveys.models import Question
+
+SCALE = [
+    ("1", "1 – Not at all"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", "5 – Very"),
+]
+ADDABLE_KINDS = [
+    (Question.Kind.RATING.value, "Rating from 1 to 5"),
+    (Question.Kind.TEXT.value, "Free text"),
+    (Question.Kind.CHOICE.value, "One choice from a list"),
+]
+
+
+def lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(choices=ADDABLE_KINDS, label="Kind of answer")
+    text = forms.CharField(max_length=500, label="Question")
+    choices = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Options",
+        help_text="For a choice question: one option per line (2 to 8).",
+    )
+    required = forms.BooleanField(required=False, label="An answer is required")
+
+    def __init__(self, *args: Any, fixed_kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if fixed_kind is not None:
+            del self.fields["kind"]
+            if fixed_kind != Question.Kind.CHOICE:
+                del self.fields["choices"]
+            if fixed_kind == Question.Kind.CAPABILITY:
+                del self.fields["required"]
+
+
+class SurveyScheduleForm(forms.Form):
+    opens_on = forms.DateField(
+        required=False,
+        label="Opens on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="At 09:00 in the organisation's time zone; leave empty to open by hand.",
+    )
+    closes_on = forms.DateField(
+        required=False, label="Closes on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CheckinSettingsForm(forms.Form):
+    meeting_pulse = forms.BooleanField(
+        required=False, label="Ask one question (how did it go, 1–5) after each meeting"
+    )
+
+
+class PulseForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        choices=SCALE, coerce=int, widget=forms.RadioSelect, label="How is it going?"
+    )
+    blocking = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Anything in the way?",
+    )
+
+
+class ClosingSessionForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+    timezone = forms.CharField(max_length=64, label="Time zone")
+    details = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Where and how",
+        help_text="A room, a video link, or what to bring.",
+    )
+
+    def clean_timezone(self) -> str:
+        value: str = self.cleaned_data["timezone"].strip()
+        if not is_time_zone(value):
+            raise forms.ValidationError(f"'{value}' is not a time zone, e.g. Asia/Kolkata.")
+        return value

@@ -1,0 +1,654 @@
+"""Writes for surveys, check-ins and pulses. Each runs in a transaction and is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.accounts.models import User
+from alongside.audit.services import log_action
+from alongside.core.errors import AlongsideError, Problem
+from alongside.meetings.models import Meeting
+from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme, Stage
+from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.surveys.models import (
+    Answer,
+    CheckinSettings,
+    Pulse,
+    Question,
+    Response,
+    Survey,
+    SurveyNotice,
+)
+from alongside.surveys.notices import notify_once
+
+CAPABILITY_TEXT = "How confident are you today in: {area}?"
+DEFAULT_QUESTIONS: dict[str, list[dict[str, Any]]] = {
+    Survey.Kind.START: [
+        {
+            "kind": Question.Kind.TEXT,
+            "text": "What do you most want to get out of this programme?",
+            "required": False,
+        },
+    ],
+    Survey.Kind.END: [
+        {
+            "kind": Question.Kind.TEXT,
+            "text": "What changed for you during the programme?",
+            "required": False,
+        },
+        {
+            "kind": Question.Kind.CHOICE,
+            "text": "Did the format (regular meetings, guides, commitments) help you?",
+            "choices": ["Yes, a lot", "Somewhat", "Not really"],
+            "required": True,
+        },
+        {
+            "kind": Question.Kind.TEXT,
+            "text": "What should the next programme do differently?",
+            "required": False,
+        },
+    ],
+}
+# Surveys stay open this long unless a manager sets a closing time.
+START_OPEN_FOR = timedelta(days=21)
+END_OPENS_BEFORE_END = timedelta(days=14)
+END_STAYS_OPEN_AFTER_END = timedelta(days=7)
+EDITABLE_STAGES = (Stage.DRAFT, Stage.ENROLLING, Stage.MATCHING, Stage.RUNNING, Stage.CLOSING)
+MAX_CHOICES = 8
+
+
+def _fail(message: str, field: str | None = None) -> AlongsideError:
+    return AlongsideError(message, problems=[Problem(message, field)] if field else [])
+
+
+def organisation_today(programme: Programme, now: datetime | None = None) -> date:
+    zone = ZoneInfo(programme.organisation.default_time_zone or "UTC")
+    return (now or timezone.now()).astimezone(zone).date()
+
+
+def programme_midpoint(programme: Programme) -> date:
+    return programme.start_date + (programme.end_date - programme.start_date) / 2
+
+
+def _morning(programme: Programme, day: date) -> datetime:
+    zone = ZoneInfo(programme.organisation.default_time_zone or "UTC")
+    return datetime.combine(day, time(9, 0), tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def _sync_capability_questions(survey: Survey) -> None:
+    """A draft survey asks about exactly the programme's current capability areas."""
+    areas = list(survey.programme.capability_areas)
+    existing = {
+        q.capability_area: q for q in survey.questions.filter(kind=Question.Kind.CAPABILITY)
+    }
+    survey.questions.filter(kind=Question.Kind.CAPABILITY).exclude(
+        capability_area__in=areas
+    ).delete()
+    for position, area in enumerate(areas, start=1):
+        question = existing.get(area)
+        if question is None:
+            Question.objects.create(
+                survey=survey,
+                kind=Question.Kind.CAPABILITY,
+                capability_area=area,
+                text=CAPABILITY_TEXT.format(area=area),
+                position=position,
+            )
+        elif question.position != position:
+            question.position = position
+            question.save(update_fields=["position"])
+    # Reflection and added questions follow the capability questions.
+    others = survey.questions.exclude(kind=Question.Kind.CAPABILITY).order_by("position", "pk")
+    for offset, question in enumerate(others, start=len(areas) + 1):
+        if question.position != offset:
+            question.position = offset
+            question.save(update_fields=["position"])
+
+
+@transaction.atomic
+def surveys_ensure(*, programme: Programme) -> list[Survey]:
+    """The programme's start and end surveys, created with the standard questions if missing.
+
+    Draft surveys are brought in line with the programme's capability areas. Idempotent.
+    """
+    surveys = []
+    for kind in (Survey.Kind.START, Survey.Kind.END):
+        opens_on = (
+            programme.start_date
+            if kind == Survey.Kind.START
+            else max(programme.start_date, programme.end_date - END_OPENS_BEFORE_END)
+        )
+        survey, created = Survey.objects.get_or_create(
+            programme=programme, kind=kind, defaults={"opens_at": _morning(programme, opens_on)}
+        )
+        survey.programme = programme
+        if created:
+            for question in DEFAULT_QUESTIONS[kind]:
+                Question.objects.create(survey=survey, **question)
+        if survey.status == Survey.Status.DRAFT:
+            _sync_capability_questions(survey)
+        surveys.append(survey)
+    return surveys
+
+
+def _check_draft(survey: Survey) -> None:
+    if survey.status != Survey.Status.DRAFT:
+        raise AlongsideError(
+            f"The {survey.get_kind_display().lower()} is {survey.get_status_display().lower()}; "
+            "questions can only change before it opens, so every answer is to the same questions.",
+            code="survey_not_draft",
+        )
+
+
+def _clean_question(
+    kind: str, text: str, choices: list[str] | None
+) -> tuple[str, list[str], list[Problem]]:
+    problems: list[Problem] = []
+    if kind == Question.Kind.CAPABILITY:
+        problems.append(
+            Problem(
+                "capability questions follow the programme's capability areas; change those "
+                "on the programme instead.",
+                "kind",
+            )
+        )
+    elif kind not in Question.Kind.values:
+        problems.append(Problem("must be rating, text or choice.", "kind"))
+    text = (text or "").strip()
+    if not text:
+        problems.append(Problem("is empty; write the question.", "text"))
+    elif len(text) > 500:
+        problems.append(Problem("is longer than 500 characters.", "text"))
+    cleaned = list(dict.fromkeys(c.strip() for c in (choices or []) if c and c.strip()))
+    if kind == Question.Kind.CHOICE and not 2 <= len(cleaned) <= MAX_CHOICES:
+        problems.append(
+            Problem(f"has {len(cleaned)} options; a choice question needs 2 to 8.", "choices")
+        )
+    if kind != Question.Kind.CHOICE:
+        cleaned = []
+    return text, cleaned, problems
+
+
+@transaction.atomic
+def question_add(
+    *,
+    survey: Survey,
+    actor: User,
+    kind: str,
+    text: str,
+    choices: list[str] | None = None,
+    required: bool = False,
+) -> Question:
+    """A manager's own question, asked after the standard ones."""
+    survey = (
+        Survey.objects.select_for_update()
+        .select_related("programme__organisation")
+        .get(pk=survey.pk)
+    )
+    _check_draft(survey)
+    text, cleaned, problems = _clean_question(kind, text, choices)
+    if problems:
+        raise AlongsideError(
+            "The question is not complete: " + "; ".join(str(p) for p in problems),
+            problems=problems,
+        )
+    last = survey.questions.order_by("-position").values_list("position", flat=True).first()
+    question = Question.objects.create(
+        survey=survey,
+        kind=kind,
+        text=text,
+        choices=cleaned,
+        required=required,
+        position=(last or 0) + 1,
+        source=Question.Source.MANAGER,
+    )
+    log_action(
+        actor=actor,
+        organisation=survey.programme.organisation,
+        action="survey.question_added",
+        target=question,
+        data={"survey": survey.kind, "kind": kind},
+    )
+    return question
+
+
+@transaction.atomic
+def question_update(
+    *,
+    question: Question,
+    actor: User,
+    text: str | None = None,
+    choices: list[str] | None = None,
+    required: bool | None = None,
+) -> Question:
+    survey = (
+        Survey.objects.select_for_update()
+        .select_related("programme__organisation")
+        .get(pk=question.survey_id)
+    )
+    _check_draft(survey)
+    question.refresh_from_db()
+    if question.kind == Question.Kind.CAPABILITY:
+        # Only the wording of a capability question may change; its area stays.
+        new_text = (text if text is not None else question.text).strip()
+        problems = [] if new_text else [Problem("is empty; write the question.", "text")]
+        cleaned: list[str] = []
+    else:
+        new_text, cleaned, problems = _clean_question(
+            question.kind,
+            text if text is not None else question.text,
+            choices if choices is not None else question.choices,
+        )
+    if problems:
+        raise AlongsideError(
+            "The question is not complete: " + "; ".join(str(p) for p in problems),
+            problems=problems,
+        )
+    question.text, question.choices = new_text, cleaned
+    if required is not None and question.kind != Question.Kind.CAPABILITY:
+        question.required = required
+    question.save()
+    log_action(
+        actor=actor,
+        organisation=survey.programme.organisation,
+        action="survey.question_changed",
+        target=question,
+    )
+    return question
+
+
+@transaction.atomic
+def question_remove(*, question: Question, actor: User) -> None:
+    survey = (
+        Survey.objects.select_for_update()
+        .select_related("programme__organisation")
+        .get(pk=question.survey_id)
+    )
+    _check_draft(survey)
+    if question.kind == Question.Kind.CAPABILITY:
+        raise _fail(
+            "Capability questions follow the programme's capability areas; remove the area "
+            "from the programme instead.",
+            "kind",
+        )
+    log_action(
+        actor=actor,
+        organisation=survey.programme.organisation,
+        action="survey.question_removed",
+        target=question,
+        data={"text": question.text},
+    )
+    question.delete()
+    _sync_capability_questions(survey)
+
+
+def _survey_path(survey: Survey) -> str:
+    return reverse("surveys:fill", args=[survey.programme.organisation.slug, survey.pk])
+
+
+def active_participants(programme: Programme) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE).select_related(
+            "person"
+        )
+    )
+
+
+@transaction.atomic
+def survey_open(*, survey: Survey, actor: User | None, now: datetime | None = None) -> Survey:
+    """Open a draft survey and email every active participant once. Idempotent if open."""
+    now = now or timezone.now()
+    survey = (
+        Survey.objects.select_for_update()
+        .select_related("programme__organisation")
+        .get(pk=survey.pk)
+    )
+    programme = survey.programme
+    if survey.status == Survey.Status.OPEN:
+        return survey
+    if survey.status == Survey.Status.CLOSED:
+        raise AlongsideError(
+            f"The {survey.get_kind_display().lower()} is closed and cannot open again.",
+            code="survey_closed",
+        )
+    allowed = (
+        (Stage.ENROLLING, Stage.MATCHING, Stage.RUNNING, Stage.CLOSING)
+        if survey.kind == Survey.Kind.START
+        else (Stage.RUNNING, Stage.CLOSING)
+    )
+    if programme.stage not in allowed:
+        raise AlongsideError(
+            f"The {survey.get_kind_display().lower()} cannot open while the programme is "
+            f"{programme.get_stage_display().lower()}.",
+            code="invalid_stage",
+        )
+    _sync_capability_questions(survey)
+    if not programme.capability_areas:
+        raise _fail("Add capability areas to the programme before opening a survey.")
+    survey.status, survey.opened_at = Survey.Status.OPEN, now
+    if survey.closes_at is None or survey.closes_at <= now:
+        if survey.kind == Survey.Kind.START:
+            survey.closes_at = now + START_OPEN_FOR
+        else:
+            survey.closes_at = max(
+                _morning(programme, programme.end_date + END_STAYS_OPEN_AFTER_END),
+                now + timedelta(days=7),
+            )
+    survey.save()
+    key = (
+        SurveyNotice.Key.START_OPEN
+        if survey.kind == Survey.Kind.START
+        else SurveyNotice.Key.END_OPEN
+    )
+    sent = notify_once(
+        programme=programme,
+        enrolments=active_participants(programme),
+        key=key,
+        path=_survey_path(survey),
+    )
+    log_action(
+        actor=actor,
+        organisation=programme.organisation,
+        action="survey.opened",
+        target=survey,
+        data={"emailed": sent},
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey, actor: User | None, now: datetime | None = None) -> Survey:
+    survey = (
+        Survey.objects.select_for_update()
+        .select_related("programme__organisation")
+        .get(pk=survey.pk)
+    )
+    if survey.status == Survey.Status.CLOSED:
+        return survey
+    if survey.status == Survey.Status.DRAFT:
+        raise AlongsideError(
+            f"The {survey.get_kind_display().lower()} has not opened yet.", code="survey_not_open"
+        )
+    survey.status, survey.closed_at = Survey.Status.CLOSED, now or timezone.now()
+    survey.save()
+    log_action(
+        actor=actor,
+        organisation=survey.programme.organisation,
+        action="survey.closed",
+        target=survey,
+        data={"responses": survey.responses.count()},
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_set_schedule(
+    *, survey: Survey, actor: User, opens_at: datetime | None, closes_at: datetime | None
+) -> Survey:
+    survey = (
+        Survey.objects.select_for_update()
+        .select_related("programme__organisation")
+        .get(pk=survey.pk)
+    )
+    if survey.status == Survey.Status.CLOSED:
+        raise AlongsideError("The survey is closed.", code="survey_closed")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise _fail("must be after the opening time.", "closes_at")
+    if survey.status == Survey.Status.DRAFT:
+        survey.opens_at = opens_at
+    survey.closes_at = closes_at
+    survey.save()
+    log_action(
+        actor=actor,
+        organisation=survey.programme.organisation,
+        action="survey.scheduled",
+        target=survey,
+        data={
+            "opens_at": opens_at.isoformat() if opens_at else None,
+            "closes_at": closes_at.isoformat() if closes_at else None,
+        },
+    )
+    return survey
+
+
+def _clean_answer(question: Question, raw: Any) -> tuple[int | None, str, Problem | None]:
+    field = f"answers.{question.pk}"
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if question.required:
+            return None, "", Problem(f"'{question.text}' needs an answer.", field)
+        return None, "", None
+    if question.is_scale:
+        try:
+            rating = int(raw)
+        except (TypeError, ValueError):
+            rating = 0
+        if isinstance(raw, bool) or not 1 <= rating <= 5 or str(raw).strip() != str(rating):
+            return None, "", Problem(f"'{question.text}' takes a whole number from 1 to 5.", field)
+        return rating, "", None
+    text = str(raw).strip()
+    if question.kind == Question.Kind.CHOICE and text not in question.choices:
+        options = ", ".join(question.choices)
+        return None, "", Problem(f"'{question.text}' takes one of: {options}.", field)
+    if len(text) > 5000:
+        return None, "", Problem(f"'{question.text}': keep it under 5,000 characters.", field)
+    return None, text, None
+
+
+@transaction.atomic
+def response_submit(
+    *, survey: Survey, enrolment: Enrolment, answers: Mapping[int, Any], actor: User
+) -> Response:
+    """Save (or, while the survey is open, replace) one participant's answers."""
+    survey = Survey.objects.select_related("programme__organisation").get(pk=survey.pk)
+    if survey.status != Survey.Status.OPEN:
+        raise AlongsideError(
+            f"The {survey.get_kind_display().lower()} is not open.", code="survey_not_open"
+        )
+    if enrolment.programme_id != survey.programme_id or enrolment.status != EnrolmentStatus.ACTIVE:
+        raise AlongsideError(
+            "Only the programme's participants answer its surveys.", code="forbidden", status=403
+        )
+    questions = list(survey.questions.all())
+    known = {q.pk for q in questions}
+    problems = [
+        Problem("is not a question of this survey.", f"answers.{key}")
+        for key in answers
+        if key not in known
+    ]
+    cleaned: list[tuple[Question, int | None, str]] = []
+    for question in questions:
+        rating, text, problem = _clean_answer(question, answers.get(question.pk))
+        if problem:
+            problems.append(problem)
+        elif rating is not None or text:
+            cleaned.append((question, rating, text))
+    if problems:
+        raise AlongsideError(
+            f"{len(problems)} answer(s) need attention: " + "; ".join(p.message for p in problems),
+            problems=problems,
+        )
+    response, created = Response.objects.update_or_create(
+        survey=survey, enrolment=enrolment, defaults={"submitted_at": timezone.now()}
+    )
+    response.answers.all().delete()
+    Answer.objects.bulk_create(
+        [Answer(response=response, question=q, rating=r, text=t) for q, r, t in cleaned]
+    )
+    log_action(
+        actor=actor,
+        organisation=survey.programme.organisation,
+        action="survey.answered" if created else "survey.answers_changed",
+        target=survey,
+        data={"enrolment": enrolment.pk},
+    )
+    return response
+
+
+# --- Pulses ----------------------------------------------------------------------------
+
+
+def checkin_settings_for(programme: Programme) -> CheckinSettings:
+    settings, _created = CheckinSettings.objects.get_or_create(programme=programme)
+    return settings
+
+
+@transaction.atomic
+def checkin_settings_update(
+    *, programme: Programme, actor: User, meeting_pulse: bool
+) -> CheckinSettings:
+    settings = checkin_settings_for(programme)
+    settings.meeting_pulse = meeting_pulse
+    settings.save(update_fields=["meeting_pulse"])
+    log_action(
+        actor=actor,
+        organisation=programme.organisation,
+        action="checkins.settings_changed",
+        target=programme,
+        data={"meeting_pulse": meeting_pulse},
+    )
+    return settings
+
+
+def midpoint_is_open(programme: Programme, now: datetime | None = None) -> bool:
+    settings = CheckinSettings.objects.filter(programme=programme).first()
+    if settings is not None and settings.midpoint_opened_at is not None:
+        return programme.stage in (Stage.RUNNING, Stage.CLOSING)
+    return programme.stage in (Stage.RUNNING, Stage.CLOSING) and organisation_today(
+        programme, now
+    ) >= programme_midpoint(programme)
+
+
+def active_members(programme: Programme) -> list[RelationshipMember]:
+    return list(
+        RelationshipMember.objects.filter(
+            relationship__programme=programme,
+            relationship__status=Relationship.Status.ACTIVE,
+            is_active=True,
+            enrolment__status=EnrolmentStatus.ACTIVE,
+        ).select_related("enrolment__person", "relationship")
+    )
+
+
+@transaction.atomic
+def midpoint_open(*, programme: Programme, actor: User | None, now: datetime | None = None) -> int:
+    """Ask everyone in an active relationship how it is going; returns how many were asked."""
+    now = now or timezone.now()
+    programme = Programme.objects.select_related("organisation").get(pk=programme.pk)
+    if programme.stage not in (Stage.RUNNING, Stage.CLOSING):
+        raise AlongsideError(
+            "The midpoint check-in runs while the programme is running.", code="invalid_stage"
+        )
+    settings = CheckinSettings.objects.select_for_update().get_or_create(programme=programme)[0]
+    if settings.midpoint_opened_at is None:
+        settings.midpoint_opened_at = now
+        settings.save(update_fields=["midpoint_opened_at"])
+    path = reverse("surveys:mine", args=[programme.organisation.slug])
+    sent = notify_once(
+        programme=programme,
+        enrolments=[m.enrolment for m in active_members(programme)],
+        key=SurveyNotice.Key.MIDPOINT_OPEN,
+        path=path,
+    )
+    log_action(
+        actor=actor,
+        organisation=programme.organisation,
+        action="checkins.midpoint_opened",
+        target=programme,
+        data={"emailed": sent},
+    )
+    return sent
+
+
+@transaction.atomic
+def pulse_submit(
+    *,
+    member: RelationshipMember,
+    actor: User,
+    kind: str,
+    rating: Any,
+    blocking: str = "",
+    meeting: Meeting | None = None,
+) -> Pulse:
+    """A participant's 1–5 "how is it going"; answering again replaces the earlier answer."""
+    relationship = member.relationship
+    programme = relationship.programme
+    problems = []
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        problems.append(Problem("must be a whole number from 1 to 5.", "rating"))
+    blocking = (blocking or "").strip()
+    if len(blocking) > 2000:
+        problems.append(Problem("is longer than 2,000 characters.", "blocking"))
+    if problems:
+        raise AlongsideError(
+            "The check-in is not complete: " + "; ".join(str(p) for p in problems),
+            problems=problems,
+        )
+    if not member.is_active or relationship.status != Relationship.Status.ACTIVE:
+        raise AlongsideError("This relationship is no longer active.", code="inactive")
+    if kind == Pulse.Kind.MIDPOINT:
+        if not midpoint_is_open(programme):
+            raise AlongsideError(
+                f"The midpoint check-in opens on {programme_midpoint(programme):%d %B %Y}.",
+                code="not_open_yet",
+            )
+        pulse, _created = Pulse.objects.update_or_create(
+            member=member,
+            kind=Pulse.Kind.MIDPOINT,
+            defaults={
+                "relationship": relationship,
+                "rating": rating,
+                "blocking": blocking,
+                "created_at": timezone.now(),
+            },
+        )
+    elif kind == Pulse.Kind.MEETING:
+        if meeting is None or meeting.relationship_id != relationship.pk:
+            raise _fail("is not a meeting of this relationship.", "meeting_id")
+        if not checkin_settings_for(programme).meeting_pulse:
+            raise AlongsideError(
+                "This programme does not ask for a pulse after meetings.", code="pulse_off"
+            )
+        if meeting.status != Meeting.Status.HELD and meeting.starts_at > timezone.now():
+            raise AlongsideError(
+                "You can answer once the meeting has taken place.", code="not_open_yet"
+            )
+        pulse, _created = Pulse.objects.update_or_create(
+            member=member,
+            meeting=meeting,
+            kind=Pulse.Kind.MEETING,
+            defaults={
+                "relationship": relationship,
+                "rating": rating,
+                "blocking": blocking,
+                "created_at": timezone.now(),
+            },
+        )
+    else:
+        raise _fail("must be midpoint or meeting.", "kind")
+    log_action(
+        actor=actor,
+        organisation=relationship.organisation,
+        action="checkins.pulse",
+        target=relationship,
+        data={"kind": kind, "member": member.pk},
+    )
+    return pulse
+
+
+@transaction.atomic
+def survey_data_exported(*, programme: Programme, actor: User, identified: bool) -> None:
+    """Exports leave a trace: who took the answers, and whether with names."""
+    log_action(
+        actor=actor,
+        organisation=programme.organisation,
+        action="survey.exported",
+        target=programme,
+        data={"identified": identified},
+    )
