@@ -19,6 +19,7 @@ from alongside.organisations.api import router as organisations_router
 from alongside.people.api import router as people_router
 from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
+from alongside.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Alongside API",
@@ -100,3 +101,4 @@ api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)
 api.add_router("", nudges_router)
 api.add_router("/organisations", dashboards_router)
+api.add_router("/organisations", surveys_router)

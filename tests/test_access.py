@@ -700,6 +700,38 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", f"{MEETING}/apologies"): Operation(MEMBER, {"attending": False}),
     ("GET", "/api/v1/organisations/{org_slug}/calendar-feed"): Operation(MEMBER),
     ("POST", "/api/v1/organisations/{org_slug}/calendar-feed/renew"): Operation(MEMBER),
+    # Surveys, check-ins, outcomes and closing: the programme's managers; participants
+    # answer their own programme's surveys and pulses and see their own before/after.
+    ("GET", f"{PROGRAMME}/surveys"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/surveys/{{survey_id}}"): Operation(MEMBER),
+    ("PATCH", f"{PROGRAMME}/surveys/{{survey_id}}"): Operation(MANAGERS, {"closes_at": None}),
+    ("POST", f"{PROGRAMME}/surveys/{{survey_id}}/open"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/surveys/{{survey_id}}/close"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/surveys/{{survey_id}}/questions"): Operation(
+        MANAGERS, {"kind": "text", "text": "x"}
+    ),
+    ("PATCH", f"{PROGRAMME}/surveys/{{survey_id}}/questions/{{question_id}}"): Operation(
+        MANAGERS, {"text": "x"}
+    ),
+    ("DELETE", f"{PROGRAMME}/surveys/{{survey_id}}/questions/{{question_id}}"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/surveys/{{survey_id}}/my-response"): Operation(MEMBER),
+    ("PUT", f"{PROGRAMME}/surveys/{{survey_id}}/my-response"): Operation(MEMBER, {"answers": []}),
+    ("GET", f"{PROGRAMME}/check-ins"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/check-ins"): Operation(MANAGERS, {"meeting_pulse": True}),
+    ("POST", f"{PROGRAMME}/check-ins/midpoint"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/outcomes"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/outcomes/mine"): Operation(MEMBER),
+    ("GET", f"{PROGRAMME}/survey-data"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/closing"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/closing/session"): Operation(
+        MANAGERS, {"session_at": "2099-01-01T10:00:00", "timezone": "UTC"}
+    ),
+    ("POST", f"{PROGRAMME}/closing/survey"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/closing/close"): Operation(MANAGERS),
+    ("GET", "/api/v1/organisations/{org_slug}/surveys/mine"): Operation(MEMBER),
+    ("POST", "/api/v1/organisations/{org_slug}/relationships/{relationship_id}/pulses"): (
+        Operation(MEMBER, {"kind": "midpoint", "rating": 3})
+    ),
 }
 
 
@@ -740,6 +772,8 @@ def api_call(
         .replace("{request_id}", str(tenant.rematch_request.pk))
         .replace("{meeting_id}", str(tenant.meeting.pk))
         .replace("{note_id}", str(tenant.note.pk))
+        .replace("{survey_id}", str(tenant.survey.pk))
+        .replace("{question_id}", str(tenant.question.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
