@@ -16,7 +16,7 @@ from alongside.core.errors import NotFound
 from alongside.meetings.models import Commitment, Meeting
 from alongside.organisations.models import Membership
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme
-from alongside.programmes.selectors import programmes_visible
+from alongside.programmes.selectors import programmes_managed, programmes_visible
 from alongside.relationships.models import RelationshipMember
 from alongside.surveys import outcomes as maths
 from alongside.surveys.models import Answer, Closing, Pulse, Question, Response, Survey
@@ -70,6 +70,14 @@ def survey_for_participant(*, membership: Membership, survey_id: int) -> tuple[S
         programme=survey.programme, person__user=membership.user
     )
     return survey, enrolment
+
+
+def survey_for_manager(*, membership: Membership, survey_id: int) -> Survey | None:
+    return (
+        Survey.objects.select_related("programme__organisation")
+        .filter(pk=survey_id, programme__in=programmes_managed(membership=membership))
+        .first()
+    )
 
 
 def my_surveys(*, membership: Membership) -> list[dict[str, Any]]:

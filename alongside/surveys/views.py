@@ -124,7 +124,19 @@ def fill(request: OrgRequest, survey_id: int) -> HttpResponse:
             membership=request.membership, survey_id=survey_id
         )
     except NotFound as error:
-        raise Http404(error.message) from error
+        # The programme's managers see the survey as participants will, without answering.
+        preview = selectors.survey_for_manager(membership=request.membership, survey_id=survey_id)
+        if preview is None:
+            raise Http404(error.message) from error
+        items = [
+            {"question": q, "name": f"q{q.pk}", "value": "", "error": None}
+            for q in preview.questions.all()
+        ]
+        return render(
+            request,
+            "surveys/fill.html",
+            {"survey": preview, "items": items, "scale": SCALE, "preview": True},
+        )
     questions = list(survey.questions.all())
     response = survey.responses.filter(enrolment=enrolment).first()
     given: dict[int, Any] = {}

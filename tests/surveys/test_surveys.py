@@ -144,18 +144,22 @@ def test_a_participant_fills_the_survey_on_its_page(
     assert Response.objects.get().enrolment == cohort.me
 
 
-def test_someone_outside_the_programme_cannot_open_its_survey(
+def test_managers_preview_the_survey_but_others_outside_it_cannot_open_it(
     cohort: Cohort, cast: dict[str, Any], client_for: Any
 ) -> None:
+    from alongside.organisations.models import Role
+    from tests.conftest import _member
+
     start = surveys_ensure(programme=cohort.programme)[0]
-    survey_open(survey=start, actor=cast["manager"])
-    # The manager manages the programme but does not take part in it.
-    assert (
-        client_for(cast["manager"])
-        .get(reverse("surveys:fill", args=["acme", start.pk]))
-        .status_code
-        == 404
-    )
+    url = reverse("surveys:fill", args=["acme", start.pk])
+    # The manager manages the programme but does not take part: a preview, no answering.
+    preview = client_for(cast["manager"]).get(url).content.decode()
+    assert "Preview" in preview
+    assert "Send my answers" not in preview
+    client_for(cast["manager"]).post(url, {f"q{q.pk}": "3" for q in start.questions.all()})
+    assert not Response.objects.exists()
+    bystander = _member(cohort.programme.organisation, "b@acme.test", "Bystander", Role.MEMBER)
+    assert client_for(bystander).get(url).status_code == 404
 
 
 def test_a_draft_survey_is_not_shown_to_participants(
