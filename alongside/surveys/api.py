@@ -149,7 +149,7 @@ class CheckinsIn(Schema):
 
 
 class MidpointOpenedOut(Schema):
-    emailed: int
+    asked: int
 
 
 class AreaChangeOut(Schema):
@@ -458,7 +458,7 @@ def set_checkins(request: HttpRequest, org_slug: str, programme_id: int, body: C
 )
 def open_midpoint(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = _managed(request, org_slug, programme_id)
-    return {"emailed": midpoint_open(programme=programme, actor=request_user(request))}
+    return {"asked": midpoint_open(programme=programme, actor=request_user(request))}
 
 
 @router.get(

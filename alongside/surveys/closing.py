@@ -6,7 +6,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from alongside.accounts.models import User
@@ -17,11 +16,9 @@ from alongside.meetings.models import ClosingChoice
 from alongside.programmes.models import Programme, Stage
 from alongside.programmes.services import programme_transition
 from alongside.relationships.models import Relationship
-from alongside.surveys.models import Closing, Survey, SurveyNotice
-from alongside.surveys.notices import notify_once
+from alongside.surveys.models import Closing, Survey
 from alongside.surveys.selectors import outcomes_live
 from alongside.surveys.services import (
-    active_participants,
     survey_close,
     survey_open,
     surveys_ensure,
@@ -78,14 +75,7 @@ def closing_schedule(
     closing.session_timezone = timezone_name
     closing.session_details = details.strip()
     closing.save()
-    local = session_at.astimezone(ZoneInfo(timezone_name))
-    notify_once(
-        programme=programme,
-        enrolments=active_participants(programme),
-        key=SurveyNotice.Key.CLOSING_SESSION,
-        path=reverse("programmes:detail", args=[programme.organisation.slug, programme.pk]),
-        extra=f"When: {local:%A %d %B %Y, %H:%M} ({timezone_name}). {closing.session_details}",
-    )
+    # Participants hear about it (and about a later move) through the "closing_session" nudge.
     log_action(
         actor=actor,
         organisation=programme.organisation,

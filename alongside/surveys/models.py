@@ -172,36 +172,6 @@ class Answer(models.Model):
         return f"Answer to {self.question_id}"
 
 
-class SurveyNotice(models.Model):
-    """One email about a survey or check-in sent to one person: never sent twice."""
-
-    class Key(models.TextChoices):
-        START_OPEN = "start.open", "Start survey is open"
-        START_REMINDER = "start.reminder", "Start survey reminder"
-        END_OPEN = "end.open", "End survey is open"
-        END_REMINDER = "end.reminder", "End survey reminder"
-        MIDPOINT_OPEN = "midpoint.open", "Midpoint check-in"
-        MIDPOINT_REMINDER = "midpoint.reminder", "Midpoint check-in reminder"
-        CLOSING_SESSION = "closing.session", "Closing session"
-
-    programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.CASCADE, related_name="survey_notices"
-    )
-    enrolment = models.ForeignKey(
-        "programmes.Enrolment", on_delete=models.CASCADE, related_name="survey_notices"
-    )
-    key = models.CharField(max_length=32, choices=Key.choices)
-    sent_at = models.DateTimeField(default=django_timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["enrolment", "key"], name="survey_notice_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} to enrolment {self.enrolment_id}"
-
-
 class CheckinSettings(models.Model):
     """Per-programme check-in switches and the midpoint's state."""
 

@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from alongside.accounts.models import User
@@ -24,9 +23,7 @@ from alongside.surveys.models import (
     Question,
     Response,
     Survey,
-    SurveyNotice,
 )
-from alongside.surveys.notices import notify_once
 
 CAPABILITY_TEXT = "How confident are you today in: {area}?"
 DEFAULT_QUESTIONS: dict[str, list[dict[str, Any]]] = {
@@ -289,10 +286,6 @@ def question_remove(*, question: Question, actor: User) -> None:
     _sync_capability_questions(survey)
 
 
-def _survey_path(survey: Survey) -> str:
-    return reverse("surveys:fill", args=[survey.programme.organisation.slug, survey.pk])
-
-
 def active_participants(programme: Programme) -> list[Enrolment]:
     return list(
         Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE).select_related(
@@ -342,23 +335,13 @@ def survey_open(*, survey: Survey, actor: User | None, now: datetime | None = No
                 now + timedelta(days=7),
             )
     survey.save()
-    key = (
-        SurveyNotice.Key.START_OPEN
-        if survey.kind == Survey.Kind.START
-        else SurveyNotice.Key.END_OPEN
-    )
-    sent = notify_once(
-        programme=programme,
-        enrolments=active_participants(programme),
-        key=key,
-        path=_survey_path(survey),
-    )
+    # Participants hear about it through the "survey_open" nudge (alongside/surveys/nudges.py).
     log_action(
         actor=actor,
         organisation=programme.organisation,
         action="survey.opened",
         target=survey,
-        data={"emailed": sent},
+        data={"asked": len(active_participants(programme))},
     )
     return survey
 
@@ -549,21 +532,16 @@ def midpoint_open(*, programme: Programme, actor: User | None, now: datetime | N
     if settings.midpoint_opened_at is None:
         settings.midpoint_opened_at = now
         settings.save(update_fields=["midpoint_opened_at"])
-    path = reverse("surveys:mine", args=[programme.organisation.slug])
-    sent = notify_once(
-        programme=programme,
-        enrolments=[m.enrolment for m in active_members(programme)],
-        key=SurveyNotice.Key.MIDPOINT_OPEN,
-        path=path,
-    )
+    # Each member hears about it through the "midpoint_checkin" nudge.
+    asked = len(active_members(programme))
     log_action(
         actor=actor,
         organisation=programme.organisation,
         action="checkins.midpoint_opened",
         target=programme,
-        data={"emailed": sent},
+        data={"asked": asked},
     )
-    return sent
+    return asked
 
 
 @transaction.atomic

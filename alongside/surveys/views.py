@@ -312,7 +312,9 @@ def midpoint_now(request: OrgRequest, programme_id: int) -> HttpResponse:
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, f"The midpoint check-in is open; {sent} people were emailed.")
+        messages.success(
+            request, f"The midpoint check-in is open; {sent} people are asked by email."
+        )
     return _setup(request, programme)
 
 
@@ -582,7 +584,9 @@ def closing_session(request: OrgRequest, programme_id: int) -> HttpResponse:
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, "The closing session is scheduled; participants were told.")
+        messages.success(
+            request, "The closing session is scheduled; participants are told by email."
+        )
     return _closing_page(request, programme)
 
 
@@ -595,7 +599,7 @@ def closing_survey(request: OrgRequest, programme_id: int) -> HttpResponse:
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, "The closing survey is open and participants were emailed.")
+        messages.success(request, "The closing survey is open; participants are asked by email.")
     return _closing_page(request, programme)
 
 

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from alongside.nudges.catalogue import catalogue
 from alongside.nudges.models import NudgeDelivery, NudgePreference, ProgrammeNudgeSetting
 from alongside.nudges.sending import nudges_send_due
 from tests.nudges.helpers import NOW, build_world, meeting
@@ -40,14 +41,7 @@ def test_a_manager_switches_nudges_on_and_off(world: Any, manager: Any, client_f
     assert "Meeting tomorrow" in page
     assert "Programme managers" in page  # who "No meeting for two rhythm periods" goes to
     assert "4 sent" in page
-    everything_but_one = [
-        "intake_overdue",
-        "first_meeting_overdue",
-        "commitment_due",
-        "quiet_one_period",
-        "quiet_two_periods",
-        "programme_ending",
-    ]
+    everything_but_one = [n.key for n in catalogue() if n.key != "meeting_tomorrow"]
     response = client_for(manager).post(url, {"enabled": everything_but_one})
     assert response.status_code == 302
     off = ProgrammeNudgeSetting.objects.filter(programme=world.programme, enabled=False)

@@ -178,6 +178,10 @@ def test_individuals_see_only_their_own_before_and_after(
 def test_closing_schedules_sends_the_survey_and_closes(
     cohort: Cohort, cast: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
+    from django.core import mail
+
+    from alongside.nudges.sending import nudges_send_due
+
     manager = cast["manager"]
     with pytest.raises(AlongsideError, match="in the past"):
         closing_schedule(
@@ -194,6 +198,11 @@ def test_closing_schedules_sends_the_survey_and_closes(
         details="Room 4",
     )
     assert closing.session_at == datetime(2099, 6, 28, 10, 0, tzinfo=UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        nudges_send_due()
+    told = [m for m in mail.outbox if "closing session" in m.subject]
+    assert len(told) == 12
+    assert "Room 4" in told[0].body
     end = closing_send_survey(programme=cohort.programme, actor=manager)
     cohort.programme.refresh_from_db()
     assert cohort.programme.stage == "closing"

@@ -11,8 +11,9 @@ from django.core import mail
 from django.urls import reverse
 
 from alongside.core.errors import AlongsideError
+from alongside.nudges.sending import nudges_send_due
 from alongside.surveys.jobs import open_due
-from alongside.surveys.models import Question, Response, Survey, SurveyNotice
+from alongside.surveys.models import Question, Response, Survey
 from alongside.surveys.services import (
     question_add,
     question_remove,
@@ -66,17 +67,22 @@ def test_managers_add_questions_only_before_opening(cohort: Cohort, cast: dict[s
         question_add(survey=start, actor=cast["manager"], kind="text", text="Late?")
 
 
-def test_opening_emails_every_participant_once(
+def survey_mail(kind: str = "") -> list[Any]:
+    return [m for m in mail.outbox if "survey" in m.subject and kind in m.subject]
+
+
+def test_opening_emails_every_participant_once_through_the_nudges(
     cohort: Cohort, cast: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     start = surveys_ensure(programme=cohort.programme)[0]
+    survey_open(survey=start, actor=cast["manager"])
+    survey_open(survey=start, actor=cast["manager"])
     with django_capture_on_commit_callbacks(execute=True):
-        survey_open(survey=start, actor=cast["manager"])
-        survey_open(survey=start, actor=cast["manager"])
-    assert len(mail.outbox) == 12
-    assert "start survey" in mail.outbox[0].subject
-    assert reverse("surveys:fill", args=["acme", start.pk]) in mail.outbox[0].body
-    assert SurveyNotice.objects.filter(key="start.open").count() == 12
+        nudges_send_due()
+        nudges_send_due()
+    assert len(survey_mail("start survey")) == 12
+    assert reverse("surveys:fill", args=["acme", start.pk]) in survey_mail()[0].body
+    assert {m.to[0] for m in survey_mail()} == {e.person.email for e in cohort.everyone}
 
 
 def test_the_end_survey_cannot_open_before_the_programme_runs(
@@ -176,6 +182,7 @@ def test_a_draft_survey_is_not_shown_to_participants(
 def run_job(when: datetime, capture: Any) -> None:
     with time_machine.travel(when, tick=False), capture(execute=True):
         open_due(when)
+        nudges_send_due(now=when)
 
 
 def test_job_opens_start_midpoint_and_end_on_time_and_reminds_once(
@@ -186,7 +193,7 @@ def test_job_opens_start_midpoint_and_end_on_time_and_reminds_once(
     assert Survey.objects.get(kind="start").status == "draft"  # not started yet
     run_job(datetime(2030, 1, 1, 6, tzinfo=UTC), capture)  # 11:30 in Kolkata, after 09:00
     assert Survey.objects.get(kind="start").status == "open"
-    assert len(mail.outbox) == 12
+    assert len(survey_mail("start survey")) == 12
     # Two days later nothing new; after four days one reminder to those who did not answer.
     start = Survey.objects.get(kind="start")
     response_submit(
@@ -196,7 +203,7 @@ def test_job_opens_start_midpoint_and_end_on_time_and_reminds_once(
         actor=cohort.me.person.user,  # type: ignore[arg-type]
     )
     run_job(datetime(2030, 1, 3, 6, tzinfo=UTC), capture)
-    assert len(mail.outbox) == 12
+    assert len(survey_mail()) == 12
     run_job(datetime(2030, 1, 6, 6, tzinfo=UTC), capture)
     run_job(datetime(2030, 1, 7, 6, tzinfo=UTC), capture)
     reminders = [m for m in mail.outbox if m.subject.startswith("Reminder")]
@@ -223,7 +230,7 @@ def test_job_leaves_programmes_that_are_not_running_alone(
         datetime(2030, 1, 2, 6, tzinfo=UTC) + timedelta(days=1), django_capture_on_commit_callbacks
     )
     assert not Survey.objects.filter(status="open").exists()
-    assert mail.outbox == []
+    assert survey_mail() == []
 
 
 def test_manager_setup_page_adds_and_removes_a_question(
@@ -245,3 +252,21 @@ def test_manager_setup_page_adds_and_removes_a_question(
         )
     )
     assert not Question.objects.filter(pk=question.pk).exists()
+
+
+def test_job_skips_a_programme_without_capability_areas_and_opens_the_others(
+    cohort: Cohort, django_capture_on_commit_callbacks: Any
+) -> None:
+    from alongside.programmes.models import Programme
+
+    bare = Programme.objects.create(
+        organisation=cohort.programme.organisation,
+        name="No areas yet",
+        format="peer_pairs",
+        start_date=cohort.programme.start_date,
+        end_date=cohort.programme.end_date,
+        stage="running",
+    )
+    run_job(datetime(2030, 1, 2, 6, tzinfo=UTC), django_capture_on_commit_callbacks)
+    assert not Survey.objects.filter(programme=bare).exists()
+    assert Survey.objects.get(programme=cohort.programme, kind="start").status == "open"
