@@ -12,7 +12,7 @@ from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.validators import is_time_zone
-from alongside.meetings.models import ClosingChoice
+from alongside.meetings.services import relationships_close_for_programme
 from alongside.programmes.models import Programme, Stage
 from alongside.programmes.services import programme_transition
 from alongside.relationships.models import Relationship
@@ -25,7 +25,6 @@ from alongside.surveys.services import (
 )
 
 CLOSING_STAGES = (Stage.RUNNING, Stage.CLOSING)
-LEADING_ROLES = ("mentor",)
 
 
 def closing_for(programme: Programme) -> Closing:
@@ -105,47 +104,14 @@ def closing_send_survey(*, programme: Programme, actor: User) -> Survey:
 
 
 def _end_relationships(programme: Programme, actor: User) -> dict[str, int]:
-    """End every relationship except where members chose to continue at the end.
-
-    A member who chose "continue" stays; the relationship carries on if at least two of
-    its members continue (and, in mentoring, the mentor is one of them). Everyone else
-    leaves and a relationship left with fewer than two ends.
-    """
-    now = timezone.now()
-    continuing = set(
-        ClosingChoice.objects.filter(
-            relationship__programme=programme,
-            point=ClosingChoice.Point.END,
-            choice=ClosingChoice.Choice.CONTINUE,
-        ).values_list("member_id", flat=True)
+    """End relationships through the meetings service: one rule for continuing or not."""
+    ended = relationships_close_for_programme(programme=programme, actor=actor)
+    continuing = (
+        Relationship.objects.filter(programme=programme)
+        .exclude(status=Relationship.Status.ENDED)
+        .count()
     )
-    ended = kept = 0
-    relationships = Relationship.objects.filter(
-        programme=programme, status__in=[Relationship.Status.ACTIVE, Relationship.Status.PAUSED]
-    ).prefetch_related("members")
-    for relationship in relationships:
-        members = [m for m in relationship.members.all() if m.is_active]
-        staying = [m for m in members if m.pk in continuing]
-        leads = [m for m in members if m.role in LEADING_ROLES]
-        carries_on = len(staying) >= 2 and all(m in staying for m in leads)
-        leaving = [m for m in members if not carries_on or m not in staying]
-        for member in leaving:
-            member.is_active, member.left_at = False, now
-            member.save(update_fields=["is_active", "left_at"])
-        if carries_on:
-            kept += 1
-        else:
-            relationship.status, relationship.ended_at = Relationship.Status.ENDED, now
-            relationship.save(update_fields=["status", "ended_at"])
-            ended += 1
-    log_action(
-        actor=actor,
-        organisation=programme.organisation,
-        action="closing.relationships_ended",
-        target=programme,
-        data={"ended": ended, "continuing": kept},
-    )
-    return {"ended": ended, "continuing": kept}
+    return {"ended": ended, "continuing": continuing}
 
 
 @transaction.atomic
