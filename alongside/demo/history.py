@@ -9,21 +9,25 @@ and at the midpoint. Three relationships carry a story:
 
 - the demo member's own mentoring pair is healthy: every meeting held, notes, an open
   commitment and the next meeting a few days away;
-- one other mentoring pair went dormant: its last held meeting was about 45 days ago and
-  the one after was missed;
+- one other mentoring pair went dormant: its last held meeting was over two months ago
+  (past two monthly periods, where the dashboard's health rules say dormant) and the
+  meetings since were missed; the next ones are still on the calendar;
 - one circle is struggling: two of its last three meetings missed, low pulses, and a
   member who dropped their commitments and stopped coming.
 
+Monthly means the same n-th weekday of every month, as the scheduler has it.
+
 Rows are written directly with ``bulk_create`` (one statement per model), so the demo
-stays fast. A relationship that already has a schedule is left alone, so running the
-demo again changes nothing. Everything is drawn from generators seeded with the
-relationship's name, so the same date gives the same history; times are stored in UTC,
-computed from the schedule's zone with ``zoneinfo`` (so daylight-saving changes move
-the UTC time, not the local one).
+stays fast. A relationship that already has meetings is left alone, so running the demo
+again changes nothing; a schedule that publishing proposed is confirmed in place.
+Everything is drawn from generators seeded with the relationship's name, so the same
+date gives the same history. Times are stored in UTC, computed from the schedule's zone
+with ``zoneinfo``, so daylight-saving changes move the UTC time, not the local one.
 """
 
 from __future__ import annotations
 
+import calendar
 import random
 import uuid
 from collections import Counter
@@ -65,8 +69,24 @@ INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 28}
 DAY_STARTS, DAY_ENDS = 8 * 60, 20 * 60
 UPCOMING = 2  # meetings already on the calendar after today
 DROPPER_STAYS = 4  # held meetings the struggling circle's dropper comes to
-DORMANT_DAYS = (44, 50)  # the dormant pair's last held meeting, in days before today
+# The dormant pair's last held meeting, in days before today: beyond two monthly periods
+# (and 30 days), where the dashboard's health rules call a relationship dormant.
+DORMANT_DAYS = (62, 80)
 MEMBER_NEXT_DAYS = (3, 9)  # the demo member's next meeting, in days after today
+SCHEDULE_FIELDS = [
+    "status",
+    "weekday",
+    "start_time",
+    "timezone",
+    "rhythm",
+    "duration_minutes",
+    "first_date",
+    "until",
+    "has_overlap",
+    "explanation",
+    "proposed_at",
+    "confirmed_at",
+]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 HEALTHY, MEMBER, DORMANT, STRUGGLING = "healthy", "member", "dormant", "struggling"
@@ -110,15 +130,17 @@ def build_history(*, organisation: Organisation, today: date) -> HistorySummary:
     struggling = _pick_struggling(
         [r for r in relationships if r.programme.name == CIRCLES_NAME], members
     )
-    # Publishing proposed a meeting time for every relationship; one with a confirmed
-    # time already has its history, the others get theirs in place of the proposal.
+    # Publishing may already have proposed a schedule: confirm that one, in place.
+    proposed = {
+        s.relationship_id: s for s in Schedule.objects.filter(relationship__in=relationships)
+    }
     done = set(
-        Schedule.objects.filter(
-            relationship__in=relationships, status=Schedule.Status.CONFIRMED
-        ).values_list("relationship_id", flat=True)
+        Meeting.objects.filter(relationship__in=relationships).values_list(
+            "relationship_id", flat=True
+        )
     )
-    Schedule.objects.filter(relationship__in=relationships).exclude(
-        relationship_id__in=done
+    ScheduleResponse.objects.filter(
+        schedule__in=[s for r, s in proposed.items() if r not in done]
     ).delete()
     rows = _Rows()
     busy: set[tuple[int, int]] = set()  # (person, half-hour of the week in UTC) taken
@@ -133,7 +155,8 @@ def build_history(*, organisation: Organisation, today: date) -> HistorySummary:
             story = STRUGGLING
         elif any(m.person.email == MEMBER_EMAIL for m in rows_of_members):
             story = MEMBER
-        _History(relationship, rows_of_members, story, today, rows, busy).write()
+        history = _History(relationship, rows_of_members, story, today, rows, busy)
+        history.write(proposed.get(relationship.pk))
     rows.save()
     meetings = Meeting.objects.filter(organisation=organisation)
     return HistorySummary(
@@ -223,10 +246,13 @@ class _Rows:
             )
         }
 
+        self.confirmed: list[Schedule] = []  # proposed by publishing, now confirmed
+
     def add(self, row: Any) -> None:
         self.by_model[type(row)].append(row)
 
     def save(self) -> None:
+        Schedule.objects.bulk_update(self.confirmed, SCHEDULE_FIELDS, batch_size=500)
         for model, rows in self.by_model.items():
             model.objects.bulk_create(rows, batch_size=500)
 
@@ -270,7 +296,7 @@ class _History:
         self.cycles: dict[str, _Cycle] = {}
         # The struggling circle's member who took on a second team and drifted away.
         self.dropper = self.rng.choice(self.members) if story == STRUGGLING else None
-        self.dropper_reviews = 0
+        self.reviews: Counter[int] = Counter()
         self.last_held: _Planned | None = None
 
     # The schedule --------------------------------------------------------------------
@@ -285,24 +311,41 @@ class _History:
 
     def _choose_slot(self) -> tuple[int, time, bool]:
         """The weekday and local time in the anchor zone inside everyone's working hours
-        (before and after the autumn clock change), preferring the stated availability."""
-        references = (self.programme.start_date + timedelta(days=7), self.today)
+        on every date it will be used (across clock changes), preferring the stated
+        availability. A slot that breaks working hours somewhere only wins if no slot
+        fits everyone."""
+        references = self._references()
         best: list[tuple[int, time]] = []
-        best_score = -1
+        best_score = -(10**9)
         for weekday in range(5):
+            # The demo member's and the dormant pair's dates must tell their story.
+            story_penalty = 100 * min(self._story_fit(d)[0] for d in self._first_dates(weekday))
             for half_hour in range(DAY_STARTS // 30, (DAY_ENDS - self.duration) // 30 + 1):
                 start = time(half_hour // 2, 30 * (half_hour % 2))
-                score = self._slot_score(weekday, start, references)
+                score = self._slot_score(weekday, start, references[weekday]) - story_penalty
                 if score > best_score:
                     best, best_score = [(weekday, start)], score
                 elif score == best_score:
                     best.append((weekday, start))
-        if best_score < 0:
-            return 1, time(10, 0), False
         weekday, start = self.rng.choice(best)
         for member in self.members:
             self.busy.update((member.row.person_id, s) for s in self._utc_slots(weekday, start))
-        return weekday, start, best_score == len(self.members) * len(references)
+        fits_everyone = best_score == len(self.members) * len(references[weekday])
+        return weekday, start, fits_everyone
+
+    def _references(self) -> dict[int, list[date]]:
+        """For each weekday, one date in every stretch with different clock offsets between
+        the members' zones, from the programme's start to the last meeting on the calendar."""
+        zones = [ZoneInfo(z) for z in sorted({self.anchor, *(m.zone for m in self.members)})]
+        found: dict[int, dict[tuple[timedelta | None, ...], date]] = {w: {} for w in range(7)}
+        day = self.programme.start_date
+        last = min(self.programme.end_date, self.today + timedelta(days=40 * (UPCOMING + 1)))
+        while day <= last:
+            noon = datetime.combine(day, time(12), tzinfo=UTC)
+            offsets = tuple(noon.astimezone(z).utcoffset() for z in zones)
+            found[day.weekday()].setdefault(offsets, day)
+            day += timedelta(days=1)
+        return {weekday: list(dates.values()) for weekday, dates in found.items()}
 
     def _utc_slots(self, weekday: int, start: time) -> range:
         """The half-hours of the week (in UTC, this week) the meeting takes up."""
@@ -312,55 +355,67 @@ class _History:
         return range(first, first + -(-self.duration // 30))
 
     def _slot_score(self, weekday: int, start: time, references: Sequence[date]) -> int:
+        """One point per member and date inside their stated availability; a large penalty
+        per member and date outside working hours or the working week."""
         taken = self._utc_slots(weekday, start)
         if any((m.row.person_id, s) in self.busy for m in self.members for s in taken):
-            return -1  # a mentor with two mentees meets them at different times
+            return -(10**8)  # a mentor with two mentees meets them at different times
         score = 0
-        for reference in references:
-            day = reference + timedelta(days=(weekday - reference.weekday()) % 7)
+        for day in references:
             moment = datetime.combine(day, start, tzinfo=ZoneInfo(self.anchor))
             for member in self.members:
                 local = moment.astimezone(ZoneInfo(member.zone))
                 minutes = local.hour * 60 + local.minute
                 if local.weekday() > 4 or not DAY_STARTS <= minutes <= DAY_ENDS - self.duration:
-                    return -1
+                    score -= 10**5
+                    continue
                 first = local.weekday() * 48 + minutes // 30
                 needed = range(first, first + -(-self.duration // 30))
                 if member.slots is not None and all(s in member.slots for s in needed):
                     score += 1
         return score
 
-    def _first_date(self, weekday: int) -> date:
+    def _first_dates(self, weekday: int) -> list[date]:
+        """When the first meeting may be: in the programme's first weeks."""
         earliest = self.programme.start_date + timedelta(days=2)
         first = earliest + timedelta(days=(weekday - earliest.weekday()) % 7)
-        options = [first + timedelta(weeks=w) for w in range(max(self.interval // 7, 1))]
         if self.is_circle:
-            options = options[:1]  # circles kick off in the first week
-        wanted = options
+            return [first]  # circles kick off in the first week
+        return [first + timedelta(weeks=w) for w in range(5)]
+
+    def _first_date(self, weekday: int) -> date:
+        """The first meeting; for the demo member's pair and the dormant pair, the one
+        whose dates best fit their story."""
+        options = self._first_dates(weekday)
+        if self.story not in (MEMBER, DORMANT):
+            return self.rng.choice(options)
+        fit = {d: self._story_fit(d)[0] for d in options}
+        best = min(fit.values())
+        return self.rng.choice([d for d in options if fit[d] == best])
+
+    def _story_fit(self, first: date) -> tuple[int, date | None]:
+        """How far (in days) the dates from ``first`` are from the story, and for the
+        dormant pair the date of its last held meeting."""
+        if self.story not in (MEMBER, DORMANT):
+            return 0, None
+        days = self._occurrences(first)
         if self.story == MEMBER:
-            wanted = [d for d in options if self._next_after_today(d) in _days(MEMBER_NEXT_DAYS)]
-        elif self.story == DORMANT:
-            wanted = [d for d in options if self._dormant_day(d) is not None]
-        return self.rng.choice(wanted or options)
+            later = [(d - self.today).days for d in days if d > self.today]
+            return (_outside(later[0], MEMBER_NEXT_DAYS) if later else 99), None
+        past = [(_outside((self.today - d).days, DORMANT_DAYS), d) for d in days[2:]]
+        past = [(gap, d) for gap, d in past if d < self.today]
+        return min(past, key=lambda pair: pair[0]) if past else (99, None)
 
     def _occurrences(self, first: date) -> list[date]:
+        """Weekly and fortnightly from ``first``; monthly on the same n-th weekday of every
+        month (the last one if ``first`` falls in the last week of its month)."""
+        if self.programme.rhythm == "monthly":
+            return _monthly(first, self.programme.end_date)
         days, day = [], first
         while day <= self.programme.end_date:
             days.append(day)
             day += timedelta(days=self.interval)
         return days
-
-    def _next_after_today(self, first: date) -> int:
-        later = [d for d in self._occurrences(first) if d >= self.today]
-        return (later[0] - self.today).days if later else -1
-
-    def _dormant_day(self, first: date) -> date | None:
-        low, high = DORMANT_DAYS
-        days = self._occurrences(first)
-        for index, day in enumerate(days):
-            if index >= 2 and low <= (self.today - day).days <= high:
-                return day
-        return None
 
     def _at(self, day: date, start: time) -> datetime:
         return datetime.combine(day, start, tzinfo=ZoneInfo(self.anchor)).astimezone(UTC)
@@ -370,28 +425,25 @@ class _History:
 
     # Writing -------------------------------------------------------------------------
 
-    def write(self) -> None:
+    def write(self, proposal: Schedule | None = None) -> None:
+        """Write the history; ``proposal`` is a schedule publishing already proposed."""
         weekday, start, overlap = self._choose_slot()
         first = self._first_date(weekday)
         started = self.relationship.started_at
         proposed = started + timedelta(hours=self.rng.randint(1, 6))
         confirmed = proposed + timedelta(hours=self.rng.randint(20, 50))
-        schedule = Schedule(
-            relationship=self.relationship,
-            status=Schedule.Status.CONFIRMED,
-            weekday=weekday,
-            start_time=start,
-            timezone=self.anchor,
-            rhythm=self.programme.rhythm,
-            duration_minutes=self.duration,
-            first_date=first,
-            until=self.programme.end_date,
-            has_overlap=overlap,
-            explanation=self._explanation(weekday, start, overlap),
-            proposed_at=proposed,
-            confirmed_at=confirmed,
-        )
-        self.rows.add(schedule)
+        schedule = proposal or Schedule(relationship=self.relationship)
+        schedule.status = Schedule.Status.CONFIRMED
+        schedule.weekday, schedule.start_time, schedule.timezone = weekday, start, self.anchor
+        schedule.rhythm, schedule.duration_minutes = self.programme.rhythm, self.duration
+        schedule.first_date, schedule.until = first, self.programme.end_date
+        schedule.has_overlap = overlap
+        schedule.explanation = self._explanation(weekday, start, overlap)
+        schedule.proposed_at, schedule.confirmed_at = proposed, confirmed
+        if proposal is None:
+            self.rows.add(schedule)
+        else:
+            self.rows.confirmed.append(schedule)
         answered = sorted(
             proposed + (confirmed - proposed) * self.rng.random() for _ in self.members
         )
@@ -453,25 +505,26 @@ class _History:
         missed: str = Meeting.Status.MISSED.value
         cancelled: str = Meeting.Status.CANCELLED.value
         if self.story == DORMANT:
-            last = next(
-                (d for d in past if DORMANT_DAYS[0] <= (self.today - d).days <= DORMANT_DAYS[1]),
-                past[-1] if past else None,
-            )
+            last = self._story_fit(past[0])[1] if past else None
             return [held if last is not None and d <= last else missed for d in past]
+        statuses: list[str] = []
         if self.story == STRUGGLING:
             statuses = [held] * len(past)
             for index, status in zip((-3, -2, -1), (missed, held, missed), strict=True):
                 if len(past) >= -index + 1:
                     statuses[index] = status
             return statuses
-        statuses = []
         for index, _day in enumerate(past):
             roll = self.rng.random()
+            # Life happens, but a healthy relationship never has two of three in a row
+            # missed or cancelled, and its latest meeting took place.
+            settled = bool(statuses) and all(status == held for status in statuses[-2:])
+            can_slip = 0 < index < len(past) - 1 and settled
             if self.story == MEMBER:
                 statuses.append(cancelled if index == 2 else held)
-            elif 0 < index < len(past) - 1 and roll < 0.07:
+            elif can_slip and roll < 0.07:
                 statuses.append(cancelled)
-            elif 0 < index < len(past) - 1 and roll < 0.10 and not self.is_circle:
+            elif can_slip and roll < 0.10 and not self.is_circle:
                 statuses.append(missed)
             else:
                 statuses.append(held)
@@ -577,8 +630,8 @@ class _History:
         result = {}
         for member in self.members:
             came = self.rng.random() < rate
-            if member is self.dropper and held_before >= DROPPER_STAYS:
-                came = False
+            if member is self.dropper:
+                came = held_before < DROPPER_STAYS
             result[member] = "attended" if came else self._absent()
         present = [m for m, s in result.items() if s == "attended"]
         for member in self.rng.sample(self.members, len(self.members)):
@@ -695,9 +748,15 @@ class _History:
             assert meeting is not None
             starts = plan.starts_at
             ends = starts + timedelta(minutes=self.duration)
+            # In a circle the latest check-in round ran out of time before its last speaker,
+            # whose commitment is carried over to the next meeting.
+            last_speaker = None
+            if self.is_circle and plan is last_held:
+                pending = [m for m in plan.attended if open_by_member.get(id(m))]
+                last_speaker = pending[-1] if pending else None
             for member in plan.attended:
                 for commitment in open_by_member.pop(id(member), []):
-                    if self._carried_over(member, plan, last_held):
+                    if member is last_speaker or self._carried_over(plan, last_held):
                         open_by_member.setdefault(id(member), []).append(commitment)
                         continue
                     status = self._review_status(member)
@@ -735,7 +794,7 @@ class _History:
                     )
                 )
 
-    def _carried_over(self, member: _Member, plan: _Planned, last_held: _Planned | None) -> bool:
+    def _carried_over(self, plan: _Planned, last_held: _Planned | None) -> bool:
         """Now and then the check-in runs out of time and the commitment stays open."""
         return self.story != MEMBER and plan is not last_held and self.rng.random() < 0.06
 
@@ -762,9 +821,12 @@ class _History:
         return cycle.next()
 
     def _review_status(self, member: _Member) -> str:
+        self.reviews[id(member)] += 1
+        first = self.reviews[id(member)] == 1
         if self.story == STRUGGLING and member is self.dropper:
-            self.dropper_reviews += 1
-            return "not_yet" if self.dropper_reviews == 1 else "dropped"
+            return "not_yet" if first else "dropped"
+        if self.story == MEMBER and first:
+            return "done"  # the demo member starts well
         weights = REVIEW_WEIGHTS[self.story]
         return self.rng.choices(REVIEW_STATUSES, weights=weights)[0]
 
@@ -823,13 +885,10 @@ class _History:
             if first_held
             else self.relationship.started_at
         )
-        every = {"weekly": "Every week", "fortnightly": "Every other week"}.get(
-            self.programme.rhythm, "Every four weeks"
-        )
         note = (
-            f"{every}, {WEEKDAYS[weekday]}s {start:%H:%M} {_city(self.anchor)} time"
-            f"{self._elsewhere(weekday, start)}. If one of us can't make it, we move it "
-            "within the same week rather than skip it."
+            f"{_when(self.programme.rhythm, planned[0].day)} at {start:%H:%M} "
+            f"{_city(self.anchor)} time{self._elsewhere(weekday, start)}. If one of us can't "
+            "make it, we move it within the same week rather than skip it."
         )
         goals = ""
         if self.is_circle:
@@ -913,8 +972,38 @@ def _sentence(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def _days(bounds: tuple[int, int]) -> range:
-    return range(bounds[0], bounds[1] + 1)
+def _when(rhythm: str, first: date) -> str:
+    """``Every other Thursday``; monthly: ``The second Wednesday of every month``."""
+    day = WEEKDAYS[first.weekday()]
+    if rhythm == "monthly":
+        last_week = first.day + 7 > calendar.monthrange(first.year, first.month)[1]
+        nth = "last" if last_week else ("first", "second", "third", "fourth")[(first.day - 1) // 7]
+        return f"The {nth} {day} of every month"
+    return f"{'Every other' if rhythm == 'fortnightly' else 'Every'} {day}"
+
+
+def _outside(value: int, bounds: tuple[int, int]) -> int:
+    """0 inside ``bounds``, else how far outside."""
+    low, high = bounds
+    return max(low - value, value - high, 0)
+
+
+def _monthly(first: date, until: date) -> list[date]:
+    weekday, nth = first.weekday(), (first.day - 1) // 7
+    last_week = first.day + 7 > calendar.monthrange(first.year, first.month)[1]
+    days: list[date] = []
+    year, month = first.year, first.month
+    while True:
+        candidates = [
+            date(year, month, d)
+            for d in range(1, calendar.monthrange(year, month)[1] + 1)
+            if date(year, month, d).weekday() == weekday
+        ]
+        day = candidates[-1] if last_week else candidates[min(nth, len(candidates) - 1)]
+        if day > until:
+            return days
+        days.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def _number_word(n: int) -> str:

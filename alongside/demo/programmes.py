@@ -68,7 +68,7 @@ RECENT_JOINER_DAYS = 180
 # Long enough ago for a history (alongside/demo/history.py): the circles have met about
 # seven times and are a week past their midpoint, the mentoring pairs about five times.
 CIRCLES_STARTED_DAYS_AGO = 98
-HIPO_STARTED_DAYS_AGO = 133
+HIPO_STARTED_DAYS_AGO = 140
 MEMBER_EMAIL = "rohan.kulkarni@kestrel.example"
 
 # What first-time managers most want to get better at, and the goal they write for it.
