@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from alongside.demo.history import build_history
 from alongside.demo.programmes import CIRCLES_NAME, HIPO_NAME, MEMBER_EMAIL
+from alongside.health.models import RelationshipHealth
 from alongside.meetings.models import (
     Agreement,
     Attendance,
@@ -79,6 +80,7 @@ def check_history() -> None:
     check_one_dormant_pair(relationships, meetings, members)
     check_one_struggling_circle(relationships, meetings, members)
     check_only_the_two_look_unwell(relationships, meetings)
+    check_the_dashboard_sees_them(relationships, members)
     check_the_same_date_gives_the_same_history(kestrel)
 
 
@@ -463,11 +465,34 @@ def check_only_the_two_look_unwell(
             unwell[relationship.kind] = "dormant"
         elif sum(status in (MISSED, CANCELLED) for status in past) >= 2:
             unwell[relationship.kind] = unwell.get(relationship.kind, "") + "struggling"
-        assert (now - last_held).days <= 1.5 * period or relationship.kind in unwell
+        assert (now - last_held).days <= 1.25 * period or relationship.kind in unwell
     assert unwell == {
         Relationship.Kind.MENTORING: "dormant",
         Relationship.Kind.CIRCLE: "struggling",
     }
+
+
+def check_the_dashboard_sees_them(
+    relationships: list[Relationship], members: dict[int, list[RelationshipMember]]
+) -> None:
+    """The health the demo stores for the dashboard: one dormant pair, one struggling
+    circle, and the demo member's pair on track."""
+    status = dict(
+        RelationshipHealth.objects.filter(relationship__in=relationships).values_list(
+            "relationship_id", "status"
+        )
+    )
+    by_status = Counter(status.values())
+    assert by_status["dormant"] == 1
+    assert by_status["struggling"] == 1
+    assert by_status["on_track"] >= len(relationships) - 5
+    for relationship in relationships:
+        if status[relationship.pk] == "dormant":
+            assert relationship.kind == Relationship.Kind.MENTORING
+        if status[relationship.pk] == "struggling":
+            assert relationship.kind == Relationship.Kind.CIRCLE
+        if any(m.person.email == MEMBER_EMAIL for m in members[relationship.pk]):
+            assert status[relationship.pk] == "on_track"
 
 
 def _history_snapshot(kestrel: Organisation) -> list[tuple[object, ...]]:
