@@ -207,3 +207,17 @@ def test_notes_are_validated_and_closed_relationships_are_read_only(pair: Group)
         note_create(
             meeting=pair.meetings[0], author=me, visibility="shared", body="x", actor=pair.users[0]
         )
+
+
+def test_a_programme_manager_of_another_programme_gets_404(
+    notes: Group, org_a: Any, client_for: Any, api_for: Any
+) -> None:
+    from alongside.organisations.models import Membership, Role
+
+    other_manager = participant(org_a, "Other Manager")
+    Membership.objects.filter(user=other_manager).update(role=Role.PROGRAMME_MANAGER)
+    assert _page(client_for(other_manager), notes).status_code == 404
+    relationship = api_for(other_manager).get(
+        f"/api/v1/organisations/acme/relationships/{notes.relationship.pk}"
+    )
+    assert relationship.status_code == 404
