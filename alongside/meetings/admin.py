@@ -40,6 +40,9 @@ class NoteAdmin(admin.ModelAdmin[Note]):
     exclude = ["body"]
     raw_id_fields = ["meeting", "author"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
     def has_change_permission(self, request: HttpRequest, obj: Note | None = None) -> bool:
         return False
 
