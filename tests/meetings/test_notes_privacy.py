@@ -221,3 +221,21 @@ def test_a_programme_manager_of_another_programme_gets_404(
         f"/api/v1/organisations/acme/relationships/{notes.relationship.pk}"
     )
     assert relationship.status_code == 404
+
+
+def test_the_django_admin_lists_notes_without_their_text(notes: Group, client_for: Any) -> None:
+    from alongside.accounts.models import User
+
+    staff = User.objects.create_superuser("root@acme.test", "pw")
+    client = client_for(staff)
+    listing = client.get("/admin/meetings/note/")
+    assert listing.status_code == 200
+    note = Note.objects.get(body=SHARED)
+    detail = client.get(f"/admin/meetings/note/{note.pk}/change/")
+    assert detail.status_code == 200
+    for response in (listing, detail):
+        for text in (SHARED, PRIVATE, OTHERS_PRIVATE):
+            assert text not in response.content.decode()
+    assert client.get("/admin/meetings/note/add/").status_code == 403
+    assert client.get("/admin/meetings/meeting/").status_code == 200
+    assert client.get("/admin/meetings/commitment/").status_code == 200
