@@ -15,14 +15,19 @@ WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
 
 
+def coordinate(value: float) -> str:
+    """SVG wants a dot for decimals whatever the viewer's locale, so the template gets text."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: float
-    x: float
-    y: float
-    width: float
-    height: float
+    x: str
+    y: str
+    width: str
+    height: str
     title: str
     show_label: bool
     css: str = ""
@@ -30,8 +35,8 @@ class Bar:
 
 @dataclass(frozen=True)
 class Tick:
-    value: int
-    y: float
+    value: str
+    y: str
 
 
 @dataclass(frozen=True)
@@ -39,19 +44,16 @@ class BarChart:
     title: str
     bars: list[Bar]
     ticks: list[Tick]
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    baseline: float = HEIGHT - BOTTOM
-    right_edge: float = WIDTH - RIGHT
-    reference_y: float | None = None
+    width: str = str(WIDTH)
+    height: str = str(HEIGHT)
+    left: str = str(LEFT)
+    tick_x: str = str(LEFT - 6)
+    baseline: str = str(HEIGHT - BOTTOM)
+    label_y: str = str(HEIGHT - BOTTOM + 16)
+    right_edge: str = str(WIDTH - RIGHT)
+    reference_y: str | None = None
     reference_label: str = ""
-    summary: str = ""
     rows: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def label_y(self) -> float:
-        return self.baseline + 16
 
 
 def _nice_step(highest: float) -> int:
@@ -91,21 +93,21 @@ def bar_chart(
             Bar(
                 label=label,
                 value=value,
-                x=round(LEFT + index * slot + gap / 2, 2),
-                y=round(HEIGHT - BOTTOM - height, 2),
-                width=round(max(1.0, slot - gap), 2),
-                height=round(height, 2),
+                x=coordinate(LEFT + index * slot + gap / 2),
+                y=coordinate(HEIGHT - BOTTOM - height),
+                width=coordinate(max(1.0, slot - gap)),
+                height=coordinate(height),
                 title=f"{label}: {_number(value)}{unit}",
                 show_label=index % max(1, label_every) == 0,
                 css=css[index] if css else "",
             )
         )
     ticks = [
-        Tick(value=step * i, y=round(HEIGHT - BOTTOM - plot_height * i / steps, 2))
+        Tick(value=str(step * i), y=coordinate(HEIGHT - BOTTOM - plot_height * i / steps))
         for i in range(steps + 1)
     ]
     reference_y = (
-        round(HEIGHT - BOTTOM - plot_height * reference / top, 2)
+        coordinate(HEIGHT - BOTTOM - plot_height * reference / top)
         if reference is not None and top
         else None
     )
@@ -113,8 +115,8 @@ def bar_chart(
         title=title,
         bars=bars,
         ticks=ticks,
-        width=width,
-        right_edge=width - RIGHT,
+        width=str(width),
+        right_edge=str(width - RIGHT),
         reference_y=reference_y,
         reference_label=reference_label,
         rows=[(label, _number(value) + unit) for label, value in points],
