@@ -70,10 +70,32 @@ def health_refresh_programme(*, programme: Programme, now: datetime | None = Non
     return health_refresh(relationship_ids=ids, now=now)
 
 
+class _PendingRefresh:
+    """One recompute after commit for all the relationships a transaction touched."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def __call__(self) -> None:
+        health_refresh(relationship_ids=self.ids)
+
+
 def health_refresh_on_commit(*, relationship_ids: Iterable[int]) -> None:
-    """For services that change a signal: recompute once their transaction has committed."""
-    ids = list(relationship_ids)
-    transaction.on_commit(lambda: health_refresh(relationship_ids=ids))
+    """For services that change a signal: recompute once their transaction has committed.
+
+    Calls within one transaction (and savepoint) share a single recompute, so closing a
+    programme's 500 relationships costs one refresh, not 500.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        current = set(connection.savepoint_ids)
+        for savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _PendingRefresh) and set(savepoints) == current:
+                callback.ids.update(relationship_ids)
+                return
+    pending = _PendingRefresh()
+    pending.ids.update(relationship_ids)
+    transaction.on_commit(pending)
 
 
 @dataclass

@@ -309,3 +309,46 @@ def test_a_member_leaving_recomputes_the_circles_health_on_commit(
         relationship_members_leave(enrolment=enrolment, actor=manager)
     assert health_of(circle.relationship).status == "struggling"
     assert health_of(circle.relationship).reasons == ["Third Person left 0 days ago"]
+
+
+def test_signal_changes_in_one_transaction_share_one_refresh(
+    org_a: Organisation, manager: User, frozen: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import transaction
+
+    from alongside.health.services import health_refresh_on_commit
+
+    programme = make_programme(org_a, manager)
+    first = make_pair(programme, 1, started_at=NOW - timedelta(days=20))
+    second = make_pair(programme, 2, started_at=NOW - timedelta(days=20))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        health_refresh_on_commit(relationship_ids=[first.relationship.pk])
+        health_refresh_on_commit(relationship_ids=[second.relationship.pk])
+    assert len(callbacks) == 1
+    assert RelationshipHealth.objects.filter(status="at_risk").count() == 2
+
+
+def test_a_commitment_checked_in_through_the_meetings_service_updates_health(
+    org_a: Organisation, manager: User, frozen: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from alongside.meetings.services import commitment_check_in, commitment_make
+
+    programme = make_programme(org_a, manager)
+    pair = make_pair(programme, 1, started_at=NOW - timedelta(days=40))
+    earlier = add_meeting(pair, NOW - timedelta(days=20))
+    later = add_meeting(pair, NOW - timedelta(days=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment = commitment_make(
+            meeting=earlier, member=pair.members[0], text="Shadow a 1:1", actor=manager
+        )
+    assert health_of(pair.relationship).commitments_made == 1
+    assert health_of(pair.relationship).commitments_kept == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment_check_in(
+            commitment=commitment,
+            meeting=later,
+            member=pair.members[0],
+            status="done",
+            actor=manager,
+        )
+    assert health_of(pair.relationship).commitments_kept == 1
