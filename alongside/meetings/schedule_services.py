@@ -19,6 +19,7 @@ from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
 from alongside.core.validators import is_time_zone
+from alongside.health.services import health_refresh_on_commit
 from alongside.meetings import scheduling
 from alongside.meetings.invite_services import dispatch_after_commit, meeting_invites_send_to_member
 from alongside.meetings.models import Attendance, Meeting, Schedule, ScheduleResponse
@@ -476,6 +477,7 @@ def meeting_cancel(
         data={"reason": meeting.cancelled_reason},
     )
     dispatch_after_commit(meeting_ids=[meeting.pk])
+    health_refresh_on_commit(relationship_ids=[meeting.relationship_id])
     meeting.refresh_from_db(fields=["number"])
     return meeting
 
@@ -587,6 +589,7 @@ def meeting_record_outcome(
         target=meeting,
         data={"attendance": {str(k): v for k, v in sorted(statuses.items())}},
     )
+    health_refresh_on_commit(relationship_ids=[meeting.relationship_id])
     return meeting
 
 
@@ -643,6 +646,7 @@ def meeting_log(
         target=meeting,
         data={"starts_at": starts_at.isoformat()},
     )
+    health_refresh_on_commit(relationship_ids=[relationship.pk])
     meeting.refresh_from_db()
     return meeting
 

@@ -352,3 +352,33 @@ def test_a_commitment_checked_in_through_the_meetings_service_updates_health(
             actor=manager,
         )
     assert health_of(pair.relationship).commitments_kept == 1
+
+
+def test_a_meeting_held_or_missed_through_the_schedule_service_updates_health(
+    org_a: Organisation, manager: User, frozen: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from alongside.meetings.schedule_services import meeting_record_outcome
+
+    programme = make_programme(org_a, manager)
+    pair = make_pair(programme, 1, started_at=NOW - timedelta(days=60))
+    add_meeting(pair, NOW - timedelta(days=34))
+    missed = add_meeting(pair, NOW - timedelta(days=20), "scheduled")
+    last = add_meeting(pair, NOW - timedelta(days=6), "scheduled")
+    health_refresh_programme(programme=programme)
+    assert health_of(pair.relationship).status == "dormant"
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_record_outcome(
+            meeting=missed, member=pair.members[0], actor=manager, status="missed"
+        )
+    assert health_of(pair.relationship).meetings_missed == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_record_outcome(
+            meeting=last,
+            member=pair.members[0],
+            actor=manager,
+            status="held",
+            attendance={m.pk: "attended" for m in pair.members},
+        )
+    health = health_of(pair.relationship)
+    assert health.status == "on_track"
+    assert health.meetings_held == 2
