@@ -264,3 +264,34 @@ def test_closing_page_walks_through_the_steps(
     cohort.programme.refresh_from_db()
     assert cohort.programme.stage == "closed"
     assert cohort.programme.end_date == date(2030, 7, 1)
+
+
+def test_the_meeting_page_tag_shows_the_pulse_only_where_it_applies(
+    cohort: Cohort, cast: dict[str, Any]
+) -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    member = my_member(cohort)
+    meeting = Meeting.objects.create(
+        organisation=cohort.programme.organisation,
+        relationship=member.relationship,
+        number=1,
+        starts_at=timezone.now() - timedelta(hours=1),
+        timezone="UTC",
+    )
+    template = Template("{% load surveys %}{% meeting_pulse meeting %}")
+
+    def render(user: Any) -> str:
+        request = RequestFactory().get("/o/acme/mentoring/")
+        request.user = user
+        return template.render(Context({"request": request, "meeting": meeting}))
+
+    assert "How did this meeting go?" not in render(cast["member"])  # the pulse is off
+    checkin_settings_update(programme=cohort.programme, actor=cast["manager"], meeting_pulse=True)
+    shown = render(cast["member"])
+    assert "How did this meeting go?" in shown
+    assert reverse("surveys:meeting_pulse", args=["acme", meeting.pk]) in shown
+    assert "How did this meeting go?" not in render(cast["manager"])  # not a member
+    pulse_submit(member=member, actor=cast["member"], kind="meeting", rating=4, meeting=meeting)
+    assert "you said 4" in render(cast["member"])
