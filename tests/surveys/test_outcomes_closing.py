@@ -295,3 +295,30 @@ def test_the_meeting_page_tag_shows_the_pulse_only_where_it_applies(
     assert "How did this meeting go?" not in render(cast["manager"])  # not a member
     pulse_submit(member=member, actor=cast["member"], kind="meeting", rating=4, meeting=meeting)
     assert "you said 4" in render(cast["member"])
+
+
+def test_report_and_setup_pages_do_not_grow_queries_with_the_cohort(
+    cohort: Cohort, cast: dict[str, Any], client_for: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast["manager"])
+    pages = [
+        reverse("surveys:outcomes", args=["acme", cohort.programme.pk]),
+        reverse("surveys:setup", args=["acme", cohort.programme.pk]),
+    ]
+    answer_both(cohort, cast, [(2, 3)] * 2)
+    for url in pages:
+        client.get(url)  # settle get-or-create rows
+    counts = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        counts.append(len(few.captured_queries))
+    Survey.objects.all().delete()
+    answer_both(cohort, cast, [(2, 3)] * 12)
+    for url, before in zip(pages, counts, strict=True):
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(url).status_code == 200
+        assert len(many.captured_queries) == before, url
