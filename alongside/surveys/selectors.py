@@ -308,6 +308,11 @@ def pseudonym(programme: Programme, enrolment_id: int) -> str:
     return f"R-{digest[:10]}"
 
 
+def spreadsheet_safe(value: str) -> str:
+    """Free text that a spreadsheet would run as a formula is kept as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def export_rows(*, programme: Programme, identified: bool) -> Iterator[list[Any]]:
     """One row per answer; people by pseudonym unless ``identified`` (admins only)."""
     yield EXPORT_COLUMNS + (IDENTIFIED_COLUMNS if identified else [])
@@ -325,15 +330,15 @@ def export_rows(*, programme: Programme, identified: bool) -> Iterator[list[Any]
             question.position,
             question.kind,
             question.capability_area,
-            question.text,
+            spreadsheet_safe(question.text),
             answer.rating if answer.rating is not None else "",
-            answer.text,
+            spreadsheet_safe(answer.text),
         ]
         if identified:
             person = response.enrolment.person
             row += [
                 person.email,
-                person.name,
+                spreadsheet_safe(person.name),
                 person.department,
                 person.location,
                 response.enrolment.role,

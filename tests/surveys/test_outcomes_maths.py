@@ -112,3 +112,11 @@ def test_personal_change_shows_one_persons_own_numbers_even_alone() -> None:
         ("A", 2, 5, 3),
         ("B", 4, None, None),
     ]
+
+
+def test_export_keeps_formula_like_answers_as_text() -> None:
+    from alongside.surveys.selectors import spreadsheet_safe
+
+    assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert spreadsheet_safe("-5 days") == "'-5 days"
+    assert spreadsheet_safe("Plain words") == "Plain words"
