@@ -468,13 +468,16 @@ def chart(report: dict[str, Any]) -> list[dict[str, Any]]:
         if area["suppressed"]:
             rows.append({"area": area, "suppressed": True})
             continue
+        start, end = area["mean_start"] * scale, area["mean_end"] * scale
+        # SVG numbers as text with a dot, whatever the locale the page renders in.
         rows.append(
             {
                 "area": area,
                 "suppressed": False,
-                "start_width": round(area["mean_start"] * scale, 1),
-                "end_width": round(area["mean_end"] * scale, 1),
-                "improved_width": round(area["share_improved"] * CHART_WIDTH, 1),
+                "start_width": f"{start:.1f}",
+                "end_width": f"{end:.1f}",
+                "start_label_x": f"{start + 4:.1f}",
+                "end_label_x": f"{end + 4:.1f}",
             }
         )
     return rows
@@ -492,7 +495,7 @@ def outcomes(request: OrgRequest, programme_id: int) -> HttpResponse:
             "report": report,
             "chart": chart(report),
             "chart_width": CHART_WIDTH,
-            "ticks": [{"value": v, "x": v * CHART_WIDTH / 5} for v in range(6)],
+            "ticks": [{"value": v, "x": f"{v * CHART_WIDTH / 5:.1f}"} for v in range(6)],
             "dimension_labels": {
                 "department": "By department",
                 "location": "By location",

@@ -130,6 +130,9 @@ def test_outcomes_report_shows_change_and_hides_small_groups(
     assert "<svg" in body
     assert "<script" not in body.split("<main")[1]
     assert "+1.33" in body
+    # Bars on a 0–5 scale 300 px wide: start mean 2.33 → 139.8, end mean 3.67 → 220.2.
+    assert 'class="bar-start" x="0" y="2" width="139.8"' in body
+    assert 'class="bar-end" x="0" y="22" width="220.2"' in body
 
 
 def test_a_programme_with_four_answers_shows_no_figures(
