@@ -252,7 +252,8 @@ class _Rows:
         self.by_model[type(row)].append(row)
 
     def save(self) -> None:
-        Schedule.objects.bulk_update(self.confirmed, SCHEDULE_FIELDS, batch_size=500)
+        for schedule in self.confirmed:  # a few rows: cheaper than bulk_update's CASEs
+            schedule.save(update_fields=SCHEDULE_FIELDS)
         for model, rows in self.by_model.items():
             model.objects.bulk_create(rows, batch_size=500)
 
