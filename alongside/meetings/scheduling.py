@@ -115,13 +115,18 @@ def occurrence_dates(*, first: date, until: date, rhythm: str) -> list[date]:
     """Every meeting date from ``first`` (a date of the slot's weekday) to ``until``."""
     if rhythm not in RHYTHMS:
         raise SchedulingError(f"unknown rhythm {rhythm!r}: use weekly, fortnightly or monthly")
+    return list(_occurrence_dates(first, until, rhythm))
+
+
+@lru_cache(maxsize=4096)
+def _occurrence_dates(first: date, until: date, rhythm: str) -> tuple[date, ...]:
     if rhythm != "monthly":
         step = timedelta(days=7 if rhythm == "weekly" else 14)
         out, day = [], first
         while day <= until:
             out.append(day)
             day += step
-        return out
+        return tuple(out)
     weekday, nth = first.weekday(), (first.day - 1) // 7
     last_week = first.day + 7 > calendar.monthrange(first.year, first.month)[1]
     out = []
@@ -129,15 +134,22 @@ def occurrence_dates(*, first: date, until: date, rhythm: str) -> list[date]:
     while True:
         day = _nth_weekday(year, month, weekday, None if last_week else nth)
         if day > until:
-            return out
+            return tuple(out)
         out.append(day)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def _nth_weekday(year: int, month: int, weekday: int, nth: int | None) -> date:
-    days = range(1, calendar.monthrange(year, month)[1] + 1)
-    matching = [d for d in days if date(year, month, d).weekday() == weekday]
-    return date(year, month, matching[-1] if nth is None else matching[min(nth, len(matching) - 1)])
+    """The nth (0-based) ``weekday`` of the month, or its last one when ``nth`` is None."""
+    days_in_month = calendar.monthrange(year, month)[1]
+    if nth is None:
+        last = date(year, month, days_in_month)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = 1 + (weekday - date(year, month, 1).weekday()) % 7
+    day = first + 7 * nth
+    while day > days_in_month:  # a fifth weekday that this month has not got
+        day -= 7
+    return date(year, month, day)
 
 
 def starts_at(slot: Slot, day: date) -> datetime:
@@ -320,14 +332,12 @@ def evaluate(
     zone(slot.timezone)
     first = first_on_or_after(start, slot.weekday)
     dates = tuple(occurrence_dates(first=first, until=until, rhythm=rhythm))
-    moments = [starts_at(slot, day) for day in (dates or (first,))]
+    moments = _moments(slot, dates or (first,))
     cannot: list[Attendee] = []
     shifts: list[ClockShift] = []
     local_starts: dict[int, datetime] = {}
     for attendee in attendees:
-        tz, hours = zone(attendee.timezone), local_hours(attendee.availability)
-        locals_ = [moment.astimezone(tz) for moment in moments]
-        fits = [_fits(hours, _minute_of_week(local), duration_minutes) for local in locals_]
+        locals_, fits = _series(moments, attendee.timezone, attendee.availability, duration_minutes)
         local_starts[attendee.key] = locals_[0]
         if not fits[0]:
             cannot.append(attendee)
@@ -356,6 +366,25 @@ def evaluate(
         shifts=tuple(shifts),
         local_starts=local_starts,
     )
+
+
+@lru_cache(maxsize=1024)
+def _moments(slot: Slot, dates: tuple[date, ...]) -> tuple[datetime, ...]:
+    return tuple(starts_at(slot, day) for day in dates)
+
+
+@lru_cache(maxsize=4096)
+def _series(
+    moments: tuple[datetime, ...], zone_name: str, availability: str, duration: int
+) -> tuple[tuple[datetime, ...], tuple[bool, ...]]:
+    """One person's local start of each meeting and whether it is inside their hours.
+
+    Cached: in a cohort most people share a zone and hours, and all of a programme's
+    relationships with the same slot share its meeting times.
+    """
+    tz, hours = zone(zone_name), local_hours(availability)
+    locals_ = tuple(moment.astimezone(tz) for moment in moments)
+    return locals_, tuple(_fits(hours, _minute_of_week(local), duration) for local in locals_)
 
 
 def _minute_of_week(local: datetime) -> int:

@@ -266,6 +266,16 @@ def test_proposing_another_slot_resets_answers_and_moves_confirmed_meetings(
     assert all(m.ical_sequence == before[m.uid] + 1 for m in moved)
     assert mailoutbox
     assert all(m.subject.startswith("Updated:") for m in mailoutbox)
+    # The attached invitation carries London's VTIMEZONE with both sides of the March
+    # change, so a client places the same 11:00 an hour earlier in UTC after it.
+    sent = attached_ics(mailoutbox[0])
+    [vtimezone] = sent.walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == LONDON
+    tz = vtimezone.to_tz()
+    assert datetime(2027, 1, 13, 11, tzinfo=tz).utcoffset() == timedelta(0)
+    assert datetime(2027, 4, 7, 11, tzinfo=tz).utcoffset() == timedelta(hours=1)
+    after_change = next(m for m in moved if m.starts_at > datetime(2027, 3, 29, tzinfo=UTC))
+    assert after_change.starts_at.astimezone(UTC).hour == 10
 
 
 def test_a_slot_outside_someone_s_hours_is_accepted_but_said(pair: Any) -> None:
