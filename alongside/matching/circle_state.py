@@ -7,7 +7,9 @@ swap is known in O(1) and applying one costs O(n).
 
 from __future__ import annotations
 
+import itertools
 import time
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,12 +20,31 @@ EPS = 1e-10
 STALL = 5e-5  # a quick pass gaining less than this fraction ends the quick search
 # Ruin and recreate may at first accept circles this much worse per person (shrinking).
 ACCEPT_WORSE = 0.2
+# Circles each circle is recombined with in the pair search (its most related ones).
+PAIR_PARTNERS = 6
 
 
 def _value(pair_sum: FloatArray | float, size: IntArray | int) -> FloatArray:
     """Sum over members of their mean weight to the others: 2 * pairs / (size - 1)."""
     s = np.asarray(size, dtype=np.float64)
     return np.where(s > 1, 2.0 * np.asarray(pair_sum) / np.maximum(s - 1, 1), 0.0)
+
+
+@lru_cache(maxsize=512)
+def _cuts(m: int, t: int) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
+    """Every way to cut people 0..m-1 into a part of ``t`` holding person 0 and the
+    rest: the parts' members and, for each part, every pair inside it (as two columns).
+    Plain index arrays: summing weights by gathering is far faster than small matrix
+    products on a shared machine (threaded BLAS)."""
+    first = np.array(
+        [(0, *rest) for rest in itertools.combinations(range(1, m), t - 1)], dtype=np.int64
+    ).reshape(-1, t)
+    mask = np.ones((len(first), m), dtype=bool)
+    mask[np.arange(len(first))[:, None], first] = False
+    second = np.nonzero(mask)[1].reshape(len(first), m - t)
+    p1, q1 = np.triu_indices(t, 1)
+    p2, q2 = np.triu_indices(m - t, 1)
+    return first, second, p1, q1, p2, q2
 
 
 class CircleState:
@@ -37,10 +58,14 @@ class CircleState:
         attr: IntArray | None,
         cap_per_value: int | None,
         rng: np.random.Generator,
+        allow_empty: bool = False,
     ) -> None:
         n = w.shape[0]
         self.n, self.k = n, k
         self.min_size, self.max_size = int(min_size), int(max_size)
+        # With free sizes some of the ``k`` circles may stay empty (more, smaller circles
+        # or fewer, larger ones); an empty circle is never given a single person.
+        self.allow_empty = allow_empty
         # ``w`` is the solver's own copy: forbidden pairs move to a mask, in place.
         np.fill_diagonal(w, 0.0)
         forbidden = np.isneginf(w)
@@ -146,7 +171,9 @@ class CircleState:
 
     # -- construction -------------------------------------------------------------------
     def construct(self, sizes: IntArray, locks: list[list[int]]) -> None:
-        caps = sizes.copy()
+        """Fill the first ``len(sizes)`` circles to those sizes (any others stay empty)."""
+        caps = np.zeros(self.k, dtype=np.int64)
+        caps[: len(sizes)] = sizes
         for c, lock in enumerate(locks):
             for i in lock:
                 self.add(i, c)
@@ -157,7 +184,7 @@ class CircleState:
             hardness = self.forb.sum(axis=1)[order]
             order = order[np.argsort(-hardness, kind="stable")]
         # Seed empty circles with people far from the seeds so far (farthest-point).
-        empties = [c for c in range(self.k) if self.size[c] == 0]
+        empties = [c for c in range(len(sizes)) if self.size[c] == 0]
         seeded = np.zeros(self.n, dtype=bool)
         if empties and len(order):
             closeness = np.full(self.n, -np.inf)
@@ -224,7 +251,7 @@ class CircleState:
         if self.fixed[i]:
             return False
         for b in self.rng.permutation(self.k).tolist():
-            if b == a or self.conflicts(i, b) > 0:
+            if b == a or self.size[b] == 0 or self.conflicts(i, b) > 0:
                 continue
             if self.size[b] < self.max_size and self.size[a] > self.min_size:
                 self.move(i, b)
@@ -259,7 +286,7 @@ class CircleState:
 
     def _move_delta(self, i: int, a: int, b: int) -> float:
         sa, sb = int(self.size[a]), int(self.size[b])
-        if sa <= self.min_size or sb >= self.max_size or self.conflicts(i, b) > 0:
+        if sa <= self.min_size or sb >= self.max_size or sb == 0 or self.conflicts(i, b) > 0:
             return -np.inf
         pa, pb = float(self.pair_sum[a]), float(self.pair_sum[b])
         ga, gb = float(self.gt[a, i]), float(self.gt[b, i])
@@ -349,7 +376,7 @@ class CircleState:
         with np.errstate(divide="ignore", invalid="ignore"):
             after = np.where(sa > 2, 2.0 * (pa - ga) / (sa - 2), 0.0) + 2.0 * (pb + gb) / sb
             before = 2.0 * pa / (sa - 1) + 2.0 * pb / np.maximum(sb - 1, 1)
-        ok = (sa > self.min_size) & (sb < self.max_size)
+        ok = (sa > self.min_size) & (sb < self.max_size) & (sb > 0)
         if self.ft is not None:
             ok &= self.ft[b, pool] == 0
         if self.div is not None and self.attr is not None and self.cap is not None:
@@ -385,7 +412,8 @@ class CircleState:
         h[np.arange(len(people)), self.assign[people]] = -np.inf
         if self.ft is not None:
             h[self.ft[:, people].T > 0] = -np.inf
-        top = min(top, self.k - 1)
+        h[:, self.size == 0] = -np.inf
+        top = min(top, int(np.count_nonzero(self.size)) - 1)
         if top <= 0:
             return np.zeros((len(people), 0), dtype=np.int64), np.full(len(people), -np.inf)
         # A few argmax passes are much cheaper than a partition of the whole matrix.
@@ -532,11 +560,15 @@ class CircleState:
             else:
                 progress = 1.0
             allowance = ACCEPT_WORSE * abs(best_value) / self.n * max(0.0, 1.0 - progress)
-            a = int(self.rng.integers(self.k))
+            used = np.flatnonzero(self.size > 0)
+            if len(used) < 2:
+                return
+            a = int(used[self.rng.integers(len(used))])
             members_a = np.fromiter(self.members[a], dtype=np.int64)
             affinity = self.gt[:, members_a].sum(axis=1) / np.maximum(self.size, 1)
             affinity[a] = -np.inf
-            n_related = min(self.k - 1, int(self.rng.integers(1, 4)))
+            affinity[self.size == 0] = -np.inf
+            n_related = min(len(used) - 1, int(self.rng.integers(1, 4)))
             related = np.argpartition(-affinity, n_related - 1)[:n_related]
             circles = [a, *[int(c) for c in related]]
             ruined = [i for c in circles for i in self.members[c] if not self.fixed[i]]
@@ -565,6 +597,7 @@ class CircleState:
                 for i in ruined:
                     if not self.fixed[i]:
                         self._best_full_swap(i, everyone)
+                self.pair_search(deadline, circles, spread=False)
             worse = self.objective() < before - allowance - EPS
             if not placed_ok or self.violations_in(circles) or worse:
                 for i, old, _new in reversed(self.log):
@@ -579,6 +612,113 @@ class CircleState:
                 best_value, best_assign = self.objective(), self.assign.copy()
         if self.objective() < best_value - EPS:
             self.restore(best_assign)
+
+    # -- two circles at a time ----------------------------------------------------------
+    def recombine(self, a: int, b: int) -> bool:
+        """Re-cut the people of circles ``a`` and ``b`` in the best way: every cut into
+        two circles of allowed sizes is tried (when ``b`` is empty, ``a`` is split in
+        two). Applies the best cut if it beats the current two circles; returns whether
+        it did. Merging two circles into one is never tried: some cut of the merged
+        circle into two allowed sizes is always at least as good, because the mean
+        over all such cuts equals the merged circle's value."""
+        people = np.fromiter(self.members[a] | self.members[b], dtype=np.int64)
+        m = len(people)
+        if m < 2 or self.fixed[people].any():
+            return False
+        lo, hi = self.min_size, self.max_size
+        sub = self.w[np.ix_(people, people)]
+        sub = (sub + sub.T) / 2.0  # a pair counts both ways, whatever the order
+        forb = None if self.forb is None else self.forb[np.ix_(people, people)]
+        codes = None if self.attr is None else self.attr[people]
+        # The present cut, summed the same way as the others (the running sums drift).
+        in_a = np.isin(people, np.fromiter(self.members[a], dtype=np.int64))
+        current = float(
+            _value(sub[np.ix_(in_a, in_a)].sum() / 2.0, int(in_a.sum()))
+            + _value(sub[np.ix_(~in_a, ~in_a)].sum() / 2.0, int((~in_a).sum()))
+        )
+        best_value, best_part = current + 1e-9 * max(1.0, abs(current)), None
+        for t in range(lo, min(hi, m) + 1):
+            if not lo <= m - t <= hi:
+                continue
+            first, second, p1, q1, p2, q2 = _cuts(m, t)
+            value = _value(sub[first[:, p1], first[:, q1]].sum(axis=1), t) + _value(
+                sub[second[:, p2], second[:, q2]].sum(axis=1), m - t
+            )
+            if forb is not None:
+                value[forb[first[:, p1], first[:, q1]].any(axis=1)] = -np.inf
+                value[forb[second[:, p2], second[:, q2]].any(axis=1)] = -np.inf
+            if codes is not None and self.cap is not None:
+                for part in (first, second):
+                    if part.shape[1] > self.cap:
+                        ordered = np.sort(codes[part], axis=1)
+                        run = ordered[:, self.cap :] == ordered[:, : -self.cap]
+                        value[run.any(axis=1)] = -np.inf
+            pick = int(np.argmax(value))
+            if value[pick] > best_value:
+                best_value, best_part = float(value[pick]), first[pick]
+        if best_part is None:
+            return False
+        chosen = set(people[best_part].tolist())
+        # Keep the part that overlaps ``a`` most in ``a`` (fewer moves).
+        if len(chosen & self.members[a]) < len(chosen & self.members[b]):
+            a, b = b, a
+        for i in people.tolist():
+            target = a if i in chosen else b
+            if self.assign[i] != target:
+                self.move(i, target)
+        return True
+
+    def pair_search(
+        self, deadline: float | None, circles: list[int] | None = None, spread: bool = True
+    ) -> None:
+        """Recombine each circle with the circles it would best trade people with (and
+        split large ones into an empty circle) until no pair improves, starting from
+        ``circles`` (all if None); with ``spread`` False, only those circles are revisited.
+        """
+        if self.k < 2:
+            return
+        start = range(self.k) if circles is None else circles
+        queue = [c for c in start if self.size[c] > 0]
+        self.rng.shuffle(queue)
+        waiting = np.zeros(self.k, dtype=bool)
+        waiting[queue] = True
+        partners = min(PAIR_PARTNERS, self.k - 1)
+        while queue:
+            if deadline is not None and time.monotonic() > deadline:
+                return
+            a = queue.pop()
+            waiting[a] = False
+            if self.size[a] == 0:
+                continue
+            tries = self._partners(a, partners)
+            if self.allow_empty and self.size[a] >= 2 * self.min_size:
+                empty = np.flatnonzero(self.size == 0)
+                if len(empty):
+                    tries.insert(0, int(empty[0]))
+            for b in tries:
+                if self.recombine(a, b):
+                    for c in (a, b):
+                        if self.size[c] > 0 and not waiting[c] and (spread or c in start):
+                            waiting[c] = True
+                            queue.append(c)
+                    break
+
+    def _partners(self, a: int, count: int) -> list[int]:
+        """The circles whose people would most like to trade places with ``a``'s: for
+        each circle, how much its members would gain in mean weight by joining ``a``
+        plus how much ``a``'s members would gain by joining it (positive parts)."""
+        scale = 2.0 / np.maximum(self.size - 1, 1)
+        mine = np.fromiter(self.members[a], dtype=np.int64)
+        own = self.gt[self.assign, np.arange(self.n)] * scale[self.assign]
+        into_a = np.maximum(self.gt[a] * scale[a] - own, 0.0)
+        into_a[mine] = 0.0
+        score = np.bincount(self.assign, weights=into_a, minlength=self.k)
+        leave = self.gt[:, mine] * scale[:, None] - own[mine][None, :]
+        score += np.maximum(leave, 0.0).sum(axis=1)
+        score[a] = -np.inf
+        score[self.size == 0] = -np.inf
+        best = np.argsort(-score)[:count]
+        return [int(b) for b in best if score[b] > -np.inf]
 
     def restore(self, assign: IntArray) -> None:
         """Put everyone back into the circles ``assign`` gives."""

@@ -90,18 +90,21 @@ def solve_circles(
     upper = _upper_bound(w, allowed)  # before the state takes over w (and its -inf)
     state = CircleState(
         w,
-        k=k,
+        # With free sizes there is room for as many circles as the smallest size allows.
+        k=k if fixed_sizes else max(k, n // min_size),
         min_size=sizes.min() if fixed_sizes else min_size,
         max_size=sizes.max() if fixed_sizes else max_size,
         attr=attr,
         cap_per_value=cap_per_value,
         rng=rng,
+        allow_empty=not fixed_sizes,
     )
     state.construct(sizes, lock_sets)
     state.repair(min_size=min_size, max_size=max_size)
     state.local_search(None, deadline=None)
     deadline = None if time_limit is None else started + time_limit
     if time_limit is not None or n <= FULL_SWAP_MAX_PEOPLE:
+        state.pair_search(deadline)
         state.full_swap_passes(deadline)
     budget = rounds if rounds is not None else (None if time_limit is not None else DEFAULT_ROUNDS)
     if budget is None or budget > 0:
