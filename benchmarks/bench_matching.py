@@ -34,6 +34,7 @@ from alongside.matching import (
     solve_mentoring,
     solve_pairs,
 )
+from alongside.matching.circles import circle_sizes
 from alongside.matching.pairs import candidates_for
 
 FUNCTIONS = [
@@ -221,21 +222,210 @@ def plain_swap_local_search(w: np.ndarray, sizes: list[int], seed: int, time_lim
     return float(total)
 
 
-def case_circles_vs_swap(n: int, time_limit: float) -> dict[str, Any]:
+def plain_swap_restarts(
+    w: np.ndarray, sizes: list[int], seed: int, time_limit: float
+) -> tuple[float, int]:
+    """The baseline given the whole budget: descents from new random partitions (same
+    sizes) until the time is up; the best objective and the number of descents."""
+    deadline = time.perf_counter() + time_limit
+    best, runs = -np.inf, 0
+    while runs == 0 or time.perf_counter() < deadline:
+        left = max(deadline - time.perf_counter(), 0.0)
+        best = max(best, plain_swap_local_search(w, sizes, seed + runs, left))
+        runs += 1
+    return float(best), runs
+
+
+def circles_lp_bound(
+    w: np.ndarray,
+    *,
+    min_size: int,
+    sizes: list[int] | None = None,
+    partners: int = 40,
+    rounds: int = 6,
+    log: Callable[[str], None] | None = None,
+) -> float:
+    """An upper bound on the circle objective from a linear relaxation with triangle
+    cuts, valid for all n² pairs (a Lagrangian bound from the LP's duals).
+
+    Free sizes (``sizes`` None, circles of at least ``min_size``): y_ij = 1/(s-1) when
+    i and j share a circle of s, so the objective is sum 2 w_ij y_ij with each person's
+    y summing to 1, 0 ≤ y ≤ 1/(min_size-1), and y_ij + y_jk - y_ik ≤ 1/(min_size-1).
+    Fixed sizes (``sizes``, all s or s-1): x_ij = 1 when i and j share a circle, each
+    person has s-2..s-1 circle-mates, the pairs total sum C(s_c, 2), x_ij + x_jk - x_ik
+    ≤ 1; the objective counts every circle at 2 w / (s-1), and the circles of s-1 get
+    at most their whole value × (1 - (s-2)/(s-1)) more, bounded by each person's best.
+    The LP is solved on each person's ``partners`` best pairs; the bound then adds
+    every other pair's positive reduced cost, so leaving pairs out never makes it
+    invalid (only looser).
+    """
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    n = w.shape[0]
+    weight = np.where(np.isfinite(w), w, -np.inf)
+    np.fill_diagonal(weight, -np.inf)
+    allowed = np.isfinite(weight)
+    weight = (np.where(allowed, weight, 0.0) + np.where(allowed, weight, 0.0).T) / 2.0
+    top = np.argsort(-np.where(allowed, weight, -np.inf), axis=1)[:, :partners]
+    listed = np.zeros((n, n), dtype=bool)
+    listed[np.arange(n)[:, None], top] = True
+    listed = (listed | listed.T) & allowed
+    rows, cols = np.nonzero(np.triu(listed, 1))
+    m = len(rows)
+    var = np.full((n, n), -1, dtype=np.int64)
+    var[rows, cols] = var[cols, rows] = np.arange(m)
+    incidence = sparse.csr_matrix(
+        (np.ones(2 * m), (np.concatenate([rows, cols]), np.tile(np.arange(m), 2))), shape=(n, m)
+    )
+    free = sizes is None
+    if free:
+        cap = 1.0 / (min_size - 1)
+        gain_matrix = 2.0 * weight
+        row_ub, b_row_ub = None, None
+        a_eq, b_eq = incidence, np.ones(n)
+        extra = 0.0
+    else:
+        assert sizes is not None
+        big, small = max(sizes), min(sizes)
+        if big - small > 1:
+            raise ValueError("fixed sizes must be s or s - 1")
+        cap = 1.0
+        gain_matrix = 2.0 * weight / (big - 1)
+        row_ub = sparse.vstack([incidence, -incidence]).tocsr()
+        b_row_ub = np.concatenate([np.full(n, big - 1.0), np.full(n, -(small - 1.0))])
+        a_eq = sparse.csr_matrix(np.ones((1, m)))
+        b_eq = np.array([sum(s * (s - 1) / 2 for s in sizes)])
+        extra = 0.0
+        if small < big:
+            best_mean = -np.sort(-np.where(allowed, weight, -np.inf), axis=1)[:, : small - 1]
+            circle_max = small * float(best_mean.mean(axis=1).max())
+            extra = sizes.count(small) * circle_max * (1.0 - (small - 1) / (big - 1))
+    gain = gain_matrix[rows, cols]
+    cut_rows: list[int] = []
+    cut_cols: list[int] = []
+    cut_vals: list[float] = []
+    n_cuts = 0
+    for number in range(rounds):
+        cuts = sparse.csr_matrix((cut_vals, (cut_rows, cut_cols)), shape=(n_cuts, m))
+        a_ub = cuts if row_ub is None else sparse.vstack([row_ub, cuts]).tocsr()
+        b_ub = np.full(n_cuts, cap)
+        if b_row_ub is not None:
+            b_ub = np.concatenate([b_row_ub, b_ub])
+        res = linprog(
+            -gain,
+            A_ub=a_ub if a_ub.shape[0] else None,
+            b_ub=b_ub if a_ub.shape[0] else None,
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=(0, cap),
+            method="highs-ipm",
+        )
+        if res.status != 0:
+            raise RuntimeError(f"circle LP failed: {res.message}")
+        if log is not None:
+            log(f"LP round {number}: {n_cuts} cuts, {-res.fun:.1f}")
+        # Violated triangles y_ij + y_jk - y_ik > cap around each j, on the LP's support.
+        y = np.zeros((n, n))
+        y[rows, cols] = y[cols, rows] = res.x
+        found: list[tuple[float, int, int, int]] = []
+        for j in range(n):
+            around = np.flatnonzero(y[j] > 1e-7)
+            if len(around) < 2:
+                continue
+            vals = y[j, around]
+            excess = vals[:, None] + vals[None, :] - y[np.ix_(around, around)] - cap
+            a_idx, c_idx = np.nonzero(np.triu(excess > 1e-6, 1))
+            found += [
+                (float(excess[p, q]), int(around[p]), j, int(around[q]))
+                for p, q in zip(a_idx.tolist(), c_idx.tolist(), strict=True)
+            ]
+        if not found:
+            break
+        found.sort(reverse=True)
+        for _excess, i, j, k in found[:20000]:
+            if var[i, j] < 0 or var[j, k] < 0:
+                continue
+            cut_rows += [n_cuts, n_cuts]
+            cut_cols += [int(var[i, j]), int(var[j, k])]
+            cut_vals += [1.0, 1.0]
+            if var[i, k] >= 0:
+                cut_rows.append(n_cuts)
+                cut_cols.append(int(var[i, k]))
+                cut_vals.append(-1.0)
+            n_cuts += 1
+    # Lagrangian bound over every pair: duals of the last LP (as multipliers ≥ 0 for ≤).
+    lam = np.maximum(-res.ineqlin.marginals, 0.0) if a_ub.shape[0] else np.zeros(0)
+    nu = -res.eqlin.marginals
+    bound = float(b_eq @ nu) + (float(b_ub @ lam) if len(lam) else 0.0)
+    if free:
+        person = nu
+        shared = 0.0
+        cut_part = lam
+    else:
+        person = lam[:n] - lam[n : 2 * n]
+        shared = float(nu[0])
+        cut_part = lam[2 * n :]
+    reduced = gain_matrix - person[:, None] - person[None, :] - shared
+    if n_cuts:
+        by_var = np.asarray(cuts.T @ cut_part).ravel()
+        reduced[rows, cols] -= by_var
+    reduced = np.where(np.triu(allowed, 1), reduced, 0.0)
+    bound += cap * float(np.maximum(reduced, 0.0).sum())
+    return bound + extra
+
+
+def case_circles_vs_swap(n: int, time_limit: float, bound: bool = False) -> dict[str, Any]:
     w = Scorer(cohort(n, seed=5), MatchRules()).matrix()
     ours, seconds = timed(
         lambda: solve_circles(w, min_size=5, max_size=6, target_size=6, time_limit=time_limit)
     )
     sizes = [len(g) for g in ours.groups]
     baseline, base_seconds = timed(lambda: plain_swap_local_search(w, sizes, 0, time_limit))
-    return {
-        "case": f"circles {n} people, {time_limit:g} s vs plain swap local search",
+    restarts, runs = plain_swap_restarts(w, sizes, 0, time_limit)
+    out = {
+        "case": f"circles {n} people (5-6, target 6), {time_limit:g} s vs plain swap local search",
         "seconds": seconds,
         "objective": ours.objective,
         "upper_bound": ours.upper_bound,
         "baseline_objective": baseline,
         "baseline_seconds": base_seconds,
+        "restarts_objective": restarts,
+        "restarts": runs,
+        "sizes": sorted(set(sizes)),
     }
+    if bound:
+        out["lp_bound"], out["lp_seconds"] = timed(
+            lambda: circles_lp_bound(w, min_size=5, sizes=sizes)
+        )
+    return out
+
+
+def case_circles_free_sizes(n: int, time_limit: float, bound: bool = False) -> dict[str, Any]:
+    """Sizes 4-8 and no target: the solver picks sizes; plain swap keeps the sizes of
+    its random start, which are the solver's own default (as close to 6 as fits)."""
+    w = Scorer(cohort(n, seed=5), MatchRules()).matrix()
+    ours, seconds = timed(lambda: solve_circles(w, min_size=4, max_size=8, time_limit=time_limit))
+    start_sizes = circle_sizes(n, 4, 8, None).tolist()
+    baseline, base_seconds = timed(lambda: plain_swap_local_search(w, start_sizes, 0, time_limit))
+    restarts, runs = plain_swap_restarts(w, start_sizes, 0, time_limit)
+    ours_sizes = [len(g) for g in ours.groups]
+    same_sizes, _ = plain_swap_restarts(w, ours_sizes, 0, time_limit)
+    out = {
+        "case": f"circles {n} people (4-8, no target), {time_limit:g} s vs plain swap local search",
+        "seconds": seconds,
+        "objective": ours.objective,
+        "upper_bound": ours.upper_bound,
+        "baseline_objective": baseline,
+        "baseline_seconds": base_seconds,
+        "restarts_objective": restarts,
+        "restarts": runs,
+        "baseline_on_our_sizes": same_sizes,
+        "sizes": {s: ours_sizes.count(s) for s in sorted(set(ours_sizes))},
+    }
+    if bound:
+        out["lp_bound"], out["lp_seconds"] = timed(lambda: circles_lp_bound(w, min_size=4))
+    return out
 
 
 def case_circles_planted(n: int, size: int) -> dict[str, Any]:
@@ -265,12 +455,22 @@ CASES: dict[str, Callable[[bool], dict[str, Any]]] = {
     "mentoring": lambda quick: case_mentoring(*((1000, 500) if quick else (5000, 2500))),
     "circles-10k": lambda quick: case_circles_large(2000 if quick else 10_000),
     "circles-vs-swap": lambda quick: case_circles_vs_swap(1000, 2.0 if quick else 10.0),
+    "circles-free-sizes": lambda quick: case_circles_free_sizes(1000, 2.0 if quick else 10.0),
     "circles-planted": lambda quick: case_circles_planted(600 if quick else 1200, 6),
+}
+# The same two comparisons plus the LP bound (a minute or more each; not in the full run).
+CASES_WITH_BOUND: dict[str, Callable[[bool], dict[str, Any]]] = {
+    "circles-vs-swap-bound": lambda quick: case_circles_vs_swap(
+        1000, 2.0 if quick else 10.0, bound=True
+    ),
+    "circles-free-sizes-bound": lambda quick: case_circles_free_sizes(
+        1000, 2.0 if quick else 10.0, bound=True
+    ),
 }
 
 
 def run_case(name: str, quick: bool) -> dict[str, Any]:
-    out = CASES[name](quick)
+    out = {**CASES, **CASES_WITH_BOUND}[name](quick)
     out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -302,7 +502,24 @@ def row(r: dict[str, Any]) -> str:
     if "baseline_objective" in r:
         quality += (
             f"; plain swap LS {r['baseline_objective']:.1f} → ours "
-            f"+{r['objective'] / r['baseline_objective'] - 1:.2%}"
+            f"{r['objective'] / r['baseline_objective'] - 1:+.2%}"
+        )
+    if "restarts_objective" in r:
+        quality += (
+            f"; best of {r['restarts']} plain swap descents in the same time "
+            f"{r['restarts_objective']:.1f} → ours "
+            f"{r['objective'] / r['restarts_objective'] - 1:+.2%}"
+        )
+    if "baseline_on_our_sizes" in r:
+        quality += (
+            f"; plain swap descents on our sizes {r['baseline_on_our_sizes']:.1f} → ours "
+            f"{r['objective'] / r['baseline_on_our_sizes'] - 1:+.2%}"
+        )
+    if "lp_bound" in r:
+        quality += (
+            f"; LP bound {r['lp_bound']:.1f} ({r['lp_seconds']:.0f} s): ours "
+            f"{r['objective'] / r['lp_bound']:.2%} of it, at most "
+            f"{r['lp_bound'] / r['baseline_objective'] - 1:+.2%} over plain swap LS is possible"
         )
     if "planted_objective" in r:
         quality += f"; {r['objective'] / r['planted_objective']:.2%} of planted"
@@ -315,7 +532,9 @@ def row(r: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, about a minute")
-    parser.add_argument("--case", choices=sorted(CASES), help="run one case in this process")
+    parser.add_argument(
+        "--case", choices=sorted({**CASES, **CASES_WITH_BOUND}), help="run one case in this process"
+    )
     args = parser.parse_args()
     if args.case:
         print(json.dumps(run_case(args.case, args.quick)))

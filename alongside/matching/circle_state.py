@@ -597,7 +597,10 @@ class CircleState:
                 for i in ruined:
                     if not self.fixed[i]:
                         self._best_full_swap(i, everyone)
-                self.pair_search(deadline, circles, spread=False)
+                if self.allow_empty:
+                    # With free sizes the rebuilt circles may also change size (measured:
+                    # with fixed sizes the extra polish costs more rounds than it gains).
+                    self.pair_search(deadline, circles, spread=False)
             worse = self.objective() < before - allowance - EPS
             if not placed_ok or self.violations_in(circles) or worse:
                 for i, old, _new in reversed(self.log):
