@@ -104,7 +104,10 @@ def solve_circles(
     state.local_search(None, deadline=None)
     deadline = None if time_limit is None else started + time_limit
     if time_limit is not None or n <= FULL_SWAP_MAX_PEOPLE:
-        state.pair_search(deadline)
+        if not fixed_sizes:
+            # Recombining pairs of circles is what lets free sizes change (measured: with
+            # fixed sizes it gains no more than the swap passes alone).
+            state.pair_search(deadline)
         state.full_swap_passes(deadline)
     budget = rounds if rounds is not None else (None if time_limit is not None else DEFAULT_ROUNDS)
     if budget is None or budget > 0:
