@@ -172,13 +172,23 @@ def relationship_page(request: OrgRequest, programme_id: int, relationship_id: i
     )
 
 
+# The form offers each intervention as something to do; the record says what was done.
+ACTION_VERBS = {
+    Intervention.Kind.MESSAGE: "Message them",
+    Intervention.Kind.REMATCH_OFFER: "Offer a rematch",
+    Intervention.Kind.PAUSE: "Pause",
+    Intervention.Kind.RESUME: "Resume",
+    Intervention.Kind.NOTE: "Add a note",
+}
+
+
 def _available_kinds(relationship: Relationship) -> list[tuple[str, str]]:
     hidden: set[str] = set(Intervention.Kind.values)
     if relationship.status == Relationship.Status.ACTIVE:
         hidden = {Intervention.Kind.RESUME}
     elif relationship.status == Relationship.Status.PAUSED:
         hidden = {Intervention.Kind.PAUSE}
-    return [(value, label) for value, label in Intervention.Kind.choices if value not in hidden]
+    return [(kind.value, ACTION_VERBS[kind]) for kind in Intervention.Kind if kind not in hidden]
 
 
 @org_view()
