@@ -166,3 +166,41 @@ def test_another_programmes_relationship_is_404(
     assert response.status_code == 404
     pair.relationship.refresh_from_db()
     assert pair.relationship.status == "active"
+
+
+def test_the_responses_match_the_published_schema(
+    programme: Programme,
+    quiet: Pair,
+    manager: User,
+    api_for: Any,
+    client: Any,
+) -> None:
+    from tests.test_api_contract import response_schema, validate
+
+    openapi = client.get("/api/v1/openapi.json").json()
+    build_history(programme, 3, now=NOW, first=2)
+    health_refresh_programme(programme=programme)
+    api = api_for(manager)
+    api.post(
+        f"{base(programme)}/relationships/{quiet.relationship.pk}/interventions",
+        {"kind": "note", "message": "Called both; exams until July."},
+    )
+    template = "/api/v1/organisations/{org_slug}/programmes/{programme_id}"
+    relationship = template + "/relationships/{relationship_id}"
+    calls = [
+        (base(programme) + "/dashboard", template + "/dashboard"),
+        ("/api/v1/organisations/acme/dashboard", "/api/v1/organisations/{org_slug}/dashboard"),
+        (base(programme) + "/health-thresholds", template + "/health-thresholds"),
+        (
+            f"{base(programme)}/relationships/{quiet.relationship.pk}/health",
+            relationship + "/health",
+        ),
+        (
+            f"{base(programme)}/relationships/{quiet.relationship.pk}/interventions",
+            relationship + "/interventions",
+        ),
+    ]
+    for url, path in calls:
+        response = api.get(url)
+        assert response.status_code == 200, url
+        validate(response.json(), response_schema(openapi, "GET", path, 200), openapi)
