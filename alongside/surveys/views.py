@@ -502,6 +502,8 @@ def outcomes(request: OrgRequest, programme_id: int) -> HttpResponse:
                 "role": "By role in the programme",
             },
             "can_identify": request.membership.role == Role.ADMIN,
+            # Stored as ISO text (a frozen report is JSON); shown as a date and time.
+            "generated_at": datetime.fromisoformat(report["generated_at"]),
         },
     )
 

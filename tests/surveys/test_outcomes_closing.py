@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -133,6 +134,7 @@ def test_outcomes_report_shows_change_and_hides_small_groups(
     # Bars on a 0–5 scale 300 px wide: start mean 2.33 → 139.8, end mean 3.67 → 220.2.
     assert 'class="bar-start" x="0" y="2" width="139.8"' in body
     assert 'class="bar-end" x="0" y="22" width="220.2"' in body
+    assert re.search(r"Generated \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\.", body)
 
 
 def test_a_programme_with_four_answers_shows_no_figures(
