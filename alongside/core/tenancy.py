@@ -9,14 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.utils import timezone as django_timezone
 from django_htmx.middleware import HtmxDetails
 
 from alongside.accounts.models import User
 from alongside.organisations.models import Membership, Organisation, Role
+from alongside.people.models import Person
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -33,11 +37,31 @@ class OrgRequest(HttpRequest):
 def get_membership(user: Any, org_slug: str) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
+    # The viewer's own time zone comes with the membership (no extra query): every page
+    # shows times in the zone of the person looking at it.
+    own_zone = Person.objects.filter(
+        organisation=OuterRef("organisation"), user=OuterRef("user")
+    ).values("timezone")[:1]
     return (
         Membership.objects.select_related("organisation")
+        .annotate(viewer_time_zone=Subquery(own_zone))
         .filter(user=user, organisation__slug=org_slug)
         .first()
     )
+
+
+def viewer_zone(membership: Membership) -> ZoneInfo:
+    """The zone to show times in: the viewer's own, else the organisation's default."""
+    for name in (
+        getattr(membership, "viewer_time_zone", ""),
+        membership.organisation.default_time_zone,
+    ):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
 
 
 def require_role(membership: Membership, *roles: Role) -> None:
@@ -58,7 +82,11 @@ def org_view(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
             org_request = cast(OrgRequest, request)
             org_request.organisation = membership.organisation
             org_request.membership = membership
-            return view(org_request, *args, **kwargs)
+            django_timezone.activate(viewer_zone(membership))
+            try:
+                return view(org_request, *args, **kwargs)
+            finally:
+                django_timezone.deactivate()
 
         return cast(ViewFunc, login_required(wrapper))
 
