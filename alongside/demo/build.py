@@ -31,6 +31,8 @@ from alongside.demo.history import build_history
 from alongside.demo.history import describe as describe_history
 from alongside.demo.programmes import build_programmes
 from alongside.demo.programmes import describe as describe_programmes
+from alongside.demo.surveys import build_surveys
+from alongside.demo.surveys import describe as describe_surveys
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.organisations.services import organisation_create
 from alongside.people.models import Person
@@ -350,6 +352,11 @@ def build_demo(
     history = build_history(organisation=organisation, today=today)
     if stdout is not None:
         stdout.write(describe_history(history))
+    surveys = build_surveys(
+        organisation=organisation, manager=users[Role.PROGRAMME_MANAGER], today=today
+    )
+    if stdout is not None:
+        stdout.write(describe_surveys(surveys))
     _refresh_health(organisation, today)
     return DemoResult(
         organisation=organisation,
