@@ -238,7 +238,7 @@ def _rating(
 
 def _text(rng: random.Random, kind: str, position: int, areas: Sequence[str]) -> str:
     if kind == Survey.Kind.START:
-        pool = WANT_TEXTS
+        pool: tuple[str, ...] = WANT_TEXTS
     else:
         # The first free-text question of the end survey asks what changed.
         pool = CHANGED_TEXTS if position == len(areas) + 1 else NEXT_TEXTS

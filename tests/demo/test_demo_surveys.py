@@ -43,7 +43,8 @@ def check_running_programme(programme: Programme) -> None:
     start = Survey.objects.get(programme=programme, kind=Survey.Kind.START)
     assert start.status == Survey.Status.OPEN
     assert start.opened_at == datetime.combine(programme.start_date, time(9), tzinfo=UTC)
-    assert start.closes_at is not None and start.closes_at > timezone.now()
+    assert start.closes_at is not None
+    assert start.closes_at > timezone.now()
     end = Survey.objects.get(programme=programme, kind=Survey.Kind.END)
     assert end.status == Survey.Status.DRAFT
     assert not end.responses.exists()
