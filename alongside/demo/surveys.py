@@ -35,6 +35,7 @@ from alongside.demo.programmes import (
     _match_and_publish,
     _no_emails_or_queued_runs,
 )
+from alongside.meetings.models import Schedule
 from alongside.organisations.models import Organisation
 from alongside.people.models import Person
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme, Stage
@@ -285,6 +286,9 @@ def _closed_pairs(organisation: Organisation, manager: User, today: date) -> lis
                 communication_preference=_communication(rng),
             )
         _match_and_publish(programme, manager, started)
+    # Its meetings are not part of the demo: drop the schedules publishing proposed, which
+    # would otherwise still wait for answers in relationships that have long ended.
+    Schedule.objects.filter(relationship__programme=programme).delete()
     programme.refresh_from_db()
     participants = _participants(programme)
     start = next(s for s in surveys_ensure(programme=programme) if s.kind == Survey.Kind.START)

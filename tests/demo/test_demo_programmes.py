@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from alongside.demo.programmes import BUDDIES_NAME, CIRCLES_NAME, HIPO_NAME, MEMBER_EMAIL
+from alongside.demo.surveys import PAIRS_NAME
 from alongside.matches.models import MatchRun
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Organisation
@@ -49,7 +50,7 @@ def test_the_demo_programmes_are_sound_and_a_second_run_adds_nothing(db: None) -
     out = StringIO()
     call_command("demo", stdout=out)
     assert counts() == first
-    assert first["programmes"] == 3
+    assert first["programmes"] == 4  # the three below and the closed peer pairs (surveys)
     assert first["meetings"] > 100
     assert "0 created now" in out.getvalue()
     assert CIRCLES_NAME in out.getvalue()
@@ -64,7 +65,12 @@ def test_the_demo_programmes_are_sound_and_a_second_run_adds_nothing(db: None) -
 
 def check_stages(kestrel: Organisation) -> None:
     stages = dict(Programme.objects.filter(organisation=kestrel).values_list("name", "stage"))
-    assert stages == {CIRCLES_NAME: "running", HIPO_NAME: "running", BUDDIES_NAME: "enrolling"}
+    assert stages == {
+        CIRCLES_NAME: "running",
+        HIPO_NAME: "running",
+        BUDDIES_NAME: "enrolling",
+        PAIRS_NAME: "closed",
+    }
     for programme in Programme.objects.filter(organisation=kestrel):
         emails = set(programme.managers.values_list("email", flat=True))
         assert "meera.krishnan@kestrel.example" in emails
