@@ -19,6 +19,7 @@ from django.utils import timezone as django_timezone
 from django_htmx.middleware import HtmxDetails
 
 from alongside.accounts.models import User
+from alongside.core.errors import Forbidden, NotFound
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person
 
@@ -85,6 +86,11 @@ def org_view(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
             django_timezone.activate(viewer_zone(membership))
             try:
                 return view(org_request, *args, **kwargs)
+            except NotFound as error:
+                # Selectors say "not found" for other tenants' objects: a 404 page, never a 403.
+                raise Http404(error.message) from error
+            except Forbidden as error:
+                raise PermissionDenied(error.message) from error
             finally:
                 django_timezone.deactivate()
 

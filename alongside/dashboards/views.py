@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from alongside.core.errors import AlongsideError, Forbidden, NotFound
+from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.dashboards import charts
@@ -39,15 +38,6 @@ from alongside.people.selectors import people_filter_options
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships.models import Relationship
-
-
-def _managed(request: OrgRequest, programme_id: int) -> Programme:
-    try:
-        return programme_get_managed(membership=request.membership, programme_id=programme_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from error
 
 
 def _relationship(programme: Programme, relationship_id: int) -> Relationship:
@@ -94,7 +84,7 @@ def dashboard_charts(dashboard: ProgrammeDashboard) -> dict[str, charts.BarChart
 
 @org_view()
 def programme_dashboard_page(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     form = FilterForm(
         request.GET or None, options=filter_options(programme=programme), overview=False
     )
@@ -116,7 +106,7 @@ def programme_dashboard_page(request: OrgRequest, programme_id: int) -> HttpResp
 @org_view()
 @require_POST
 def refresh(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     count = health_refresh_programme(programme=programme)
     messages.success(request, f"Health recomputed for {count} active relationships.")
     return redirect("dashboards:programme", request.organisation.slug, programme.pk)
@@ -124,7 +114,7 @@ def refresh(request: OrgRequest, programme_id: int) -> HttpResponse:
 
 @org_view()
 def thresholds(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     current = HealthThresholds.objects.filter(programme=programme).first()
     form = ThresholdsForm(
         request.POST or None, instance=current or HealthThresholds(programme=programme)
@@ -152,7 +142,7 @@ def thresholds(request: OrgRequest, programme_id: int) -> HttpResponse:
 
 @org_view()
 def relationship_page(request: OrgRequest, programme_id: int, relationship_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     relationship = _relationship(programme, relationship_id)
     health = relationship_health(relationship=relationship)
     members = list(relationship.members.select_related("person").order_by("-role", "person__name"))
@@ -194,7 +184,7 @@ def _available_kinds(relationship: Relationship) -> list[tuple[str, str]]:
 @org_view()
 @require_POST
 def intervene(request: OrgRequest, programme_id: int, relationship_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     relationship = _relationship(programme, relationship_id)
     form = InterventionForm(request.POST)
     if not form.is_valid():

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from alongside.core.errors import AlongsideError, Forbidden, NotFound
+from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import show_error
 from alongside.core.tenancy import OrgRequest, org_view
 from alongside.matches import selectors
@@ -32,15 +31,6 @@ from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships.services import rematch_request_resolve
 
 WORKING = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
-
-
-def _managed(request: OrgRequest, programme_id: int) -> Programme:
-    try:
-        return programme_get_managed(membership=request.membership, programme_id=programme_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from error
 
 
 def _found(lookup: Any, **kwargs: Any) -> Any:
@@ -80,7 +70,7 @@ def _to_relationships(request: OrgRequest, programme: Programme) -> HttpResponse
 
 @org_view()
 def review(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     runs = list(selectors.match_runs_for(programme=programme))
     draft = next((run for run in runs if run.status == MatchRun.Status.DRAFT), None)
     context = {
@@ -96,7 +86,7 @@ def review(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def run(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     try:
         new_run = match_run_request(programme=programme, actor=request.user)
     except AlongsideError as error:
@@ -136,7 +126,7 @@ def _draft_context(run: MatchRun, **extra: Any) -> dict[str, Any]:
 
 @org_view()
 def run_detail(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
     if match_run.status in WORKING:
         return render(request, "matches/run.html", {"run": match_run, "programme": programme})
@@ -147,7 +137,7 @@ def run_detail(request: OrgRequest, programme_id: int, run_id: int) -> HttpRespo
 
 @org_view()
 def run_progress(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
     if match_run.status not in WORKING and request.htmx:
         # Done: reload the page so the draft (or the failure) shows in full.
@@ -175,7 +165,7 @@ def _adjusted(
 @org_view()
 @require_POST
 def move(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
     error: AlongsideError | None = None
     done = ""
@@ -201,7 +191,7 @@ def move(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def swap(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
     error: AlongsideError | None = None
     done = ""
@@ -222,7 +212,7 @@ def swap(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def lock_group(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
     try:
         group = selectors.match_group_get(
@@ -242,7 +232,7 @@ def lock_group(request: OrgRequest, programme_id: int, run_id: int) -> HttpRespo
 @org_view()
 @require_POST
 def rule(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     try:
         first = selectors.enrolment_in(
             programme=programme, enrolment_id=_int(request.POST.get("first_enrolment_id"))
@@ -284,7 +274,7 @@ def _back(request: OrgRequest, programme: Programme) -> HttpResponse:
 @org_view()
 @require_POST
 def rule_remove(request: OrgRequest, programme_id: int, rule_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     found = _found(selectors.pairing_rule_get, programme=programme, rule_id=rule_id)
     pairing_rule_remove(rule=found, actor=request.user)
     messages.success(request, "The rule was removed; it no longer applies to re-runs.")
@@ -294,7 +284,7 @@ def rule_remove(request: OrgRequest, programme_id: int, rule_id: int) -> HttpRes
 @org_view()
 @require_POST
 def publish(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
     keep_matching = request.POST.get("keep_matching") in ("1", "on", "true")
     try:
@@ -311,7 +301,7 @@ def publish(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse
 @org_view()
 @require_POST
 def discard(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
     try:
         match_run_discard(run=match_run, actor=request.user)
@@ -324,7 +314,7 @@ def discard(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse
 
 @org_view()
 def relationships(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     published = list(selectors.relationships_for_programme(programme=programme))
     joinable = {r.pk for r in published if r.status == "active" and r.kind in ("circle", "group")}
     context = {
@@ -340,7 +330,7 @@ def relationships(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def resolve_rematch(request: OrgRequest, programme_id: int, request_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     found = _found(selectors.rematch_request_get, programme=programme, request_id=request_id)
     rematch = request.POST.get("rematch") == "1"
     try:
@@ -363,7 +353,7 @@ def resolve_rematch(request: OrgRequest, programme_id: int, request_id: int) -> 
 @org_view()
 @require_POST
 def add_late_joiner(request: OrgRequest, programme_id: int, relationship_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     relationship = _found(
         selectors.relationship_get, programme=programme, relationship_id=relationship_id
     )

@@ -34,7 +34,6 @@ from alongside.meetings.forms import (
 )
 from alongside.meetings.models import Agreement, ClosingChoice, Commitment, Meeting
 from alongside.meetings.selectors import RelationshipAccess
-from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships.models import Relationship, RelationshipMember
 
@@ -67,15 +66,6 @@ def _me(access: RelationshipAccess) -> RelationshipMember:
         raise PermissionDenied("Only the relationship's members can do that.")
     access.me.relationship = access.relationship
     return access.me
-
-
-def _managed(request: OrgRequest, programme_id: int) -> Programme:
-    try:
-        return programme_get_managed(membership=request.membership, programme_id=programme_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from error
 
 
 def _apply_errors(form: forms.Form, error: AlongsideError) -> None:
@@ -650,7 +640,7 @@ def closing_page(request: OrgRequest, relationship_id: int) -> HttpResponse:
 
 @org_view(*MANAGERS)
 def guides_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     guides = selectors.guides_for(programme=programme)
     form = GuidesForm(request.POST or None, guides=guides)
     if request.method == "POST" and form.is_valid():
@@ -681,7 +671,7 @@ def guides_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view(*MANAGERS)
 @require_POST
 def guides_reset(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     raw = request.POST.get("number") or ""
     number = int(raw) if raw.isdigit() else None
     try:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from alongside.core.api_auth import request_user
-from alongside.core.errors import AlongsideError, Forbidden, NotFound
+from alongside.core.errors import AlongsideError
 from alongside.core.messages import show_error
 from alongside.core.pagination import paginate
 from alongside.core.tenancy import OrgRequest, org_view
@@ -23,17 +22,7 @@ from alongside.nudges.selectors import (
 )
 from alongside.nudges.services import nudge_preference_set, programme_nudges_configure
 from alongside.people.models import Person
-from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
-
-
-def _managed(request: OrgRequest, programme_id: int) -> Programme:
-    try:
-        return programme_get_managed(membership=request.membership, programme_id=programme_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from error
 
 
 def _viewer_zone(request: OrgRequest) -> str:
@@ -48,7 +37,7 @@ def _viewer_zone(request: OrgRequest) -> str:
 @org_view()
 def programme_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
     """Which nudges this programme sends; saving switches each on or off."""
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     if request.method == "POST":
         chosen = set(request.POST.getlist("enabled"))
         try:
@@ -76,7 +65,7 @@ def programme_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 def programme_log(request: OrgRequest, programme_id: int) -> HttpResponse:
     """Every nudge this programme recorded: to whom, about what, and whether it went."""
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     status = request.GET.get("status", "")
     page = paginate(request, programme_deliveries(programme=programme, status=status))
     return render(

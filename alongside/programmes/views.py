@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -12,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from alongside.core.errors import AlongsideError, Forbidden, NotFound
+from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.core.tenancy import MANAGERS, OrgRequest, org_view
@@ -141,16 +140,6 @@ def _visible(request: OrgRequest, programme_id: int) -> Programme:
         raise Http404(error.message) from error
 
 
-def _managed(request: OrgRequest, programme_id: int) -> Programme:
-    """404 if the viewer cannot see the programme at all, 403 if they only take part."""
-    try:
-        return programme_get_managed(membership=request.membership, programme_id=programme_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from error
-
-
 def _apply_errors(form: forms.Form, error: AlongsideError) -> None:
     for field, problems in problems_for_form(error).items():
         name = field.removeprefix("rules.")
@@ -266,7 +255,7 @@ def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
 
 @org_view()
 def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     form = ProgrammeEditForm(
         request.POST or None,
         programme=programme,
@@ -289,7 +278,7 @@ def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def programme_stage(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     try:
         programme = programme_transition(
             programme=programme, actor=request.user, to=request.POST.get("to", "")
@@ -368,7 +357,7 @@ def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) 
 
 @org_view()
 def enrolment(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     context = _enrolment_context(request, programme)
     if request.htmx and not request.htmx.boosted:
         return render(request, "programmes/directory_rows.html", context)
@@ -378,7 +367,7 @@ def enrolment(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def enrol(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     form = EnrolForm(request.POST, programme=programme)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -412,7 +401,7 @@ def enrol(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def enrol_csv(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     form = EnrolCsvForm(request.POST, request.FILES, programme=programme)
     if form.is_valid():
         try:
@@ -436,7 +425,7 @@ def enrol_csv(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def self_enrol_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     action = request.POST.get("action", "")
     try:
         if action == "new_link":
@@ -462,7 +451,7 @@ def self_enrol_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def withdraw(request: OrgRequest, programme_id: int, enrolment_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     enrolment = (
         Enrolment.objects.filter(programme=programme, pk=enrolment_id)
         .select_related("person", "programme__organisation")
@@ -484,7 +473,7 @@ def withdraw(request: OrgRequest, programme_id: int, enrolment_id: int) -> HttpR
 @org_view()
 @require_POST
 def remind(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     try:
         count = intake_send_reminders(programme=programme, actor=request.user)
     except AlongsideError as error:

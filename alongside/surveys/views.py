@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alongside.core.errors import AlongsideError, Forbidden, NotFound
+from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import show_error
 from alongside.core.tenancy import OrgRequest, org_view
 from alongside.organisations.models import Role
@@ -57,15 +57,6 @@ from alongside.surveys.services import (
 )
 
 CHART_WIDTH = 300  # pixels for a 0–5 scale
-
-
-def _managed(request: OrgRequest, programme_id: int) -> Programme:
-    try:
-        return programme_get_managed(membership=request.membership, programme_id=programme_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from error
 
 
 def _survey(programme: Programme, survey_id: int) -> Survey:
@@ -252,7 +243,7 @@ def my_results(request: OrgRequest, programme_id: int) -> HttpResponse:
 
 @org_view()
 def setup(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     surveys_ensure(programme=programme)
     surveys = []
     for survey in selectors.surveys_for(programme=programme).prefetch_related("questions"):
@@ -291,7 +282,7 @@ def setup(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def checkin_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     form = CheckinSettingsForm(request.POST)
     form.is_valid()
     checkin_settings_update(
@@ -306,7 +297,7 @@ def checkin_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def midpoint_now(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     try:
         sent = midpoint_open(programme=programme, actor=request.user)
     except AlongsideError as error:
@@ -321,7 +312,7 @@ def midpoint_now(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def question_new(request: OrgRequest, programme_id: int, survey_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     survey = _survey(programme, survey_id)
     form = QuestionForm(request.POST)
     if not form.is_valid():
@@ -348,7 +339,7 @@ def question_new(request: OrgRequest, programme_id: int, survey_id: int) -> Http
 def question_edit(
     request: OrgRequest, programme_id: int, survey_id: int, question_id: int
 ) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     survey = _survey(programme, survey_id)
     try:
         question = selectors.question_get(survey=survey, question_id=question_id)
@@ -389,7 +380,7 @@ def question_edit(
 def question_delete(
     request: OrgRequest, programme_id: int, survey_id: int, question_id: int
 ) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     survey = _survey(programme, survey_id)
     try:
         question_remove(
@@ -409,7 +400,7 @@ def question_delete(
 @require_POST
 def survey_state(request: OrgRequest, programme_id: int, survey_id: int) -> HttpResponse:
     """Open or close a survey (``action`` = open | close)."""
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     survey = _survey(programme, survey_id)
     action = request.POST.get("action", "")
     try:
@@ -432,7 +423,7 @@ def survey_state(request: OrgRequest, programme_id: int, survey_id: int) -> Http
 @org_view()
 @require_POST
 def survey_schedule(request: OrgRequest, programme_id: int, survey_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     survey = _survey(programme, survey_id)
     form = SurveyScheduleForm(request.POST)
     if not form.is_valid():
@@ -485,7 +476,7 @@ def chart(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 @org_view()
 def outcomes(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     report = selectors.outcomes_report(programme=programme)
     return render(
         request,
@@ -516,7 +507,7 @@ class _Echo:
 @org_view()
 def export(request: OrgRequest, programme_id: int) -> StreamingHttpResponse:
     """All answers as CSV, one row per answer; names and emails only for admins who ask."""
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     identified = request.GET.get("identified") == "1"
     if identified and request.membership.role != Role.ADMIN:
         raise PermissionDenied("Only organisation admins can export answers with names.")
@@ -534,7 +525,7 @@ def export(request: OrgRequest, programme_id: int) -> StreamingHttpResponse:
 
 @org_view()
 def closing(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     state = closing_for(programme)
     end = next(s for s in surveys_ensure(programme=programme) if s.kind == Survey.Kind.END)
     zone = state.session_timezone or programme.organisation.default_time_zone or "UTC"
@@ -571,7 +562,7 @@ def _closing_page(request: OrgRequest, programme: Programme) -> HttpResponse:
 @org_view()
 @require_POST
 def closing_session(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     form = ClosingSessionForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -598,7 +589,7 @@ def closing_session(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def closing_survey(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     try:
         closing_send_survey(programme=programme, actor=request.user)
     except AlongsideError as error:
@@ -611,7 +602,7 @@ def closing_survey(request: OrgRequest, programme_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def closing_close(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = _managed(request, programme_id)
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     if request.POST.get("confirm") != "yes":
         show_error(request, "Tick the box to confirm: closing cannot be undone.")
         return _closing_page(request, programme)
