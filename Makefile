@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_matching
 	$(BIN)/python -m benchmarks.bench_match_run
 	$(BIN)/python -m benchmarks.bench_dashboard
+	$(BIN)/python -m benchmarks.bench_nudges
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
