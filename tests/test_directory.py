@@ -4,6 +4,7 @@ member roles and the audit trail."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -514,3 +515,18 @@ def test_an_unknown_filter_value_does_not_drop_the_other_filters(cast, client_fo
     body = response.content.decode()
     assert "Zubin Finance" in body
     assert "Zara Eng" not in body
+
+
+def test_audit_page_shows_times_in_the_viewers_own_zone(
+    cast: dict[str, User], org_a: Organisation, client_for: Any
+) -> None:
+    AuditEvent.objects.create(
+        organisation=org_a,
+        actor_label="asha.admin@acme.test",
+        action="zone.check",
+        created_at=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
+    Person.objects.filter(user=cast["admin"]).update(timezone="America/Los_Angeles")
+    page = client_for(cast["admin"]).get("/o/acme/audit/").content.decode()
+    assert "When (America/Los_Angeles)" in page
+    assert "2026-11-20 04:00" in page  # 12:00 UTC is 04:00 in Los Angeles in November
