@@ -169,3 +169,24 @@ def test_my_mentoring_shows_the_next_meeting_and_my_open_action(
     for number in (1, 2, 3):
         meeting(circle.relationship, number)
     assert _queries(client, url) == before
+
+
+def test_meeting_page_and_notes_api_queries_do_not_grow_with_notes(
+    circle: Group, manager: Any, client_for: Any, api_for: Any
+) -> None:
+    first = meeting(circle.relationship, 1)
+    second = meeting(circle.relationship, 2)
+    page = reverse("meetings:meeting", args=["acme", second.pk])
+    api = f"/api/v1/organisations/acme/meetings/{second.pk}/notes"
+    member = client_for(circle.users[0])
+    boss = client_for(manager)
+    api_client = api_for(circle.users[0])
+    api_client.get(api)  # the token's first use records when it was last used
+    before = (_queries(member, page), _queries(boss, page), _queries(api_client, api))
+    for index, (author, user) in enumerate(zip(circle.members, circle.users, strict=True)):
+        commitment_make(meeting=first, member=author, text=f"Act {index}", actor=user)
+        commitment_make(meeting=second, member=author, text=f"Next {index}", actor=user)
+        for visibility in ("shared", "private"):
+            note_create(meeting=second, author=author, visibility=visibility, body="n", actor=user)
+    after = (_queries(member, page), _queries(boss, page), _queries(api_client, api))
+    assert after == before
