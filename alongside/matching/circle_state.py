@@ -12,14 +12,27 @@ import time
 from functools import lru_cache
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 from .errors import MatchingError
-from .validation import FloatArray, IntArray
+from .validation import BoolArray, FloatArray, IntArray
 
 EPS = 1e-10
+# Stands in for a forbidden pair's weight when parts of circles are recombined.
+_BLOCKED = 1e15
 STALL = 5e-5  # a quick pass gaining less than this fraction ends the quick search
 # Ruin and recreate may at first accept circles this much worse per person (shrinking).
 ACCEPT_WORSE = 0.2
+# Annealing by recombination (measured on scored cohorts and random weights, 1,000
+# people, 10 s): noise starts at this share of the weights' standard deviation and falls
+# to nothing over the first COOL_AT of the time; WEAK_FIRST tilts which people move
+# towards those who fit their circle least (per standard deviation of the weights).
+ANNEAL_NOISE = 0.3
+COOL_AT = 0.9
+WEAK_FIRST = 1.5
+# Up to this many people the annealing keeps its own copy of the weights with forbidden
+# pairs blocked (faster); above, it masks them at each step (less memory).
+BLOCKED_COPY_MAX_PEOPLE = 4000
 # Circles each circle is recombined with in the pair search (its most related ones).
 PAIR_PARTNERS = 6
 
@@ -28,6 +41,24 @@ def _value(pair_sum: FloatArray | float, size: IntArray | int) -> FloatArray:
     """Sum over members of their mean weight to the others: 2 * pairs / (size - 1)."""
     s = np.asarray(size, dtype=np.float64)
     return np.where(s > 1, 2.0 * np.asarray(pair_sum) / np.maximum(s - 1, 1), 0.0)
+
+
+def _packed(members: IntArray, chosen: np.ndarray, width: int) -> IntArray:
+    """The ``chosen`` entries of each row of ``members``, moved to the front, in rows of
+    ``width`` padded with -1."""
+    out = np.full((members.shape[0], max(width, 1)), -1, dtype=np.int64)
+    rows, _ = np.nonzero(chosen)
+    position = np.cumsum(chosen, axis=1)[chosen] - 1
+    out[rows, position] = members[chosen]
+    return out
+
+
+def _inner_sums(w: FloatArray, members: IntArray, chosen: np.ndarray) -> FloatArray:
+    """Per row of ``members`` (padded with -1), the weight of the pairs among the
+    ``chosen`` entries."""
+    safe = np.maximum(members, 0)
+    both = chosen[:, :, None] & chosen[:, None, :]
+    return (w[safe[:, :, None], safe[:, None, :]] * both).sum(axis=(1, 2)) / 2.0
 
 
 @lru_cache(maxsize=512)
@@ -59,6 +90,7 @@ class CircleState:
         cap_per_value: int | None,
         rng: np.random.Generator,
         allow_empty: bool = False,
+        shares: CircleState | None = None,
     ) -> None:
         n = w.shape[0]
         self.n, self.k = n, k
@@ -66,14 +98,19 @@ class CircleState:
         # With free sizes some of the ``k`` circles may stay empty (more, smaller circles
         # or fewer, larger ones); an empty circle is never given a single person.
         self.allow_empty = allow_empty
-        # ``w`` is the solver's own copy: forbidden pairs move to a mask, in place.
-        np.fill_diagonal(w, 0.0)
-        forbidden = np.isneginf(w)
-        self.has_forbidden = bool(forbidden.any())
-        self.forb = forbidden if self.has_forbidden else None
-        if self.has_forbidden:
-            w[forbidden] = 0.0
-        self.w = w
+        self.forb: BoolArray | None
+        if shares is not None:
+            # Another state's weights and forbidden pairs, read only by both.
+            w, self.forb = shares.weights, shares.forb
+        else:
+            # ``w`` is the solver's own copy: forbidden pairs move to a mask, in place.
+            np.fill_diagonal(w, 0.0)
+            forbidden = np.isneginf(w)
+            self.forb = forbidden if forbidden.any() else None
+            if self.forb is not None:
+                w[forbidden] = 0.0
+        self.has_forbidden = self.forb is not None
+        self.w: FloatArray = w
         self.attr = attr
         self.cap = cap_per_value
         self.rng = rng
@@ -90,6 +127,12 @@ class CircleState:
         n_values = int(attr.max()) + 1 if attr is not None and n else 0
         self.div = np.zeros((k, n_values), dtype=np.int32) if attr is not None else None
         self.log: list[tuple[int, int, int]] | None = None
+        # A copy of ``w`` with forbidden pairs at -_BLOCKED, made when first needed.
+        self._w_blocked: FloatArray | None = None
+
+    @property
+    def weights(self) -> FloatArray:
+        return self.w
 
     # -- primitive updates -------------------------------------------------------------
     def add(self, i: int, c: int) -> None:
@@ -705,6 +748,137 @@ class CircleState:
                             waiting[c] = True
                             queue.append(c)
                     break
+
+    # -- all circles at once ------------------------------------------------------------
+    def recombine_halves(self, noise: float = 0.0, weak_first: float = 0.0) -> float:
+        """Cut every circle in two at random, keep one part of each where it is and deal
+        the other parts back out by an optimal assignment: every circle takes exactly one
+        moving part, and keeping the present circles is one of the choices.
+
+        One exact step over a neighbourhood of k! recombinations (all single swaps
+        between two circles, and cycles of them through any number of circles, among
+        the people chosen to move), solved by scipy's ``linear_sum_assignment`` on a
+        k × k table of what each combination is worth. Every moving part has the same
+        size, so circle sizes stay as they are (a circle whose locks leave fewer people
+        to move may change size within the allowed range); locked people never move.
+
+        With ``noise`` 0 the step never loses. A positive ``noise`` (a standard
+        deviation, in the units of a circle's value) is added to the table before it is
+        solved, so the step may accept a worse recombination, as in annealing.
+        ``weak_first`` (per unit of weight) makes people who fit their circle less well
+        more likely to be among the movers. Returns the change in the objective.
+        """
+        split = self.halves(weak_first)
+        if split is None:
+            return 0.0
+        slots, left, right = split
+        table, ok = self.recombination_table(left, right)
+        k = len(slots)
+        current = float(np.trace(table))
+        # Combinations that break a rule get a cost no assignment would choose over
+        # keeping the present circles.
+        table = np.where(ok, table, -(float(np.abs(table[ok]).sum()) + 1.0))
+        if noise > 0.0:
+            # Uniform noise with this standard deviation (cheaper to draw than normal).
+            jitter = (self.rng.random((k, k)) - 0.5) * (noise * 12**0.5)
+            np.fill_diagonal(jitter, 0.0)
+            rows, cols = linear_sum_assignment(table + jitter, maximize=True)
+        else:
+            rows, cols = linear_sum_assignment(table, maximize=True)
+        gain = float(table[rows, cols].sum()) - current
+        if (cols == rows).all() or (noise <= 0.0 and gain <= EPS * max(1.0, abs(current))):
+            return 0.0
+        if not ok[rows, cols].all():  # only if the noise outweighed a broken rule
+            return 0.0
+        for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
+            if a != b:
+                for i in left[a][left[a] >= 0].tolist():
+                    self.move(int(i), int(slots[b]))
+        return gain
+
+    def halves(self, weak_first: float = 0.0) -> tuple[IntArray, IntArray, IntArray] | None:
+        """A random cut of every circle: the circles, and per circle the people who
+        would move and those who stay (rows padded with -1). Every circle moves the same
+        number of people (fewer only where locks leave fewer movable), between 1 and the
+        smallest size - 1. None when there are fewer than two circles."""
+        rng = self.rng
+        slots = np.flatnonzero(self.size > 0)
+        if len(slots) < 2:
+            return None
+        members = self.slots[slots][:, : int(self.size[slots].max())]
+        movable = (members >= 0) & ~self.fixed[np.maximum(members, 0)]
+        # Movable people first, in random order: the first ``take`` of them move.
+        keys = rng.random(members.shape) + np.where(movable, 0.0, np.inf)
+        if weak_first:
+            # People with a lower mean weight to their circle-mates tend to move.
+            safe = np.maximum(members, 0)
+            mean = self.gt[slots[:, None], safe] / np.maximum(self.size[slots] - 1, 1)[:, None]
+            keys += weak_first * (mean - mean.mean(axis=1, keepdims=True))
+        members = np.take_along_axis(members, np.argsort(keys, axis=1), axis=1)
+        smallest = int(self.size[slots].min())
+        take = np.minimum(movable.sum(axis=1), int(rng.integers(1, max(smallest, 2))))
+        col = np.arange(members.shape[1])[None, :]
+        in_left = (col < take[:, None]) & (members >= 0)
+        in_right = (col >= take[:, None]) & (members >= 0)
+        left = _packed(members, in_left, int(in_left.sum(axis=1).max()))
+        right = _packed(members, in_right, int(in_right.sum(axis=1).max()))
+        return slots, left, right
+
+    def recombination_table(self, left: IntArray, right: IntArray) -> tuple[FloatArray, BoolArray]:
+        """``table[a, b]``: the value of the circle made of moving part ``a`` and staying
+        part ``b``; ``ok[a, b]``: whether that circle keeps the sizes and the rules (no
+        forbidden pair, the diversity limit)."""
+        w, k = self.w, left.shape[0]
+        lm, rm = left >= 0, right >= 0
+        lz, rz = np.maximum(left, 0).ravel(), np.maximum(right, 0).ravel()
+        if self.forb is None:
+            cross = w[lz][:, rz]
+        elif self.n <= BLOCKED_COPY_MAX_PEOPLE:
+            if self._w_blocked is None:
+                self._w_blocked = np.where(self.forb, -_BLOCKED, w)
+            cross = self._w_blocked[lz][:, rz]
+        else:
+            cross = w[lz][:, rz]
+            cross[self.forb[lz][:, rz]] = -_BLOCKED
+        if not (lm.all() and rm.all()):
+            cross *= lm.ravel()[:, None] & rm.ravel()[None, :]
+        # Every sum is a gather and a reshape (parts are rows of equal width).
+        width_l, width_r = left.shape[1], right.shape[1]
+        cross_sum = cross.reshape(k, width_l, k * width_r).sum(axis=1)
+        cross_sum = cross_sum.reshape(k, k, width_r).sum(axis=2)
+        inner_l, inner_r = _inner_sums(w, left, lm), _inner_sums(w, right, rm)
+        new_size = lm.sum(axis=1)[:, None] + rm.sum(axis=1)[None, :]
+        ok = (new_size >= self.min_size) & (new_size <= self.max_size)
+        if self.forb is not None:
+            ok &= cross_sum > -_BLOCKED / 2
+        if self.div is not None and self.attr is not None and self.cap is not None:
+            n_values = self.div.shape[1]
+            count_l = np.zeros((k, n_values), dtype=np.int32)
+            count_r = np.zeros((k, n_values), dtype=np.int32)
+            np.add.at(count_l, (np.nonzero(lm)[0], self.attr[left[lm]]), 1)
+            np.add.at(count_r, (np.nonzero(rm)[0], self.attr[right[rm]]), 1)
+            ok &= ~((count_l[:, None, :] + count_r[None, :, :]) > self.cap).any(axis=2)
+        table = _value(inner_l[:, None] + inner_r[None, :] + cross_sum, new_size)
+        return np.where(ok, table, 0.0), ok
+
+    def anneal(self, deadline: float, spread: float) -> None:
+        """Recombine halves of circles until ``deadline``. The noise starts at
+        ``ANNEAL_NOISE`` × ``spread`` (the standard deviation of the weights) and falls
+        to nothing over the first ``COOL_AT`` of the time, so the search can leave local
+        optima; the best circles seen are kept."""
+        started = time.monotonic()
+        span = max(deadline - started, 1e-9)
+        scale = spread if spread > 0 else 1.0
+        noise, weak_first = ANNEAL_NOISE * scale, WEAK_FIRST / scale
+        best_value, best_assign = self.objective(), self.assign.copy()
+        while (now := time.monotonic()) < deadline:
+            cooling = max(0.0, 1.0 - (now - started) / span / COOL_AT)
+            self.recombine_halves(noise * cooling, weak_first)
+            value = self.objective()
+            if value > best_value + EPS * max(1.0, abs(best_value)):
+                best_value, best_assign = value, self.assign.copy()
+        if self.objective() < best_value - EPS * max(1.0, abs(best_value)):
+            self.restore(best_assign)
 
     def _partners(self, a: int, count: int) -> list[int]:
         """The circles whose people would most like to trade places with ``a``'s: for

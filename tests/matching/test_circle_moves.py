@@ -89,8 +89,9 @@ def test_with_free_sizes_a_large_circle_is_split_into_an_empty_one():
 
 
 def test_free_sizes_recover_planted_circles_smaller_than_the_middle_size():
-    # Without a target the solver starts from circles of about 6; planted circles of 4
-    # need more circles than that, which only the free-size moves can open.
+    # Without a target or a time limit the solver starts from circles of about 6;
+    # planted circles of 4 need more circles than that, which only the free-size moves
+    # can open.
     w, planted = planted_circles(200, 4, seed=6)
     result = solve_circles(w, min_size=4, max_size=8)
     assert result.objective >= 0.98 * planted
