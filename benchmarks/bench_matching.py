@@ -375,16 +375,35 @@ def circles_lp_bound(
     return bound + extra
 
 
-def case_circles_vs_swap(n: int, time_limit: float, bound: bool = False) -> dict[str, Any]:
-    w = Scorer(cohort(n, seed=5), MatchRules()).matrix()
+def scored_cohort(n: int) -> np.ndarray:
+    """The scored cohort of the circle comparisons: real scoring, default rules."""
+    return Scorer(cohort(n, seed=5), MatchRules()).matrix()
+
+
+def uniform_weights(n: int) -> np.ndarray:
+    """Unstructured weights: symmetric, uniform on [0, 1) (seed 1), no forbidden pairs."""
+    rng = np.random.default_rng(1)
+    w = rng.random((n, n))
+    w = (w + w.T) / 2.0
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
+def case_circles_vs_swap(
+    n: int, time_limit: float, bound: bool = False, weights: str = "scored"
+) -> dict[str, Any]:
+    w = scored_cohort(n) if weights == "scored" else uniform_weights(n)
+    lo = 5 if weights == "scored" else 4
+    hi = 6 if weights == "scored" else 8
     ours, seconds = timed(
-        lambda: solve_circles(w, min_size=5, max_size=6, target_size=6, time_limit=time_limit)
+        lambda: solve_circles(w, min_size=lo, max_size=hi, target_size=6, time_limit=time_limit)
     )
     sizes = [len(g) for g in ours.groups]
     baseline, base_seconds = timed(lambda: plain_swap_local_search(w, sizes, 0, time_limit))
     restarts, runs = plain_swap_restarts(w, sizes, 0, time_limit)
     out = {
-        "case": f"circles {n} people (5-6, target 6), {time_limit:g} s vs plain swap local search",
+        "case": f"circles {n} people, {weights} weights ({lo}-{hi}, target 6), {time_limit:g} s "
+        "vs plain swap local search",
         "seconds": seconds,
         "objective": ours.objective,
         "upper_bound": ours.upper_bound,
@@ -396,15 +415,17 @@ def case_circles_vs_swap(n: int, time_limit: float, bound: bool = False) -> dict
     }
     if bound:
         out["lp_bound"], out["lp_seconds"] = timed(
-            lambda: circles_lp_bound(w, min_size=5, sizes=sizes)
+            lambda: circles_lp_bound(w, min_size=lo, sizes=sizes)
         )
     return out
 
 
-def case_circles_free_sizes(n: int, time_limit: float, bound: bool = False) -> dict[str, Any]:
+def case_circles_free_sizes(
+    n: int, time_limit: float, bound: bool = False, weights: str = "scored"
+) -> dict[str, Any]:
     """Sizes 4-8 and no target: the solver picks sizes; plain swap keeps the sizes of
     its random start, which are the solver's own default (as close to 6 as fits)."""
-    w = Scorer(cohort(n, seed=5), MatchRules()).matrix()
+    w = scored_cohort(n) if weights == "scored" else uniform_weights(n)
     ours, seconds = timed(lambda: solve_circles(w, min_size=4, max_size=8, time_limit=time_limit))
     start_sizes = circle_sizes(n, 4, 8, None).tolist()
     baseline, base_seconds = timed(lambda: plain_swap_local_search(w, start_sizes, 0, time_limit))
@@ -412,7 +433,8 @@ def case_circles_free_sizes(n: int, time_limit: float, bound: bool = False) -> d
     ours_sizes = [len(g) for g in ours.groups]
     same_sizes, _ = plain_swap_restarts(w, ours_sizes, 0, time_limit)
     out = {
-        "case": f"circles {n} people (4-8, no target), {time_limit:g} s vs plain swap local search",
+        "case": f"circles {n} people, {weights} weights (4-8, no target), {time_limit:g} s "
+        "vs plain swap local search",
         "seconds": seconds,
         "objective": ours.objective,
         "upper_bound": ours.upper_bound,
@@ -456,6 +478,12 @@ CASES: dict[str, Callable[[bool], dict[str, Any]]] = {
     "circles-10k": lambda quick: case_circles_large(2000 if quick else 10_000),
     "circles-vs-swap": lambda quick: case_circles_vs_swap(1000, 2.0 if quick else 10.0),
     "circles-free-sizes": lambda quick: case_circles_free_sizes(1000, 2.0 if quick else 10.0),
+    "circles-uniform-vs-swap": lambda quick: case_circles_vs_swap(
+        1000, 2.0 if quick else 10.0, weights="uniform"
+    ),
+    "circles-uniform-free-sizes": lambda quick: case_circles_free_sizes(
+        1000, 2.0 if quick else 10.0, weights="uniform"
+    ),
     "circles-planted": lambda quick: case_circles_planted(600 if quick else 1200, 6),
 }
 # The same two comparisons plus the LP bound (a minute or more each; not in the full run).

@@ -13,7 +13,6 @@ their best possible circle-mates.
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -23,16 +22,23 @@ import numpy as np
 from .circle_state import CircleState
 from .errors import MatchingError
 from .results import MatchResult
-from .validation import FloatArray, IntArray, as_weight_matrix, check_index, check_seed
+from .validation import (
+    FloatArray,
+    IntArray,
+    as_weight_matrix,
+    check_index,
+    check_seed,
+    check_time_limit,
+)
 
 # Up to this many people every partition is tried, so the answer is proven optimal.
 EXACT_MAX_PEOPLE = 9
 # Up to this many people (or with a time limit) every swap is tried until none improves.
 FULL_SWAP_MAX_PEOPLE = 3000
 # With free sizes, the share of the time limit spent annealing (the rest may resize).
-FREE_SIZES_SHARE = 0.95
+FREE_SIZES_SHARE = 0.98
 # With free sizes, the share of the time limit each start is searched before one is kept.
-PROBE_SHARE = 0.08
+PROBE_SHARE = 0.03
 
 
 def solve_circles(
@@ -63,10 +69,7 @@ def solve_circles(
     w = as_weight_matrix(weights, square=True)
     n = w.shape[0]
     min_size, max_size, target_size = _check_sizes(min_size, max_size, target_size)
-    if time_limit is not None and (not math.isfinite(time_limit) or time_limit < 0):
-        raise MatchingError(
-            f"time_limit must be a non-negative number of seconds, got {time_limit}"
-        )
+    check_time_limit(time_limit)
     if rounds is not None and rounds < 0:
         raise MatchingError(f"rounds must be zero or more, got {rounds}")
     if n == 0:
@@ -92,8 +95,8 @@ def solve_circles(
     fixed_sizes = target_size is not None
     allowed = sorted(set(sizes.tolist())) if fixed_sizes else list(range(min_size, max_size + 1))
     upper = _upper_bound(w, allowed)  # before the state takes over w (and its -inf)
-    spread = _spread(w, rng)
     deadline = None if time_limit is None else started + time_limit
+    spread = _spread(w, rng) if deadline is not None else 0.0
     if fixed_sizes or deadline is None:
         profiles = [sizes]
     else:
