@@ -31,7 +31,7 @@ import calendar
 import random
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -121,15 +121,66 @@ def build_history(*, organisation: Organisation, today: date) -> HistorySummary:
         .select_related("programme")
         .order_by("programme__name", "name")
     )
+    members = _members_of(relationships)
+    dormant = _pick_dormant([r for r in relationships if r.programme.name == HIPO_NAME], members)
+    struggling = _pick_struggling(
+        [r for r in relationships if r.programme.name == CIRCLES_NAME], members
+    )
+
+    def story(relationship: Relationship) -> str:
+        if relationship == dormant:
+            return DORMANT
+        if relationship == struggling:
+            return STRUGGLING
+        if any(m.person.email == MEMBER_EMAIL for m in members[relationship.pk]):
+            return MEMBER
+        return HEALTHY
+
+    _write(relationships, members, story, today)
+    meetings = Meeting.objects.filter(organisation=organisation)
+    return HistorySummary(
+        meetings=meetings.count(),
+        held=meetings.filter(status=Meeting.Status.HELD).count(),
+        notes=Note.objects.filter(meeting__organisation=organisation).count(),
+        commitments=Commitment.objects.filter(relationship__organisation=organisation).count(),
+        dormant_pair=dormant.name if dormant else "",
+        struggling_circle=struggling.name if struggling else "",
+    )
+
+
+def build_ended_history(*, programme: Programme) -> None:
+    """The same history for a programme that has ended but is not closed yet: meetings
+    on its rhythm from its start to its end date (none left on the calendar), notes,
+    commitments and pulses, every relationship an ordinary one."""
+    relationships = list(
+        Relationship.objects.filter(programme=programme, status=Relationship.Status.ACTIVE)
+        .select_related("programme")
+        .order_by("name")
+    )
+    assert programme.end_date is not None
+    _write(
+        relationships,
+        _members_of(relationships),
+        lambda _relationship: HEALTHY,
+        programme.end_date + timedelta(days=1),
+    )
+
+
+def _members_of(relationships: Sequence[Relationship]) -> _Members:
     members: dict[int, list[RelationshipMember]] = {r.pk: [] for r in relationships}
     for row in RelationshipMember.objects.filter(
         relationship__in=relationships, is_active=True
     ).select_related("person", "enrolment__intake"):
         members[row.relationship_id].append(row)
-    dormant = _pick_dormant([r for r in relationships if r.programme.name == HIPO_NAME], members)
-    struggling = _pick_struggling(
-        [r for r in relationships if r.programme.name == CIRCLES_NAME], members
-    )
+    return members
+
+
+def _write(
+    relationships: Sequence[Relationship],
+    members: _Members,
+    story: Callable[[Relationship], str],
+    today: date,
+) -> None:
     # Publishing may already have proposed a schedule: confirm that one, in place.
     proposed = {
         s.relationship_id: s for s in Schedule.objects.filter(relationship__in=relationships)
@@ -148,25 +199,9 @@ def build_history(*, organisation: Organisation, today: date) -> HistorySummary:
         rows_of_members = members[relationship.pk]
         if relationship.pk in done or len(rows_of_members) < 2:
             continue
-        story = HEALTHY
-        if relationship == dormant:
-            story = DORMANT
-        elif relationship == struggling:
-            story = STRUGGLING
-        elif any(m.person.email == MEMBER_EMAIL for m in rows_of_members):
-            story = MEMBER
-        history = _History(relationship, rows_of_members, story, today, rows, busy)
+        history = _History(relationship, rows_of_members, story(relationship), today, rows, busy)
         history.write(proposed.get(relationship.pk))
     rows.save()
-    meetings = Meeting.objects.filter(organisation=organisation)
-    return HistorySummary(
-        meetings=meetings.count(),
-        held=meetings.filter(status=Meeting.Status.HELD).count(),
-        notes=Note.objects.filter(meeting__organisation=organisation).count(),
-        commitments=Commitment.objects.filter(relationship__organisation=organisation).count(),
-        dormant_pair=dormant.name if dormant else "",
-        struggling_circle=struggling.name if struggling else "",
-    )
 
 
 def describe(summary: HistorySummary) -> str:
@@ -290,6 +325,8 @@ class _History:
         self.rng = random.Random(f"{SEED}:history:{relationship.name}")
         self.members = [_member(m) for m in members]
         self.is_circle = relationship.kind == Relationship.Kind.CIRCLE
+        # Two peers: no mentor, so both write notes and commit alike.
+        self.is_peers = not self.is_circle and not any(m.is_mentor for m in self.members)
         self.interval = INTERVAL_DAYS.get(self.programme.rhythm, 28)
         self.duration = self.programme.session_minutes
         self.anchor = self._anchor_zone()
@@ -676,6 +713,9 @@ class _History:
                     body = self._fill(texts.PRIVATE_NOTES, other, member=member)
                     self._note(meeting, member, Note.Visibility.PRIVATE, body, written)
             return
+        if self.is_peers:
+            self._peer_notes(meeting, plan, held_number, written)
+            return
         mentor = next(m for m in self.members if m.is_mentor)
         mentee = next(m for m in self.members if not m.is_mentor)
         always = self.story == MEMBER
@@ -698,6 +738,25 @@ class _History:
         if self.rng.random() < 0.12:
             body = self._fill(texts.MENTOR_PRIVATE_NOTES, mentee, member=mentee)
             self._note(meeting, mentor, Note.Visibility.PRIVATE, body, written)
+
+    def _peer_notes(
+        self, meeting: Meeting, plan: _Planned, held_number: int, written: datetime
+    ) -> None:
+        author = self.rng.choice(plan.attended)
+        other = next(m for m in self.members if m is not author)
+        if held_number == 1:
+            body = self._fill(texts.FIRST_MENTORING_NOTES, other, member=author)
+        elif self.rng.random() < 0.8:
+            body = self._fill(texts.MENTORING_NOTES, other, member=author)
+        else:
+            body = ""
+        if body:
+            self._note(meeting, author, Note.Visibility.SHARED, body, written)
+        for member in plan.attended:
+            if self.rng.random() < 0.12:
+                partner = next(m for m in self.members if m is not member)
+                body = self._fill(texts.PRIVATE_NOTES, partner, member=member)
+                self._note(meeting, member, Note.Visibility.PRIVATE, body, written)
 
     def _note(
         self, meeting: Meeting, author: _Member, visibility: str, body: str, at: datetime
@@ -804,7 +863,7 @@ class _History:
             return True  # and drops them all
         if self.story == MEMBER:
             return not member.is_mentor or index % 2 == 1
-        if self.is_circle:
+        if self.is_circle or self.is_peers:
             return self.rng.random() < (0.7 if self.story == STRUGGLING else 0.85)
         return self.rng.random() < (0.3 if member.is_mentor else 0.9)
 

@@ -5,7 +5,8 @@
   a self-rating per capability area and, from many, a line on what they want out of it.
   Their midpoint check-ins are written with the rest of the history (history.py).
 - "Peer Pairs 2025" ended about three months ago: matched and run through the app's
-  services, its start and end surveys answered, and closed through ``programme_close``,
+  services, six months of meetings written like the running programmes' history, its
+  start and end surveys answered, and closed through ``programme_close``,
   which ends the relationships and freezes the outcomes report. Most people rate
   themselves a little higher at the end, a few lower; some departments are too small
   for their figures to be shown.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from alongside.accounts.models import User
+from alongside.demo.history import build_ended_history
 from alongside.demo.programmes import (
     CIRCLES_NAME,
     HIPO_NAME,
@@ -35,7 +37,6 @@ from alongside.demo.programmes import (
     _match_and_publish,
     _no_emails_or_queued_runs,
 )
-from alongside.meetings.models import Schedule
 from alongside.organisations.models import Organisation
 from alongside.people.models import Person
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme, Stage
@@ -286,10 +287,9 @@ def _closed_pairs(organisation: Organisation, manager: User, today: date) -> lis
                 communication_preference=_communication(rng),
             )
         _match_and_publish(programme, manager, started)
-    # Its meetings are not part of the demo: drop the schedules publishing proposed, which
-    # would otherwise still wait for answers in relationships that have long ended.
-    Schedule.objects.filter(relationship__programme=programme).delete()
     programme.refresh_from_db()
+    # Six months of meetings, notes and commitments, so the report has them to count.
+    build_ended_history(programme=programme)
     participants = _participants(programme)
     start = next(s for s in surveys_ensure(programme=programme) if s.kind == Survey.Kind.START)
     start = survey_open(survey=start, actor=manager, now=_morning(started))

@@ -495,16 +495,19 @@ def check_the_dashboard_sees_them(
             assert status[relationship.pk] == "on_track"
 
 
+RUNNING = (CIRCLES_NAME, HIPO_NAME)  # the closed programme's history is written with it
+
+
 def _history_snapshot(kestrel: Organisation) -> list[tuple[object, ...]]:
-    meetings = Meeting.objects.filter(organisation=kestrel).order_by(
-        "relationship__name", "starts_at"
-    )
-    notes = Note.objects.filter(meeting__organisation=kestrel).order_by(
-        "meeting__starts_at", "author__person__email", "visibility"
-    )
-    commitments = Commitment.objects.filter(relationship__organisation=kestrel).order_by(
-        "made_at__starts_at", "member__person__email"
-    )
+    meetings = Meeting.objects.filter(
+        organisation=kestrel, relationship__programme__name__in=RUNNING
+    ).order_by("relationship__name", "starts_at")
+    notes = Note.objects.filter(
+        meeting__organisation=kestrel, meeting__relationship__programme__name__in=RUNNING
+    ).order_by("meeting__starts_at", "author__person__email", "visibility")
+    commitments = Commitment.objects.filter(
+        relationship__organisation=kestrel, relationship__programme__name__in=RUNNING
+    ).order_by("made_at__starts_at", "member__person__email")
     return [
         *meetings.values_list("relationship__name", "number", "starts_at", "status", "uid"),
         *notes.values_list("author__person__email", "visibility", "body"),
@@ -521,8 +524,12 @@ def check_the_same_date_gives_the_same_history(kestrel: Organisation) -> None:
     # Written again from scratch for the same date, it is the same history; a schedule
     # that publishing proposed is confirmed in place.
     for model in (Agreement, DevelopmentGoal, Meeting, Pulse):
-        model.objects.filter(relationship__organisation=kestrel).delete()
-    schedules = Schedule.objects.filter(relationship__organisation=kestrel)
+        model.objects.filter(
+            relationship__organisation=kestrel, relationship__programme__name__in=RUNNING
+        ).delete()
+    schedules = Schedule.objects.filter(
+        relationship__organisation=kestrel, relationship__programme__name__in=RUNNING
+    )
     proposed = set(schedules.values_list("pk", flat=True))
     schedules.update(status=Schedule.Status.PROPOSED, confirmed_at=None)
     summary = build_history(organisation=kestrel, today=timezone.localdate())

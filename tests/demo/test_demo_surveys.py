@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alongside.demo.programmes import CIRCLES_NAME, HIPO_NAME
 from alongside.demo.surveys import PAIRS_NAME
+from alongside.meetings.models import Meeting
 from alongside.programmes.models import Programme, Stage
 from alongside.relationships.models import Relationship
 from alongside.surveys.models import Answer, Closing, Pulse, Question, Response, Survey
@@ -111,3 +112,13 @@ def check_closed_programme(programme: Programme, today: Any) -> None:
     # The frozen report matches the answers it was made from.
     live = outcomes_live(programme=programme)
     assert live["areas"] == areas
+    # Six months of meetings, all before the end, none left on the calendar.
+    activity = report["activity"]
+    assert activity["relationships_meeting"] == activity["relationships"] == relationships.count()
+    assert activity["meetings_held"] >= 10 * activity["relationships"]
+    assert 0 < activity["commitments_kept"] <= activity["commitments_reviewed"]
+    meetings = Meeting.objects.filter(relationship__programme=programme)
+    assert Meeting.Status.SCHEDULED not in set(meetings.values_list("status", flat=True))
+    last = meetings.order_by("-starts_at").values_list("starts_at", flat=True).first()
+    assert last is not None
+    assert programme.start_date <= last.date() <= programme.end_date
