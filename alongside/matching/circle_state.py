@@ -30,6 +30,8 @@ ACCEPT_WORSE = 0.2
 ANNEAL_NOISE = 0.3
 COOL_AT = 0.9
 WEAK_FIRST = 1.5
+# At most this many circles are recombined in one step (a random share of them above).
+RECOMBINE_MAX_CIRCLES = 300
 # Up to this many people the annealing keeps its own copy of the weights with forbidden
 # pairs blocked (faster); above, it masks them at each step (less memory).
 BLOCKED_COPY_MAX_PEOPLE = 4000
@@ -805,6 +807,10 @@ class CircleState:
         slots = np.flatnonzero(self.size > 0)
         if len(slots) < 2:
             return None
+        if len(slots) > RECOMBINE_MAX_CIRCLES:
+            # A step's cost grows with the square (gathers) to the cube (assignment) of
+            # the circles in it: on many circles, each step takes a random share.
+            slots = np.sort(rng.choice(slots, RECOMBINE_MAX_CIRCLES, replace=False))
         members = self.slots[slots][:, : int(self.size[slots].max())]
         movable = (members >= 0) & ~self.fixed[np.maximum(members, 0)]
         # Movable people first, in random order: the first ``take`` of them move.

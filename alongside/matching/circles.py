@@ -123,6 +123,7 @@ def solve_circles(
     if rounds is not None and rounds > 0:
         state.ruin_and_recreate(rounds, deadline)
     if deadline is not None:
+        state.full_swap_passes(deadline)
         # Most of the time goes to annealing by recombination; with free sizes the end
         # is kept for a last pass that may change sizes again.
         cool_until = deadline if fixed_sizes else started + (deadline - started) * FREE_SIZES_SHARE

@@ -204,3 +204,22 @@ def test_locked_people_stay_together_through_a_time_limited_run():
     result = solve_circles(w, min_size=4, max_size=8, target_size=6, locks=[lock], time_limit=0.3)
     (home,) = [g for g in result.groups if 0 in g]
     assert set(lock) <= set(home)
+
+
+def test_on_many_circles_a_step_recombines_a_random_share_and_never_loses(monkeypatch):
+    monkeypatch.setattr("alongside.matching.circle_state.RECOMBINE_MAX_CIRCLES", 4)
+    rng = np.random.default_rng(21)
+    w = symmetric(rng.normal(size=(50, 50)))
+    state = _state(w, [list(range(c, 50, 10)) for c in range(10)], 5)
+    split = state.halves()
+    assert split is not None
+    assert len(split[0]) == 4
+    moved = set()
+    for _ in range(40):
+        before = state.assign.copy()
+        value = state.objective()
+        assert state.recombine_halves() >= 0.0
+        assert state.objective() >= value - 1e-9
+        moved |= set(np.flatnonzero(state.assign != before).tolist())
+    assert sorted(int(s) for s in state.size) == [5] * 10
+    assert len(moved) > 10  # different shares of the circles took part
