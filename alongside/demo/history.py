@@ -705,13 +705,14 @@ class _History:
                 body = self._fill(texts.CIRCLE_NOTES, subject)
             else:
                 body = ""
-            if body:
-                self._note(meeting, author, Note.Visibility.SHARED, body, written)
-            for member in plan.attended:
-                if self.rng.random() < 0.12:
-                    other = subject if subject is not member else author
-                    body = self._fill(texts.PRIVATE_NOTES, other, member=member)
-                    self._note(meeting, member, Note.Visibility.PRIVATE, body, written)
+            self._group_notes(
+                meeting,
+                author,
+                body,
+                plan.attended,
+                lambda m: subject if subject is not m else author,
+                written,
+            )
             return
         if self.is_peers:
             self._peer_notes(meeting, plan, held_number, written)
@@ -750,12 +751,31 @@ class _History:
             body = self._fill(texts.MENTORING_NOTES, other, member=author)
         else:
             body = ""
+        self._group_notes(
+            meeting,
+            author,
+            body,
+            plan.attended,
+            lambda m: next(x for x in self.members if x is not m),
+            written,
+        )
+
+    def _group_notes(
+        self,
+        meeting: Meeting,
+        author: _Member,
+        body: str,
+        attended: Sequence[_Member],
+        other_of: Callable[[_Member], _Member],
+        written: datetime,
+    ) -> None:
+        """The shared note (if any) and, now and then, a member's private note about
+        ``other_of(member)``: circles and peer pairs alike."""
         if body:
             self._note(meeting, author, Note.Visibility.SHARED, body, written)
-        for member in plan.attended:
+        for member in attended:
             if self.rng.random() < 0.12:
-                partner = next(m for m in self.members if m is not member)
-                body = self._fill(texts.PRIVATE_NOTES, partner, member=member)
+                body = self._fill(texts.PRIVATE_NOTES, other_of(member), member=member)
                 self._note(meeting, member, Note.Visibility.PRIVATE, body, written)
 
     def _note(
