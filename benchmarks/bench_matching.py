@@ -389,6 +389,23 @@ def uniform_weights(n: int) -> np.ndarray:
     return w
 
 
+def against_plain_swap(
+    w: np.ndarray, ours: Any, sizes: list[int], time_limit: float
+) -> dict[str, Any]:
+    """Our objective and bound beside plain swap on ``sizes``: one descent, and the best
+    of as many descents as fit in the same time."""
+    baseline, base_seconds = timed(lambda: plain_swap_local_search(w, sizes, 0, time_limit))
+    restarts, runs = plain_swap_restarts(w, sizes, 0, time_limit)
+    return {
+        "objective": ours.objective,
+        "upper_bound": ours.upper_bound,
+        "baseline_objective": baseline,
+        "baseline_seconds": base_seconds,
+        "restarts_objective": restarts,
+        "restarts": runs,
+    }
+
+
 def case_circles_vs_swap(
     n: int, time_limit: float, bound: bool = False, weights: str = "scored"
 ) -> dict[str, Any]:
@@ -399,18 +416,11 @@ def case_circles_vs_swap(
         lambda: solve_circles(w, min_size=lo, max_size=hi, target_size=6, time_limit=time_limit)
     )
     sizes = [len(g) for g in ours.groups]
-    baseline, base_seconds = timed(lambda: plain_swap_local_search(w, sizes, 0, time_limit))
-    restarts, runs = plain_swap_restarts(w, sizes, 0, time_limit)
     out = {
         "case": f"circles {n} people, {weights} weights ({lo}-{hi}, target 6), {time_limit:g} s "
         "vs plain swap local search",
         "seconds": seconds,
-        "objective": ours.objective,
-        "upper_bound": ours.upper_bound,
-        "baseline_objective": baseline,
-        "baseline_seconds": base_seconds,
-        "restarts_objective": restarts,
-        "restarts": runs,
+        **against_plain_swap(w, ours, sizes, time_limit),
         "sizes": sorted(set(sizes)),
     }
     if bound:
@@ -428,20 +438,13 @@ def case_circles_free_sizes(
     w = scored_cohort(n) if weights == "scored" else uniform_weights(n)
     ours, seconds = timed(lambda: solve_circles(w, min_size=4, max_size=8, time_limit=time_limit))
     start_sizes = circle_sizes(n, 4, 8, None).tolist()
-    baseline, base_seconds = timed(lambda: plain_swap_local_search(w, start_sizes, 0, time_limit))
-    restarts, runs = plain_swap_restarts(w, start_sizes, 0, time_limit)
     ours_sizes = [len(g) for g in ours.groups]
     same_sizes, _ = plain_swap_restarts(w, ours_sizes, 0, time_limit)
     out = {
         "case": f"circles {n} people, {weights} weights (4-8, no target), {time_limit:g} s "
         "vs plain swap local search",
         "seconds": seconds,
-        "objective": ours.objective,
-        "upper_bound": ours.upper_bound,
-        "baseline_objective": baseline,
-        "baseline_seconds": base_seconds,
-        "restarts_objective": restarts,
-        "restarts": runs,
+        **against_plain_swap(w, ours, start_sizes, time_limit),
         "baseline_on_our_sizes": same_sizes,
         "sizes": {s: ours_sizes.count(s) for s in sorted(set(ours_sizes))},
     }
