@@ -327,10 +327,7 @@ def note_edit(request: OrgRequest, meeting_id: int, note_id: int) -> HttpRespons
     if access.me is None and request.method == "GET":
         return _members_only(request, access)
     _me(access)
-    try:
-        note = selectors.note_get_own(access=access, note_id=note_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    note = selectors.note_get_own(access=access, note_id=note_id)
     if note.meeting_id != meeting.pk:
         raise Http404("No such note.")
     note.meeting = meeting
@@ -363,10 +360,7 @@ def note_edit(request: OrgRequest, meeting_id: int, note_id: int) -> HttpRespons
 def note_delete(request: OrgRequest, meeting_id: int, note_id: int) -> HttpResponse:
     meeting, access = _meeting(request, meeting_id)
     _me(access)
-    try:
-        note = selectors.note_get_own(access=access, note_id=note_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    note = selectors.note_get_own(access=access, note_id=note_id)
     if note.meeting_id != meeting.pk:
         raise Http404("No such note.")
     note.meeting = meeting

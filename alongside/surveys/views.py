@@ -167,12 +167,7 @@ def fill(request: OrgRequest, survey_id: int) -> HttpResponse:
 @org_view()
 @require_POST
 def midpoint(request: OrgRequest, relationship_id: int) -> HttpResponse:
-    try:
-        member = selectors.my_member_in(
-            membership=request.membership, relationship_id=relationship_id
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
+    member = selectors.my_member_in(membership=request.membership, relationship_id=relationship_id)
     form = PulseForm(request.POST)
     if not form.is_valid():
         show_error(request, "Choose a rating from 1 to 5.")
@@ -196,10 +191,7 @@ def midpoint(request: OrgRequest, relationship_id: int) -> HttpResponse:
 @require_POST
 def meeting_pulse(request: OrgRequest, meeting_id: int) -> HttpResponse:
     """The one-question pulse after a meeting; the form lives on the meeting page."""
-    try:
-        meeting, member = selectors.my_meeting(membership=request.membership, meeting_id=meeting_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    meeting, member = selectors.my_meeting(membership=request.membership, meeting_id=meeting_id)
     form = PulseForm(request.POST)
     if not form.is_valid():
         show_error(request, "Choose a rating from 1 to 5.")
@@ -225,10 +217,7 @@ def meeting_pulse(request: OrgRequest, meeting_id: int) -> HttpResponse:
 
 @org_view()
 def my_results(request: OrgRequest, programme_id: int) -> HttpResponse:
-    try:
-        programme = programme_get(membership=request.membership, programme_id=programme_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    programme = programme_get(membership=request.membership, programme_id=programme_id)
     enrolment = my_enrolment(membership=request.membership, programme=programme)
     rows = selectors.my_before_after(enrolment=enrolment) if enrolment else []
     return render(
@@ -341,10 +330,7 @@ def question_edit(
 ) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     survey = _survey(programme, survey_id)
-    try:
-        question = selectors.question_get(survey=survey, question_id=question_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    question = selectors.question_get(survey=survey, question_id=question_id)
     form = QuestionForm(
         request.POST or None,
         fixed_kind=question.kind,
@@ -382,13 +368,9 @@ def question_delete(
 ) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     survey = _survey(programme, survey_id)
+    question = selectors.question_get(survey=survey, question_id=question_id)
     try:
-        question_remove(
-            question=selectors.question_get(survey=survey, question_id=question_id),
-            actor=request.user,
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
+        question_remove(question=question, actor=request.user)
     except AlongsideError as error:
         show_error(request, error)
     else:
