@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from alongside.people.csv_format import CsvProblem, PersonRow, parse_people_csv, split_list
+from alongside.spreadsheets.people import CsvProblem, PersonRow, parse_people_csv, split_list
 
 from .availability import AVAILABILITY_HELP, parse_availability
 from .circles import circle_sizes, solve_circles

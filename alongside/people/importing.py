@@ -18,8 +18,8 @@ from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.organisations.models import Organisation
-from alongside.people.csv_format import CsvProblem, PersonRow, parse_people_csv
 from alongside.people.models import Person, PersonImport
+from alongside.spreadsheets.people import CsvProblem, PersonRow, parse_people_csv
 
 # Columns of the file → fields of Person that they write.
 COLUMN_FIELDS = {

@@ -13,14 +13,14 @@ from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.organisations.models import Organisation
 from alongside.people import reporting_line
-from alongside.people.csv_format import (
+from alongside.people.models import Person
+from alongside.people.selectors import manager_map
+from alongside.spreadsheets.people import (
     KNOWN_COLUMNS,
     MAX_LENGTHS,
     canonical_time_zone,
     check_email,
 )
-from alongside.people.models import Person
-from alongside.people.selectors import manager_map
 
 # The fields a person can be given are exactly the columns of the people CSV.
 EDITABLE_FIELDS = KNOWN_COLUMNS

@@ -15,7 +15,6 @@ from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.core.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
-from alongside.people.csv_format import KNOWN_COLUMNS
 from alongside.people.forms import ImportConfirmForm, ImportUploadForm, PeopleFilterForm, PersonForm
 from alongside.people.importing import (
     people_import_confirm,
@@ -31,6 +30,7 @@ from alongside.people.selectors import (
     person_reporting_line,
 )
 from alongside.people.services import person_create, person_set_active, person_update
+from alongside.spreadsheets.people import KNOWN_COLUMNS
 
 
 def _person_or_404(request: OrgRequest, person_id: int) -> Person:

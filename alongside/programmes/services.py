@@ -18,7 +18,6 @@ from alongside.core.errors import AlongsideError, Problem
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.organisations.models import Membership, Organisation, Role
-from alongside.people.csv_format import CsvProblem, check_email, decode_csv_bytes
 from alongside.people.models import Person
 from alongside.programmes.format_defaults import DEFAULT_TOPICS, TEMPLATES, rules_for
 from alongside.programmes.models import (
@@ -35,6 +34,7 @@ from alongside.programmes.models import (
     Stage,
     new_enrol_token,
 )
+from alongside.spreadsheets.people import CsvProblem, check_email, decode_csv_bytes
 
 RULE_KEYS = frozenset(rules_for(Format.PEER_PAIRS).keys())
 INTENTS = ("tension", "familiarity", "balanced")

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from alongside.people.csv_format import CsvParseResult, parse_people_csv
+from alongside.spreadsheets.people import CsvParseResult, parse_people_csv
 from tests.people import make_csv
 
 NAMES = {
