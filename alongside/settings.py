@@ -138,7 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "alongside.core.context_processors.navigation",
+                "alongside.organisations.context_processors.navigation",
             ],
         },
     }
@@ -294,6 +294,10 @@ TASKS = {
         )
     }
 }
+
+# Domain events (alongside/core/events.py): a listener that fails after commit is logged
+# and the others still run, since the write has happened; "raise" re-raises (tests).
+EVENT_LISTENER_ERRORS = "log"
 
 # --- Uploads and limits ----------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -141,6 +141,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 @pytest.fixture(autouse=True)
+def _listener_errors_fail_tests(settings: Any) -> None:
+    """After-commit listeners only log their errors in production; a test must see them."""
+    settings.EVENT_LISTENER_ERRORS = "raise"
+
+
+@pytest.fixture(autouse=True)
 def _run_background_tasks_immediately(settings: Any) -> None:
     """Tests run queued tasks in-process, as the embedded default would."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -8,8 +8,8 @@ from ninja import Router, Schema, Status
 
 from alongside.accounts.models import ApiToken
 from alongside.accounts.services import api_token_create, api_token_revoke
-from alongside.core.api_auth import request_user
 from alongside.core.schemas import ERRORS
+from alongside.organisations.api_auth import request_user
 
 router = Router(tags=["account"])
 

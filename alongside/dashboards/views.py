@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
-from alongside.core.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.dashboards import charts
 from alongside.dashboards.forms import FilterForm, InterventionForm, ThresholdsForm
 from alongside.dashboards.selectors import (
@@ -34,6 +33,7 @@ from alongside.health.services import (
     health_thresholds_update,
     intervention_create,
 )
+from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.people.selectors import people_filter_options
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed

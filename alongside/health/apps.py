@@ -7,4 +7,7 @@ class HealthConfig(AppConfig):
     verbose_name = "Relationship health"
 
     def ready(self) -> None:
-        from alongside.health import jobs  # noqa: F401  (registers the daily refresh)
+        from alongside.health import (
+            jobs,  # noqa: F401  (registers the daily refresh)
+            listeners,  # noqa: F401  (subscribes to domain events)
+        )

@@ -70,34 +70,6 @@ def health_refresh_programme(*, programme: Programme, now: datetime | None = Non
     return health_refresh(relationship_ids=ids, now=now)
 
 
-class _PendingRefresh:
-    """One recompute after commit for all the relationships a transaction touched."""
-
-    def __init__(self) -> None:
-        self.ids: set[int] = set()
-
-    def __call__(self) -> None:
-        health_refresh(relationship_ids=self.ids)
-
-
-def health_refresh_on_commit(*, relationship_ids: Iterable[int]) -> None:
-    """For services that change a signal: recompute once their transaction has committed.
-
-    Calls within one transaction (and savepoint) share a single recompute, so closing a
-    programme's 500 relationships costs one refresh, not 500.
-    """
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        for savepoints, callback, _robust in connection.run_on_commit:
-            if isinstance(callback, _PendingRefresh) and set(savepoints) == current:
-                callback.ids.update(relationship_ids)
-                return
-    pending = _PendingRefresh()
-    pending.ids.update(relationship_ids)
-    transaction.on_commit(pending)
-
-
 @dataclass
 class _History:
     meetings: list[rules.MeetingSignal] = field(default_factory=list)
@@ -384,7 +356,8 @@ def intervention_create(
         data={"intervention_id": intervention.pk},
     )
     if kind in (Intervention.Kind.PAUSE, Intervention.Kind.RESUME):
-        health_refresh_on_commit(relationship_ids=[relationship.pk])
+        relationship_id = relationship.pk
+        transaction.on_commit(lambda: health_refresh(relationship_ids=[relationship_id]))
     return intervention
 
 

@@ -4,7 +4,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from alongside.core.api_auth import membership_for, request_user
 from alongside.core.schemas import ERRORS
 from alongside.matches import selectors
 from alongside.matches.models import MatchRun, PairingRule
@@ -17,6 +16,7 @@ from alongside.matches.services import (
     pairing_rule_remove,
     pairing_rule_set,
 )
+from alongside.organisations.api_auth import membership_for, request_user
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 

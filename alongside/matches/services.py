@@ -24,6 +24,7 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
+from alongside.core.events import emit
 from alongside.matches.cohort import Cohort, build_cohort, unplaced_enrolments
 from alongside.matches.models import (
     MatchGroup,
@@ -42,8 +43,8 @@ from alongside.matching import (
     solve_pairs,
 )
 from alongside.matching.results import Unmatched
-from alongside.meetings.schedule_services import schedule_member_joined, schedules_propose
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Format, Programme, Stage
+from alongside.relationships.events import MemberJoined, RelationshipsPublished
 from alongside.relationships.models import Relationship, RelationshipMember
 
 # Cohorts up to this size are matched during the request; larger ones in the background.
@@ -773,7 +774,14 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
         pending.append((relationship, members))
     if pending:
         created.extend(_create_relationships(pending))
-    schedules_propose(relationships=created)
+    # The schedule app proposes each new relationship a meeting time, in this transaction.
+    emit(
+        RelationshipsPublished(
+            organisation_id=programme.organisation_id,
+            programme_id=programme.pk,
+            relationship_ids=tuple(r.pk for r in created),
+        )
+    )
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
@@ -1009,8 +1017,13 @@ def relationship_add_late_joiner(
             f"{enrolment.person.name} is already in an active relationship.", code="already_matched"
         ) from error
     Enrolment.objects.filter(pk=enrolment.pk).update(late_joiner=False)
-    member.relationship = relationship
-    schedule_member_joined(member=member)
+    emit(
+        MemberJoined(
+            organisation_id=programme.organisation_id,
+            relationship_id=relationship.pk,
+            member_id=member.pk,
+        )
+    )
     log_action(
         actor=actor,
         organisation=programme.organisation,

@@ -12,7 +12,6 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import show_error
-from alongside.core.tenancy import OrgRequest, org_view
 from alongside.matches import selectors
 from alongside.matches.models import MatchRun, PairingRule
 from alongside.matches.services import (
@@ -26,6 +25,7 @@ from alongside.matches.services import (
     pairing_rule_set,
     relationship_add_late_joiner,
 )
+from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.programmes.models import Format, Programme
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships.services import rematch_request_resolve

@@ -5,3 +5,6 @@ class MeetingsConfig(AppConfig):
     name = "alongside.meetings"
     label = "meetings"
     verbose_name = "Meetings"
+
+    def ready(self) -> None:
+        from alongside.meetings import listeners  # noqa: F401  (subscribes to domain events)

@@ -18,9 +18,10 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
+from alongside.core.events import emit
 from alongside.core.validators import is_time_zone
-from alongside.health.services import health_refresh_on_commit
 from alongside.meetings import scheduling
+from alongside.meetings.events import MeetingCancelled, MeetingHeld, MeetingMissed
 from alongside.meetings.invite_services import dispatch_after_commit, meeting_invites_send_to_member
 from alongside.meetings.models import Attendance, Meeting, Schedule, ScheduleResponse
 from alongside.meetings.schedule_selectors import active_members, attendees_for, member_zone
@@ -504,7 +505,13 @@ def meeting_cancel(
         data={"reason": meeting.cancelled_reason},
     )
     dispatch_after_commit(meeting_ids=[meeting.pk])
-    health_refresh_on_commit(relationship_ids=[meeting.relationship_id])
+    emit(
+        MeetingCancelled(
+            organisation_id=meeting.organisation_id,
+            relationship_id=meeting.relationship_id,
+            meeting_id=meeting.pk,
+        )
+    )
     meeting.refresh_from_db(fields=["number"])
     return meeting
 
@@ -616,7 +623,14 @@ def meeting_record_outcome(
         target=meeting,
         data={"attendance": {str(k): v for k, v in sorted(statuses.items())}},
     )
-    health_refresh_on_commit(relationship_ids=[meeting.relationship_id])
+    outcome = MeetingHeld if status == Meeting.Status.HELD else MeetingMissed
+    emit(
+        outcome(
+            organisation_id=meeting.organisation_id,
+            relationship_id=meeting.relationship_id,
+            meeting_id=meeting.pk,
+        )
+    )
     return meeting
 
 
@@ -673,7 +687,13 @@ def meeting_log(
         target=meeting,
         data={"starts_at": starts_at.isoformat()},
     )
-    health_refresh_on_commit(relationship_ids=[relationship.pk])
+    emit(
+        MeetingHeld(
+            organisation_id=meeting.organisation_id,
+            relationship_id=relationship.pk,
+            meeting_id=meeting.pk,
+        )
+    )
     meeting.refresh_from_db()
     return meeting
 

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alongside.core.errors import AlongsideError, Forbidden, NotFound
 from alongside.core.messages import show_error
-from alongside.core.tenancy import OrgRequest, org_view
 from alongside.meetings import schedule_selectors as selectors
 from alongside.meetings import scheduling
 from alongside.meetings.invite_services import (
@@ -41,6 +40,7 @@ from alongside.meetings.schedule_services import (
     schedule_ensure,
     schedule_propose_slot,
 )
+from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.relationships.models import Relationship, RelationshipMember
 
 Lookup = Callable[..., Any]

@@ -14,7 +14,8 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Forbidden, NotFound, Problem
-from alongside.health.services import health_refresh_on_commit
+from alongside.core.events import emit
+from alongside.meetings.events import ClosingChoicesSettled, CommitmentChecked, CommitmentMade
 from alongside.meetings.guides import GUIDED_MEETINGS, default_guide
 from alongside.meetings.models import (
     Agreement,
@@ -28,6 +29,7 @@ from alongside.meetings.models import (
 )
 from alongside.meetings.selectors import MAX_GOALS, closing_point, has_facilitator
 from alongside.programmes.models import Programme, Stage
+from alongside.relationships.events import RelationshipEnded
 from alongside.relationships.models import Relationship, RelationshipMember
 
 NOTE_MAX_CHARS = 20_000
@@ -380,7 +382,14 @@ def commitment_make(
         target=meeting,
         data={"commitment_id": commitment.pk, "has_due_date": due_date is not None},
     )
-    health_refresh_on_commit(relationship_ids=[meeting.relationship_id])
+    emit(
+        CommitmentMade(
+            organisation_id=meeting.organisation_id,
+            relationship_id=meeting.relationship_id,
+            meeting_id=meeting.pk,
+            commitment_id=commitment.pk,
+        )
+    )
     return commitment
 
 
@@ -436,8 +445,15 @@ def commitment_check_in(
         target=meeting,
         data={"commitment_id": locked.pk, "status": status},
     )
-    # Kept and dropped commitments are a health signal for the dashboard.
-    health_refresh_on_commit(relationship_ids=[meeting.relationship_id])
+    emit(
+        CommitmentChecked(
+            organisation_id=meeting.organisation_id,
+            relationship_id=meeting.relationship_id,
+            meeting_id=meeting.pk,
+            commitment_id=locked.pk,
+            status=status,
+        )
+    )
     return locked
 
 
@@ -524,6 +540,13 @@ def _end(relationship: Relationship, actor: User | None, reason: str) -> None:
         target=relationship,
         data={"reason": reason},
     )
+    emit(
+        RelationshipEnded(
+            organisation_id=relationship.organisation_id,
+            relationship_id=relationship.pk,
+            reason=reason,
+        )
+    )
 
 
 @transaction.atomic
@@ -585,7 +608,13 @@ def _settle(relationship: Relationship, point: str, actor: User | None) -> None:
     }
     if any(m.pk not in choices for m in active):
         return
-    health_refresh_on_commit(relationship_ids=[relationship.pk])
+    emit(
+        ClosingChoicesSettled(
+            organisation_id=relationship.organisation_id,
+            relationship_id=relationship.pk,
+            point=point,
+        )
+    )
     continuing = [m for m in active if choices[m.pk] == ClosingChoice.Choice.CONTINUE]
     if len(continuing) < 2:
         _end(relationship, actor, f"fewer than two members chose to continue at the {point}")
@@ -611,7 +640,6 @@ def relationships_close_for_programme(*, programme: Programme, actor: User | Non
     Call it when a programme closes. Returns how many relationships ended.
     """
     ended = 0
-    closed: list[int] = []
     relationships = Relationship.objects.select_for_update().filter(programme=programme)
     for relationship in relationships.exclude(status=Relationship.Status.ENDED):
         active = set(relationship.members.filter(is_active=True).values_list("pk", flat=True))
@@ -625,6 +653,4 @@ def relationships_close_for_programme(*, programme: Programme, actor: User | Non
             continue
         _end(relationship, actor, "the programme closed")
         ended += 1
-        closed.append(relationship.pk)
-    health_refresh_on_commit(relationship_ids=closed)
     return ended

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, Forbidden, NotFound
 from alongside.core.messages import problems_for_form, show_error
-from alongside.core.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.meetings import selectors, services
 from alongside.meetings.forms import (
     CHECK_IN_CHOICES,
@@ -34,6 +33,7 @@ from alongside.meetings.forms import (
 )
 from alongside.meetings.models import Agreement, ClosingChoice, Commitment, Meeting
 from alongside.meetings.selectors import RelationshipAccess
+from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships.models import Relationship, RelationshipMember
 

@@ -7,11 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from alongside.core.api_auth import request_user
 from alongside.core.errors import AlongsideError
 from alongside.core.messages import show_error
 from alongside.core.pagination import paginate
-from alongside.core.tenancy import OrgRequest, org_view
 from alongside.nudges.catalogue import catalogue
 from alongside.nudges.models import Frequency, NudgeDelivery
 from alongside.nudges.selectors import (
@@ -21,6 +19,8 @@ from alongside.nudges.selectors import (
     programme_nudges,
 )
 from alongside.nudges.services import nudge_preference_set, programme_nudges_configure
+from alongside.organisations.api_auth import request_user
+from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.people.models import Person
 from alongside.programmes.selectors import programme_get_managed
 

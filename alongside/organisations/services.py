@@ -8,9 +8,10 @@ from django.utils.text import slugify
 from alongside.accounts.models import User, normalise_email
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.events import emit
 from alongside.core.validators import is_time_zone
+from alongside.organisations.events import MembershipGranted, MembershipRemoved
 from alongside.organisations.models import Membership, Organisation, Role
-from alongside.people.models import Person
 
 
 def _check_time_zone(value: str) -> None:
@@ -157,9 +158,8 @@ def membership_grant(
     )
     if not created:
         return membership_set_role(membership=membership, role=new_role, actor=actor)
-    Person.objects.filter(
-        organisation=organisation, email__iexact=user.email, user__isnull=True
-    ).update(user=user)
+    # The directory links its entry with this email to the new member.
+    emit(MembershipGranted(organisation_id=organisation.pk, user_id=user.pk, email=user.email))
     log_action(
         actor=actor,
         organisation=organisation,
@@ -186,5 +186,5 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         target=locked,
         data={"user": locked.user.email, "role": locked.role},
     )
-    Person.objects.filter(organisation=locked.organisation, user=locked.user).update(user=None)
+    emit(MembershipRemoved(organisation_id=locked.organisation_id, user_id=locked.user_id))
     locked.delete()

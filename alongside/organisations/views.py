@@ -9,7 +9,6 @@ from alongside.audit.selectors import audit_events_for_organisation
 from alongside.core.errors import AlongsideError
 from alongside.core.messages import show_error
 from alongside.core.pagination import paginate
-from alongside.core.tenancy import ADMINS, OrgRequest, org_view
 from alongside.organisations.forms import (
     MembershipGrantForm,
     MembershipRoleForm,
@@ -23,6 +22,7 @@ from alongside.organisations.services import (
     membership_set_role,
     organisation_update,
 )
+from alongside.organisations.tenancy import ADMINS, OrgRequest, org_view
 
 
 @org_view()

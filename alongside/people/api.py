@@ -5,9 +5,9 @@ from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from alongside.accounts.services import invitation_send, invitations_request_bulk
-from alongside.core.api_auth import membership_for, request_user
 from alongside.core.errors import AlongsideError
 from alongside.core.schemas import ERRORS
+from alongside.organisations.api_auth import membership_for, request_user
 from alongside.organisations.models import Role
 from alongside.people.importing import people_import_apply
 from alongside.people.models import Person

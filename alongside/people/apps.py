@@ -5,3 +5,6 @@ class PeopleConfig(AppConfig):
     name = "alongside.people"
     label = "people"
     verbose_name = "People directory"
+
+    def ready(self) -> None:
+        from alongside.people import listeners  # noqa: F401  (subscribes to domain events)

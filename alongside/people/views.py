@@ -14,7 +14,7 @@ from alongside.accounts.services import (
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
-from alongside.core.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
+from alongside.organisations.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
 from alongside.people.forms import ImportConfirmForm, ImportUploadForm, PeopleFilterForm, PersonForm
 from alongside.people.importing import (
     people_import_confirm,

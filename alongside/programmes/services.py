@@ -15,10 +15,12 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.events import emit
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person
+from alongside.programmes.events import EnrolmentWithdrawn, ProgrammeClosing
 from alongside.programmes.format_defaults import DEFAULT_TOPICS, TEMPLATES, rules_for
 from alongside.programmes.models import (
     ALLOWED_TRANSITIONS,
@@ -252,9 +254,13 @@ def programme_transition(*, programme: Programme, actor: User, to: str) -> Progr
     old = locked.stage
     if to == Stage.CLOSED:
         # Relationships end with the programme unless two or more members chose to go on.
-        from alongside.meetings.services import relationships_close_for_programme
-
-        relationships_close_for_programme(programme=locked, actor=actor)
+        emit(
+            ProgrammeClosing(
+                organisation_id=locked.organisation_id,
+                programme_id=locked.pk,
+                actor_id=actor.pk,
+            )
+        )
     locked.stage = to
     if to != Stage.ENROLLING and old == Stage.ENROLLING:
         locked.self_enrol_open = False
@@ -523,8 +529,6 @@ def self_enrol(*, programme: Programme, person: Person, role: str | None = None)
 @transaction.atomic
 def enrolment_withdraw(*, enrolment: Enrolment, actor: User | None, reason: str = "") -> Enrolment:
     """Withdraw but keep history; a mentor's places are freed at once."""
-    from alongside.relationships.services import relationship_members_leave
-
     locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if locked.status == EnrolmentStatus.WITHDRAWN:
         return locked
@@ -532,7 +536,15 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User | None, reason: str 
     locked.withdrawn_at = timezone.now()
     locked.withdrawn_reason = reason.strip()[:500]
     locked.save()
-    relationship_members_leave(enrolment=locked, actor=actor)
+    # Its relationships lose this member, in this same transaction.
+    emit(
+        EnrolmentWithdrawn(
+            organisation_id=locked.programme.organisation_id,
+            programme_id=locked.programme_id,
+            enrolment_id=locked.pk,
+            actor_id=actor.pk if actor is not None else None,
+        )
+    )
     log_action(
         actor=actor,
         organisation=locked.programme.organisation,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
-from alongside.core.tenancy import MANAGERS, OrgRequest, org_view
+from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.people.models import Person
 from alongside.people.selectors import PeopleFilters, people_filter_options, people_list
 from alongside.programmes.format_defaults import TEMPLATES, rules_for

@@ -4,10 +4,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
-from alongside.core.api_auth import membership_for, request_user
 from alongside.core.schemas import ERRORS
 from alongside.matches import selectors
 from alongside.matches.services import relationship_add_late_joiner
+from alongside.organisations.api_auth import membership_for, request_user
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest

@@ -5,3 +5,6 @@ class RelationshipsConfig(AppConfig):
     name = "alongside.relationships"
     label = "relationships"
     verbose_name = "Relationships"
+
+    def ready(self) -> None:
+        from alongside.relationships import listeners  # noqa: F401  (subscribes to domain events)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
-from alongside.health.services import health_refresh_on_commit
-from alongside.meetings.schedule_services import meetings_cancel_future, schedule_member_left
+from alongside.core.events import emit
 from alongside.programmes.models import Enrolment, EnrolmentStatus
+from alongside.relationships.events import MemberLeft, RelationshipEnded
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 
 
@@ -29,13 +29,11 @@ def relationship_members_leave(*, enrolment: Enrolment, actor: User | None) -> i
         member.save(update_fields=["is_active", "left_at"])
         relationship = member.relationship
         remaining = relationship.members.filter(is_active=True).count()
-        if remaining < 2 and relationship.status != Relationship.Status.ENDED:
+        ended = remaining < 2 and relationship.status != Relationship.Status.ENDED
+        if ended:
             relationship.status = Relationship.Status.ENDED
             relationship.ended_at = now
             relationship.save(update_fields=["status", "ended_at"])
-            meetings_cancel_future(
-                relationship=relationship, actor=actor, reason="The relationship has ended."
-            )
             log_action(
                 actor=actor,
                 organisation=relationship.organisation,
@@ -43,9 +41,25 @@ def relationship_members_leave(*, enrolment: Enrolment, actor: User | None) -> i
                 target=relationship,
                 data={"reason": "too few members left"},
             )
-        schedule_member_left(member=member)
-    # A departure is a health signal: the relationships left behind are recomputed.
-    health_refresh_on_commit(relationship_ids=[m.relationship_id for m in memberships])
+        # The schedule takes the leaver out of meetings still to come (and cancels them if
+        # the relationship ended); health recomputes the relationships left behind.
+        emit(
+            MemberLeft(
+                organisation_id=relationship.organisation_id,
+                relationship_id=relationship.pk,
+                member_id=member.pk,
+                actor_id=actor.pk if actor is not None else None,
+                relationship_ended=ended,
+            )
+        )
+        if ended:
+            emit(
+                RelationshipEnded(
+                    organisation_id=relationship.organisation_id,
+                    relationship_id=relationship.pk,
+                    reason="too few members left",
+                )
+            )
     return len(memberships)
 
 

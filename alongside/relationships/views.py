@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError
 from alongside.core.messages import show_error
-from alongside.core.tenancy import OrgRequest, org_view
 from alongside.meetings.selectors import mentoring_summaries, viewer_zone
+from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.relationships.models import RelationshipMember, RematchRequest
 from alongside.relationships.selectors import relationships_of_member
 from alongside.relationships.services import rematch_request_create

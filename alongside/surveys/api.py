@@ -6,9 +6,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from alongside.core.api_auth import membership_for, request_user
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.schemas import ERRORS
+from alongside.organisations.api_auth import membership_for, request_user
 from alongside.organisations.models import Role
 from alongside.programmes.models import Enrolment, Programme
 from alongside.programmes.selectors import (

@@ -13,10 +13,11 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
-from alongside.health.services import health_refresh_on_commit
+from alongside.core.events import emit
 from alongside.meetings.models import Meeting
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme, Stage
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.surveys.events import PulseAnswered
 from alongside.surveys.models import (
     Answer,
     CheckinSettings,
@@ -618,8 +619,13 @@ def pulse_submit(
         target=relationship,
         data={"kind": kind, "member": member.pk},
     )
-    # Pulse ratings are a health signal: a low answer can turn the relationship struggling.
-    health_refresh_on_commit(relationship_ids=[relationship.pk])
+    emit(
+        PulseAnswered(
+            organisation_id=relationship.organisation_id,
+            relationship_id=relationship.pk,
+            rating=rating,
+        )
+    )
     return pulse
 
 

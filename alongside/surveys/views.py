@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import show_error
-from alongside.core.tenancy import OrgRequest, org_view
 from alongside.organisations.models import Role
+from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import my_enrolment, programme_get, programme_get_managed
 from alongside.surveys import selectors

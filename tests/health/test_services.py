@@ -316,14 +316,19 @@ def test_signal_changes_in_one_transaction_share_one_refresh(
 ) -> None:
     from django.db import transaction
 
-    from alongside.health.services import health_refresh_on_commit
+    from alongside.core.events import emit
+    from alongside.relationships.events import RelationshipEnded
 
     programme = make_programme(org_a, manager)
     first = make_pair(programme, 1, started_at=NOW - timedelta(days=20))
     second = make_pair(programme, 2, started_at=NOW - timedelta(days=20))
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        health_refresh_on_commit(relationship_ids=[first.relationship.pk])
-        health_refresh_on_commit(relationship_ids=[second.relationship.pk])
+        for pair in (first, second):
+            emit(
+                RelationshipEnded(
+                    organisation_id=org_a.pk, relationship_id=pair.relationship.pk, reason="test"
+                )
+            )
     assert len(callbacks) == 1
     assert RelationshipHealth.objects.filter(status="at_risk").count() == 2
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone as django_timezone
 from django_htmx.middleware import HtmxDetails
@@ -21,7 +21,6 @@ from django_htmx.middleware import HtmxDetails
 from alongside.accounts.models import User
 from alongside.core.errors import Forbidden, NotFound
 from alongside.organisations.models import Membership, Organisation, Role
-from alongside.people.models import Person
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -39,14 +38,18 @@ def get_membership(user: Any, org_slug: str) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
     # The viewer's own time zone comes with the membership (no extra query): every page
-    # shows times in the zone of the person looking at it.
-    own_zone = Person.objects.filter(
-        organisation=OuterRef("organisation"), user=OuterRef("user")
-    ).values("timezone")[:1]
+    # shows times in the zone of the person looking at it. It is read through the
+    # organisation's directory entry for this user (one per user and organisation).
     return (
         Membership.objects.select_related("organisation")
-        .annotate(viewer_time_zone=Subquery(own_zone))
+        .annotate(
+            own_entry=FilteredRelation(
+                "organisation__people", condition=Q(organisation__people__user=F("user"))
+            ),
+            viewer_time_zone=F("own_entry__timezone"),
+        )
         .filter(user=user, organisation__slug=org_slug)
+        .order_by()
         .first()
     )
 

@@ -1,0 +1,15 @@
+"""Survey and pulse answers, announced to the apps above."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alongside.core.events import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class PulseAnswered(DomainEvent):
+    """A member rated a relationship in a pulse (after a meeting, or at the midpoint)."""
+
+    relationship_id: int
+    rating: int
