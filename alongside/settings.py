@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "alongside.nudges",
     "alongside.health",
     "alongside.dashboards",
+    "alongside.home",
     "alongside.demo",
     "alongside.audit",
     "alongside.core",

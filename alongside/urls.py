@@ -5,11 +5,13 @@ from alongside.api import api
 from alongside.core import views as core_views
 from alongside.meetings.schedule_views import calendar_feed_ics
 from alongside.nudges import views as nudge_views
+from alongside.organisations import views as organisation_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", organisation_views.choose_organisation, name="home"),
     path("accounts/", include("alongside.accounts.urls")),
     path("accounts/email/", nudge_views.email_preferences, name="email_preferences"),
+    path("o/<slug:org_slug>/", include("alongside.home.urls")),
     path("o/<slug:org_slug>/", include("alongside.organisations.urls")),
     path("o/<slug:org_slug>/people/", include("alongside.people.urls")),
     path("o/<slug:org_slug>/programmes/", include("alongside.programmes.urls")),

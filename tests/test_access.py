@@ -49,7 +49,7 @@ class Page:
 
 
 ORG_PAGES: dict[str, Page] = {
-    "organisations:home": Page(MEMBER),
+    "home:organisation": Page(MEMBER),
     "organisations:settings": Page(ADMINS),
     "organisations:members": Page(ADMINS),
     "organisations:member_role": Page(ADMINS, post_only=True),
@@ -528,7 +528,7 @@ def test_outsider_cannot_revoke_someone_elses_token(cast: dict[str, User], clien
 def test_home_never_offers_another_organisation(cast: dict[str, User], client_for: Any) -> None:
     response = client_for(cast["outsider"]).get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("organisations:home", args=["other"])
+    assert response["Location"] == reverse("home:organisation", args=["other"])
 
 
 # --- API -------------------------------------------------------------------------------

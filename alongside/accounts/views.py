@@ -40,7 +40,7 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.organisation.name}.")
-            return redirect("organisations:home", org_slug=invitation.organisation.slug)
+            return redirect("home:organisation", org_slug=invitation.organisation.slug)
     return render(request, "accounts/invitation.html", {"invitation": invitation, "form": form})
 
 

@@ -280,7 +280,7 @@ def nudge_digests_prepare(*, now: datetime) -> int:
                     subject=f"Your Alongside digest for {local:%d %B}",
                     message="",
                     action_label="Open Alongside",
-                    link=reverse("organisations:home", args=[item["organisation__slug"]]),
+                    link=reverse("home:organisation", args=[item["organisation__slug"]]),
                     created_at=now,
                 )
             )

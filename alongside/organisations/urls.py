@@ -5,7 +5,6 @@ from alongside.organisations import views
 app_name = "organisations"
 
 urlpatterns = [
-    path("", views.organisation_home, name="home"),
     path("settings/", views.organisation_settings, name="settings"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),

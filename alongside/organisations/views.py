@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from alongside.organisations.forms import (
     OrganisationSettingsForm,
 )
 from alongside.organisations.models import Membership
-from alongside.organisations.selectors import organisation_members, organisation_overview
+from alongside.organisations.selectors import organisation_members
 from alongside.organisations.services import (
     membership_grant,
     membership_remove,
@@ -25,34 +26,17 @@ from alongside.organisations.services import (
 from alongside.organisations.tenancy import ADMINS, OrgRequest, org_view
 
 
-@org_view()
-def organisation_home(request: OrgRequest) -> HttpResponse:
-    """Everyone's start page: their own mentoring first, then the organisation at a glance."""
-    from alongside.programmes.models import Enrolment, EnrolmentStatus
-    from alongside.relationships.selectors import relationships_of_member
-
-    enrolments = (
-        Enrolment.objects.filter(
-            programme__organisation=request.organisation,
-            person__user=request.user,
-            status=EnrolmentStatus.ACTIVE,
-        )
-        .select_related("programme", "intake")
-        .order_by("programme__start_date")
+@login_required
+def choose_organisation(request: HttpRequest) -> HttpResponse:
+    """Send the user into their organisation (or let them pick one)."""
+    memberships = list(
+        Membership.objects.filter(user_id=request.user.pk or 0).select_related("organisation")
     )
-    return render(
-        request,
-        "organisations/home.html",
-        {
-            "overview": organisation_overview(organisation=request.organisation),
-            "my_enrolments": list(enrolments),
-            "my_relationships": [
-                r
-                for r in relationships_of_member(membership=request.membership)
-                if r.status == "active"
-            ],
-        },
-    )
+    if len(memberships) == 1:
+        return redirect("home:organisation", org_slug=memberships[0].organisation.slug)
+    if not memberships:
+        show_error(request, "You are not a member of any organisation yet.")
+    return render(request, "organisations/choose_organisation.html", {"memberships": memberships})
 
 
 @org_view(*ADMINS)

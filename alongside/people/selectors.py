@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from alongside.core.errors import NotFound
-from alongside.organisations.models import Organisation
+from alongside.organisations.models import Membership, Organisation
 from alongside.people import reporting_line
 from alongside.people.models import Person
 
@@ -105,3 +105,16 @@ def person_reporting_line(*, person: Person) -> ReportingLine:
 def reporting_line_ancestors(*, organisation: Organisation) -> dict[int, frozenset[int]]:
     """Every person's chain of managers, for rules such as 'never pair within a line'."""
     return reporting_line.ancestors_by_person(manager_map(organisation=organisation))
+
+
+def directory_overview(*, organisation: Organisation) -> dict[str, int]:
+    """The directory at a glance: people, accounts, departments, locations, members."""
+    people = Person.objects.filter(organisation=organisation).aggregate(
+        active=Count("id", filter=Q(is_active=True)),
+        inactive=Count("id", filter=Q(is_active=False)),
+        with_account=Count("id", filter=Q(is_active=True, user__isnull=False)),
+        departments=Count("department", distinct=True, filter=Q(is_active=True)),
+        locations=Count("location", distinct=True, filter=Q(is_active=True)),
+    )
+    people["members"] = Membership.objects.filter(organisation=organisation).count()
+    return people

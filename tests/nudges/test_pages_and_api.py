@@ -73,7 +73,7 @@ def test_the_send_log_pins_its_queries(
 
 def test_a_person_chooses_their_email_frequency(member: Any, client_for: Any) -> None:
     client = client_for(member)
-    home = client.get(reverse("organisations:home", args=["acme"])).content.decode()
+    home = client.get(reverse("home:organisation", args=["acme"])).content.decode()
     assert reverse("email_preferences") in home
     assert "Each nudge as it happens" in client.get(reverse("email_preferences")).content.decode()
     client.post(reverse("email_preferences"), {"frequency": "daily"})
