@@ -9,6 +9,7 @@ from alongside.organisations import views as organisation_views
 
 urlpatterns = [
     path("", organisation_views.choose_organisation, name="home"),
+    path("accounts/invitation/", include("alongside.people.invitation_urls")),
     path("accounts/", include("alongside.accounts.urls")),
     path("accounts/email/", nudge_views.email_preferences, name="email_preferences"),
     path("o/<slug:org_slug>/", include("alongside.home.urls")),

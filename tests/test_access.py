@@ -162,7 +162,7 @@ OTHER_PAGES: dict[str, str] = {
     "accounts:password_reset_done": "public",
     "accounts:password_reset_confirm": "public",
     "accounts:password_reset_complete": "public",
-    "accounts:invitation": "public",  # the secret in the URL is the credential
+    "invitations:accept": "public",  # the secret in the URL is the credential
     "accounts:api_tokens": "signed-in",  # the user's own tokens only
     "email_preferences": "signed-in",  # the user's own email frequency, in every organisation
     "accounts:revoke_api_token": "signed-in",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from alongside.accounts.models import ApiToken, Invitation, User
+from alongside.accounts.models import ApiToken, User
 
 
 @admin.register(User)
@@ -26,9 +26,3 @@ class UserAdmin(BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["token_hash", "prefix"]
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin[Invitation]):
-    list_display = ["user", "organisation", "created_at", "expires_at", "accepted_at"]
-    readonly_fields = ["token_hash"]

@@ -95,33 +95,3 @@ class ApiToken(models.Model):
     @staticmethod
     def generate_secret() -> str:
         return API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-
-
-class Invitation(models.Model):
-    """A one-click link that lets an imported person set a password and join."""
-
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="invitations"
-    )
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="invitations"
-    )
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"Invitation for {self.user.email} to {self.organisation}"
-
-    def is_usable(self, now: Any = None) -> bool:
-        now = now or timezone.now()
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

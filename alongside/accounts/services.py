@@ -1,25 +1,15 @@
-"""Writes for sign-in: API tokens and invitations."""
+"""Writes for sign-in: API tokens."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from alongside.accounts.models import ApiToken, Invitation, User, hash_secret, normalise_email
+from alongside.accounts.models import ApiToken, User, hash_secret
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
-from alongside.organisations.models import Membership, Organisation, Role
-from alongside.people.models import Person
 
 
 @transaction.atomic
@@ -64,160 +54,3 @@ def api_token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-
-
-def _user_for_person(person: Person) -> User:
-    user = User.objects.filter(email=normalise_email(person.email)).first()
-    if user is None:
-        user = User.objects.create_user(person.email, password=None, full_name=person.name)
-    return user
-
-
-@transaction.atomic
-def invitation_send(*, person: Person, actor: User) -> Invitation:
-    """Email a one-click link that lets ``person`` set a password and join."""
-    if not person.is_active:
-        raise AlongsideError(f"{person.name} is inactive; reactivate them before inviting.")
-    user = _user_for_person(person)
-    now = timezone.now()
-    Invitation.objects.filter(
-        person=person, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
-    secret = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        organisation=person.organisation,
-        person=person,
-        user=user,
-        token_hash=hash_secret(secret),
-        created_by=actor,
-        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
-    link = settings.SITE_URL + reverse("accounts:invitation", args=[secret])
-    context = {
-        "person": person,
-        "organisation": person.organisation,
-        "inviter": actor,
-        "link": link,
-        "valid_days": settings.INVITATION_VALID_DAYS,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"You're invited to {person.organisation.name} on Alongside",
-        body=render_to_string("accounts/email/invitation.txt", context),
-        to=[person.email],
-    )
-    message.attach_alternative(
-        render_to_string("accounts/email/invitation.html", context), "text/html"
-    )
-    transaction.on_commit(lambda: message.send(fail_silently=False))
-    log_action(
-        actor=actor, organisation=person.organisation, action="invitation.sent", target=person
-    )
-    return invitation
-
-
-def invitation_from_secret(secret: str) -> Invitation | None:
-    invitation = (
-        Invitation.objects.select_related("organisation", "person", "user")
-        .filter(token_hash=hash_secret(secret))
-        .first()
-    )
-    if invitation is None or not invitation.is_usable():
-        return None
-    return invitation
-
-
-@transaction.atomic
-def invitation_accept(*, secret: str, password: str) -> User:
-    invitation = invitation_from_secret(secret)
-    if invitation is None:
-        raise AlongsideError(
-            "This invitation link is no longer valid; ask your programme manager for a new one.",
-            code="invitation_invalid",
-        )
-    user = invitation.user
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise AlongsideError(
-            "Choose a stronger password.",
-            problems=[Problem(message, field="password") for message in error.messages],
-        ) from error
-    user.set_password(password)
-    if not user.full_name:
-        user.full_name = invitation.person.name
-    user.save()
-    Membership.objects.get_or_create(
-        user=user, organisation=invitation.organisation, defaults={"role": Role.MEMBER}
-    )
-    person = invitation.person
-    if person.user_id is None:
-        person.user = user
-        person.save(update_fields=["user"])
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
-    log_action(
-        actor=user,
-        organisation=invitation.organisation,
-        action="invitation.accepted",
-        target=person,
-    )
-    return user
-
-
-def link_people_to_user(*, user: User, organisation: Organisation) -> None:
-    """Connect a member to their directory entry (same email) when they first arrive."""
-    Person.objects.filter(
-        organisation=organisation, email__iexact=user.email, user__isnull=True
-    ).update(user=user)
-
-
-def people_awaiting_invitation(
-    *, organisation: Organisation, person_ids: list[int] | None = None
-) -> QuerySet[Person]:
-    """Active people of the organisation who have not signed in yet."""
-    people = Person.objects.filter(organisation=organisation, is_active=True, user__isnull=True)
-    if person_ids is not None:
-        people = people.filter(pk__in=person_ids)
-    return people
-
-
-@transaction.atomic
-def invitations_send_bulk(
-    *, organisation: Organisation, person_ids: list[int], actor: User | None
-) -> int:
-    """Invite many people at once (run by a background task); returns how many were sent."""
-    sent = 0
-    for person in people_awaiting_invitation(organisation=organisation, person_ids=person_ids):
-        if actor is None:
-            raise AlongsideError("Invitations need an acting user.")
-        invitation_send(person=person, actor=actor)
-        sent += 1
-    return sent
-
-
-def invitations_request_bulk(
-    *, organisation: Organisation, person_ids: list[int], actor: User
-) -> int:
-    """Queue invitations for those of ``person_ids`` who have no account; returns the count."""
-    from alongside.accounts.tasks import send_invitations
-
-    ids = list(
-        people_awaiting_invitation(organisation=organisation, person_ids=person_ids).values_list(
-            "pk", flat=True
-        )
-    )
-    if not ids:
-        return 0
-    with transaction.atomic():
-        log_action(
-            actor=actor,
-            organisation=organisation,
-            action="invitations.requested",
-            data={"count": len(ids)},
-        )
-        transaction.on_commit(
-            lambda: send_invitations.enqueue(
-                organisation_id=organisation.pk, person_ids=ids, actor_id=actor.pk
-            )
-        )
-    return len(ids)

@@ -39,7 +39,6 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("invitation/<str:secret>/", views.accept_invitation, name="invitation"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]

@@ -1,47 +1,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from alongside.accounts.forms import ApiTokenForm, SetPasswordForm, SignInForm
+from alongside.accounts.forms import ApiTokenForm, SignInForm
 from alongside.accounts.models import ApiToken, User
-from alongside.accounts.services import (
-    api_token_create,
-    api_token_revoke,
-    invitation_accept,
-    invitation_from_secret,
-)
+from alongside.accounts.services import api_token_create, api_token_revoke
 from alongside.core.errors import AlongsideError
-from alongside.core.messages import problems_for_form
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
-
-
-def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
-    invitation = invitation_from_secret(secret)
-    if invitation is None:
-        return render(request, "accounts/invitation_invalid.html", status=404)
-    form = SetPasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = invitation_accept(secret=secret, password=form.cleaned_data["password"])
-        except AlongsideError as error:
-            for message in problems_for_form(error).get("password", [error.message]):
-                form.add_error("password", message)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {invitation.organisation.name}.")
-            return redirect("home:organisation", org_slug=invitation.organisation.slug)
-    return render(request, "accounts/invitation.html", {"invitation": invitation, "form": form})
 
 
 @login_required

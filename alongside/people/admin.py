@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from alongside.people.models import Person, PersonImport
+from alongside.people.models import Invitation, Person, PersonImport
 
 
 @admin.register(Person)
@@ -16,3 +16,9 @@ class PersonImportAdmin(admin.ModelAdmin[PersonImport]):
     list_display = ["pk", "organisation", "filename", "status", "row_count", "created_at"]
     list_filter = ["status", "organisation"]
     exclude = ["content"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    list_display = ["user", "organisation", "created_at", "expires_at", "accepted_at"]
+    readonly_fields = ["token_hash"]

@@ -4,12 +4,12 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from alongside.accounts.services import invitation_send, invitations_request_bulk
 from alongside.core.errors import AlongsideError
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for, request_user
 from alongside.organisations.models import Role
 from alongside.people.importing import people_import_apply
+from alongside.people.invitations import invitation_send, invitations_request_bulk
 from alongside.people.models import Person
 from alongside.people.selectors import (
     PeopleFilters,

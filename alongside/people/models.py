@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -101,3 +103,33 @@ class PersonImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.filename or 'upload'})"
+
+
+class Invitation(models.Model):
+    """A one-click link that lets an imported person set a password and join."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="invitations"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=django_timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user.email} to {self.organisation}"
+
+    def is_usable(self, now: Any = None) -> bool:
+        now = now or django_timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

@@ -7,10 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from alongside.accounts.services import (
-    invitation_send,
-    invitations_request_bulk,
-)
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
@@ -20,6 +16,10 @@ from alongside.people.importing import (
     people_import_confirm,
     people_import_discard,
     people_import_preview,
+)
+from alongside.people.invitations import (
+    invitation_send,
+    invitations_request_bulk,
 )
 from alongside.people.models import Person, PersonImport
 from alongside.people.selectors import (

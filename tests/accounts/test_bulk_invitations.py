@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.core import mail
 
-from alongside.accounts.models import Invitation
 from alongside.audit.models import AuditEvent
-from alongside.people.models import Person
+from alongside.people.models import Invitation, Person
 
 
 def _new_joiners(org, count, department="Finance"):

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.accounts.models import ApiToken, Invitation, User
+from alongside.accounts.models import ApiToken, User
 from alongside.organisations.models import Membership, Organisation, Role
-from alongside.people.models import Person
+from alongside.people.models import Invitation, Person
 from tests.conftest import PASSWORD
 from tests.test_access import ORG_PAGES, fill, make_tenant_objects, org_urls
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django_tasks import task
 
 from alongside.accounts.models import User
-from alongside.accounts.services import invitations_send_bulk
 from alongside.organisations.models import Organisation
+from alongside.people.invitations import invitations_send_bulk
 
 
 @task()
