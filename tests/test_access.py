@@ -80,7 +80,7 @@ ORG_PAGES: dict[str, Page] = {
     "programmes:remind": Page(MANAGERS, post_only=True),
     "programmes:self_enrol_settings": Page(MANAGERS, post_only=True),
     "programmes:withdraw": Page(MANAGERS, post_only=True),
-    "relationships:mine": Page(MEMBER),
+    "meetings:mine": Page(MEMBER),
     "nudges:settings": Page(MANAGERS),  # the programme's managers switch nudges on/off
     "nudges:log": Page(MANAGERS),
     "relationships:rematch": Page(MEMBER, post_only=True),  # only one's own relationships

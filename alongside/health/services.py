@@ -378,7 +378,7 @@ def _email_members(relationship: Relationship, intervention: Intervention) -> No
         relationship.members.filter(is_active=True).select_related("person")
     )
     programme = relationship.programme
-    link = settings.SITE_URL + reverse("relationships:mine", args=[programme.organisation.slug])
+    link = settings.SITE_URL + reverse("meetings:mine", args=[programme.organisation.slug])
     rematch = intervention.kind == Intervention.Kind.REMATCH_OFFER
     sender = intervention.actor.get_full_name() if intervention.actor else ""
     emails = []

@@ -15,10 +15,13 @@ from alongside.matches.services import (
     match_run_request,
     pairing_rule_remove,
     pairing_rule_set,
+    relationship_add_late_joiner,
 )
 from alongside.organisations.api_auth import membership_for, request_user
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
+from alongside.relationships import selectors as relationship_selectors
+from alongside.relationships.api import RelationshipOut, relationship_out
 
 router = Router(tags=["matching"])
 
@@ -297,3 +300,32 @@ def delete_rule(request: HttpRequest, org_slug: str, programme_id: int, rule_id:
     rule = selectors.pairing_rule_get(programme=programme, rule_id=rule_id)
     pairing_rule_remove(rule=rule, actor=request_user(request))
     return Status(204, None)
+
+
+class AddMemberIn(Schema):
+    enrolment_id: int
+
+
+@router.post(
+    f"{PROGRAMME}/relationships/{{int:relationship_id}}/members",
+    response={201: RelationshipOut, **ERRORS},
+    summary="Add a late joiner to a circle or mentoring group",
+    tags=["relationships"],
+    # Kept from when this operation lived with the relationships API: clients rely on it.
+    operation_id="alongside_relationships_api_add_member",
+)
+def add_member(
+    request: HttpRequest, org_slug: str, programme_id: int, relationship_id: int, body: AddMemberIn
+) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    relationship = relationship_selectors.relationship_get(
+        programme=programme, relationship_id=relationship_id
+    )
+    enrolment = selectors.enrolment_in(programme=programme, enrolment_id=body.enrolment_id)
+    relationship_add_late_joiner(
+        relationship=relationship, enrolment=enrolment, actor=request_user(request)
+    )
+    fresh = relationship_selectors.relationships_for_programme(programme=programme).get(
+        pk=relationship.pk
+    )
+    return Status(201, relationship_out(fresh))

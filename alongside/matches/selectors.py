@@ -16,7 +16,7 @@ from alongside.matches.models import (
     PairingRule,
 )
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme
-from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+from alongside.relationships.models import RelationshipMember
 
 # A department or location is flagged when it has clearly more people among the
 # worst-matched tenth than its share of the cohort would give it.
@@ -112,52 +112,6 @@ def summary_rows(summary: dict[str, Any], attribute: str) -> list[dict[str, Any]
         over = actual >= 2 and actual > expected * OVER_REPRESENTED_FACTOR
         rows.append({**row, "over_represented": over})
     return rows
-
-
-# --- Published relationships of a programme --------------------------------------------
-
-
-def relationships_for_programme(*, programme: Programme) -> QuerySet[Relationship]:
-    members = RelationshipMember.objects.select_related("person").order_by(
-        "-is_active", "-role", "person__name"
-    )
-    return (
-        Relationship.objects.filter(programme=programme)
-        .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("status", "name", "pk")
-    )
-
-
-def relationship_get(*, programme: Programme, relationship_id: int) -> Relationship:
-    relationship = (
-        Relationship.objects.filter(programme=programme, pk=relationship_id)
-        .select_related("programme__organisation")
-        .first()
-    )
-    if relationship is None:
-        raise NotFound("No such relationship in this programme.")
-    return relationship
-
-
-def rematch_requests_for(*, programme: Programme, status: str = "open") -> QuerySet[RematchRequest]:
-    requests = RematchRequest.objects.filter(relationship__programme=programme).select_related(
-        "relationship", "enrolment__person"
-    )
-    if status in RematchRequest.Status.values:
-        requests = requests.filter(status=status)
-    return requests.order_by("created_at", "pk")
-
-
-def rematch_request_get(*, programme: Programme, request_id: int) -> RematchRequest:
-    found = (
-        rematch_requests_for(programme=programme, status="all")
-        .select_related("relationship__organisation")
-        .filter(pk=request_id)
-        .first()
-    )
-    if found is None:
-        raise NotFound("No such rematch request in this programme.")
-    return found
 
 
 def late_joiners_waiting(*, programme: Programme) -> list[Enrolment]:

@@ -944,7 +944,7 @@ def _line_for(lines: list[str], position: int, mentee: MatchGroupMember) -> str:
 
 def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None:
     """Tell every member of a new relationship who they are with (after commit)."""
-    home = settings.SITE_URL + reverse("relationships:mine", args=[programme.organisation.slug])
+    home = settings.SITE_URL + reverse("meetings:mine", args=[programme.organisation.slug])
     messages = []
     # The members of all the relationships in a few queries, not one per relationship.
     members_of: dict[int, list[RelationshipMember]] = defaultdict(list)

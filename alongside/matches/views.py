@@ -28,6 +28,7 @@ from alongside.matches.services import (
 from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.programmes.models import Format, Programme
 from alongside.programmes.selectors import programme_get_managed
+from alongside.relationships import selectors as relationship_selectors
 from alongside.relationships.services import rematch_request_resolve
 
 WORKING = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
@@ -315,12 +316,12 @@ def discard(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse
 @org_view()
 def relationships(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
-    published = list(selectors.relationships_for_programme(programme=programme))
+    published = list(relationship_selectors.relationships_for_programme(programme=programme))
     joinable = {r.pk for r in published if r.status == "active" and r.kind in ("circle", "group")}
     context = {
         "programme": programme,
         "relationships": published,
-        "rematch_requests": list(selectors.rematch_requests_for(programme=programme)),
+        "rematch_requests": list(relationship_selectors.rematch_requests_for(programme=programme)),
         "late_joiners": selectors.late_joiners_waiting(programme=programme),
         "joinable": joinable,
     }
@@ -331,7 +332,9 @@ def relationships(request: OrgRequest, programme_id: int) -> HttpResponse:
 @require_POST
 def resolve_rematch(request: OrgRequest, programme_id: int, request_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
-    found = _found(selectors.rematch_request_get, programme=programme, request_id=request_id)
+    found = _found(
+        relationship_selectors.rematch_request_get, programme=programme, request_id=request_id
+    )
     rematch = request.POST.get("rematch") == "1"
     try:
         rematch_request_resolve(
@@ -355,7 +358,9 @@ def resolve_rematch(request: OrgRequest, programme_id: int, request_id: int) -> 
 def add_late_joiner(request: OrgRequest, programme_id: int, relationship_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     relationship = _found(
-        selectors.relationship_get, programme=programme, relationship_id=relationship_id
+        relationship_selectors.relationship_get,
+        programme=programme,
+        relationship_id=relationship_id,
     )
     try:
         enrolment = selectors.enrolment_in(

@@ -35,7 +35,8 @@ from alongside.meetings.models import Agreement, ClosingChoice, Commitment, Meet
 from alongside.meetings.selectors import RelationshipAccess
 from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.programmes.selectors import programme_get_managed
-from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+from alongside.relationships.selectors import relationships_of_member
 
 SCHEDULE_PANEL = "meetings/_schedule_panel.html"
 MEETING_ACTIONS = "meetings/_meeting_actions.html"
@@ -125,6 +126,43 @@ def _closing_context(access: RelationshipAccess) -> dict[str, Any]:
         "closing_mine": mine,
         "closing_decided": len(choices),
     }
+
+
+# --- My mentoring: every relationship I am in -----------------------------------------------
+
+
+@org_view()
+def my_relationships(request: OrgRequest) -> HttpResponse:
+    """Who I am matched with, their public profile, and why — never their private intake."""
+    relationships = list(relationships_of_member(membership=request.membership))
+    asked = set(
+        RematchRequest.objects.filter(
+            enrolment__person__user=request.user,
+            relationship__organisation=request.organisation,
+            status=RematchRequest.Status.OPEN,
+        ).values_list("relationship_id", flat=True)
+    )
+    for relationship in relationships:
+        members = list(relationship.members.all())
+        relationship.others = [m for m in members if m.person.user_id != request.user.pk]  # type: ignore[attr-defined]
+        me = next((m for m in members if m.person.user_id == request.user.pk and m.is_active), None)
+        relationship.can_ask_rematch = (  # type: ignore[attr-defined]
+            me is not None and relationship.status == "active" and relationship.pk not in asked
+        )
+        relationship.rematch_asked = relationship.pk in asked  # type: ignore[attr-defined]
+    summaries = selectors.mentoring_summaries(
+        membership=request.membership, relationships=relationships
+    )
+    for relationship in relationships:
+        relationship.summary = summaries[relationship.pk]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "meetings/mine.html",
+        {
+            "relationships": relationships,
+            "zone": selectors.viewer_zone(membership=request.membership),
+        },
+    )
 
 
 # --- The relationship page -------------------------------------------------------------------
@@ -685,6 +723,7 @@ def guides_reset(request: OrgRequest, programme_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
+    path("", my_relationships, name="mine"),
     path("r/<int:relationship_id>/", relationship_page, name="relationship"),
     path("r/<int:relationship_id>/agreement/", agreement_page, name="agreement"),
     path("r/<int:relationship_id>/closing/", closing_page, name="closing"),

@@ -102,7 +102,7 @@ def _programme_link(name: str, programme: Programme) -> str:
 
 
 def _mentoring_link(programme: Programme) -> str:
-    return reverse("relationships:mine", args=[programme.organisation.slug])
+    return reverse("meetings:mine", args=[programme.organisation.slug])
 
 
 def _relationship_link(relationship: Relationship) -> str:

@@ -5,11 +5,10 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from alongside.core.schemas import ERRORS
-from alongside.matches import selectors
-from alongside.matches.services import relationship_add_late_joiner
 from alongside.organisations.api_auth import membership_for, request_user
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
+from alongside.relationships import selectors
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 from alongside.relationships.selectors import relationships_of_member
 from alongside.relationships.services import rematch_request_create, rematch_request_resolve
@@ -39,10 +38,6 @@ class RelationshipOut(Schema):
     started_at: datetime
     ended_at: datetime | None
     members: list[RelationshipMemberOut]
-
-
-class AddMemberIn(Schema):
-    enrolment_id: int
 
 
 class RematchRequestOut(Schema):
@@ -102,7 +97,7 @@ def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Progra
     return programme_get_managed(membership=membership, programme_id=programme_id)
 
 
-def _relationship(relationship: Relationship) -> dict[str, Any]:
+def relationship_out(relationship: Relationship) -> dict[str, Any]:
     return {
         "id": relationship.pk,
         "name": relationship.name,
@@ -149,25 +144,7 @@ def _rematch_request(item: RematchRequest) -> dict[str, Any]:
 )
 def list_relationships(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = _programme(request, org_slug, programme_id)
-    return [_relationship(r) for r in selectors.relationships_for_programme(programme=programme)]
-
-
-@router.post(
-    f"{PROGRAMME}/relationships/{{int:relationship_id}}/members",
-    response={201: RelationshipOut, **ERRORS},
-    summary="Add a late joiner to a circle or mentoring group",
-)
-def add_member(
-    request: HttpRequest, org_slug: str, programme_id: int, relationship_id: int, body: AddMemberIn
-) -> Any:
-    programme = _programme(request, org_slug, programme_id)
-    relationship = selectors.relationship_get(programme=programme, relationship_id=relationship_id)
-    enrolment = selectors.enrolment_in(programme=programme, enrolment_id=body.enrolment_id)
-    relationship_add_late_joiner(
-        relationship=relationship, enrolment=enrolment, actor=request_user(request)
-    )
-    fresh = selectors.relationships_for_programme(programme=programme).get(pk=relationship.pk)
-    return Status(201, _relationship(fresh))
+    return [relationship_out(r) for r in selectors.relationships_for_programme(programme=programme)]
 
 
 @router.get(

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership
-from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.programmes.models import Programme
+from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 
 
 def relationships_of_member(*, membership: Membership) -> QuerySet[Relationship]:
@@ -25,3 +27,49 @@ def relationships_of_member(*, membership: Membership) -> QuerySet[Relationship]
         .distinct()
         .order_by("status", "programme__name", "name")
     )
+
+
+# --- Published relationships of a programme --------------------------------------------
+
+
+def relationships_for_programme(*, programme: Programme) -> QuerySet[Relationship]:
+    members = RelationshipMember.objects.select_related("person").order_by(
+        "-is_active", "-role", "person__name"
+    )
+    return (
+        Relationship.objects.filter(programme=programme)
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("status", "name", "pk")
+    )
+
+
+def relationship_get(*, programme: Programme, relationship_id: int) -> Relationship:
+    relationship = (
+        Relationship.objects.filter(programme=programme, pk=relationship_id)
+        .select_related("programme__organisation")
+        .first()
+    )
+    if relationship is None:
+        raise NotFound("No such relationship in this programme.")
+    return relationship
+
+
+def rematch_requests_for(*, programme: Programme, status: str = "open") -> QuerySet[RematchRequest]:
+    requests = RematchRequest.objects.filter(relationship__programme=programme).select_related(
+        "relationship", "enrolment__person"
+    )
+    if status in RematchRequest.Status.values:
+        requests = requests.filter(status=status)
+    return requests.order_by("created_at", "pk")
+
+
+def rematch_request_get(*, programme: Programme, request_id: int) -> RematchRequest:
+    found = (
+        rematch_requests_for(programme=programme, status="all")
+        .select_related("relationship__organisation")
+        .filter(pk=request_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such rematch request in this programme.")
+    return found

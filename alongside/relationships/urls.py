@@ -5,6 +5,5 @@ from alongside.relationships import views
 app_name = "relationships"
 
 urlpatterns = [
-    path("", views.my_relationships, name="mine"),
     path("<int:relationship_id>/rematch/", views.rematch, name="rematch"),
 ]

@@ -25,7 +25,7 @@ def test_members_and_managers_read_the_demo_history(db: None, client_for: Any) -
     call_command("demo", "--quiet")
     member = User.objects.get(email=MEMBER_EMAIL)
     client = client_for(member)
-    mine = client.get(reverse("relationships:mine", args=["kestrel"]))
+    mine = client.get(reverse("meetings:mine", args=["kestrel"]))
     assert mine.status_code == 200
     relationships = list(
         Relationship.objects.filter(members__person__user=member).distinct().order_by("pk")

@@ -16,7 +16,7 @@ from tests.meetings.factories import attend, meeting
 
 
 def test_my_mentoring_links_to_the_relationship_page(pair: Group, client_for: Any) -> None:
-    body = client_for(pair.users[0]).get(reverse("relationships:mine", args=["acme"]))
+    body = client_for(pair.users[0]).get(reverse("meetings:mine", args=["acme"]))
     url = reverse("meetings:relationship", args=["acme", pair.relationship.pk])
     assert url in body.content.decode()
 
@@ -154,7 +154,7 @@ def test_my_mentoring_shows_the_next_meeting_and_my_open_action(
         meeting=pair.meetings[0], member=pair.members[0], text="OPEN-ACTION", actor=pair.users[0]
     )
     client = client_for(pair.users[0])
-    url = reverse("relationships:mine", args=["acme"])
+    url = reverse("meetings:mine", args=["acme"])
     body = client.get(url).content.decode()
     assert reverse("meetings:meeting", args=["acme", pair.meetings[0].pk]) in body
     assert "OPEN-ACTION" in body

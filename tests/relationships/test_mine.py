@@ -43,7 +43,7 @@ def matched(admin: Any, member: Any, org_a: Any) -> Relationship:
 def test_the_page_shows_the_others_public_profile_and_why(
     member: Any, matched: Relationship, client_for: Any
 ) -> None:
-    body = client_for(member).get(reverse("relationships:mine", args=["acme"])).content.decode()
+    body = client_for(member).get(reverse("meetings:mine", args=["acme"])).content.decode()
     other = matched.members.exclude(person__user=member).get().person
     assert other.name in body
     assert "Analyst" in body
@@ -92,7 +92,7 @@ def test_a_participant_asks_for_a_rematch_once(
     request = RematchRequest.objects.get()
     assert request.reason == "Our time zones never overlap"
     assert request.enrolment.person.user == member
-    page = client.get(reverse("relationships:mine", args=["acme"])).content.decode()
+    page = client.get(reverse("meetings:mine", args=["acme"])).content.decode()
     assert "You asked for a rematch" in page
     again = client.post(url, {"reason": "Please"}, follow=True)
     assert "already have a rematch request" in again.content.decode()
@@ -126,7 +126,7 @@ def test_the_page_pins_its_query_count(
     member: Any, matched: Relationship, client_for: Any, django_assert_num_queries: Any
 ) -> None:
     client = client_for(member)
-    client.get(reverse("relationships:mine", args=["acme"]))
+    client.get(reverse("meetings:mine", args=["acme"]))
     # 8 for the relationships, 3 for each one's next meeting, my open action and my zone.
     with django_assert_num_queries(11):
-        client.get(reverse("relationships:mine", args=["acme"]))
+        client.get(reverse("meetings:mine", args=["acme"]))
