@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from alongside.accounts.api import router as accounts_router
+from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
 from alongside.matches.api import router as matching_router
@@ -15,7 +16,6 @@ from alongside.meetings.api import router as meetings_router
 from alongside.meetings.schedule_api import router as schedule_router
 from alongside.nudges.api import router as nudges_router
 from alongside.organisations.api import router as organisations_router
-from alongside.organisations.api_auth import ActiveSessionAuth, ApiTokenAuth
 from alongside.people.api import router as people_router
 from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router

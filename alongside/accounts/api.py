@@ -6,10 +6,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from alongside.accounts.api_auth import request_user
 from alongside.accounts.models import ApiToken
 from alongside.accounts.services import api_token_create, api_token_revoke
 from alongside.core.schemas import ERRORS
-from alongside.organisations.api_auth import request_user
 
 router = Router(tags=["account"])
 

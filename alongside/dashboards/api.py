@@ -4,6 +4,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.schemas import ERRORS
 from alongside.dashboards.selectors import (
@@ -20,7 +21,7 @@ from alongside.health.services import (
     health_thresholds_update,
     intervention_create,
 )
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
 from alongside.programmes.models import Format, Programme
 from alongside.programmes.selectors import programme_get_managed

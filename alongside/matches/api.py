@@ -4,6 +4,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.schemas import ERRORS
 from alongside.matches import selectors
 from alongside.matches.models import MatchRun, PairingRule
@@ -17,7 +18,7 @@ from alongside.matches.services import (
     pairing_rule_set,
     relationship_add_late_joiner,
 )
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships import selectors as relationship_selectors

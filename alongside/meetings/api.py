@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.schemas import ERRORS
 from alongside.meetings import selectors, services
@@ -39,7 +40,7 @@ from alongside.meetings.api_schemas import (
 )
 from alongside.meetings.models import Agreement, Commitment, Meeting, Note
 from alongside.meetings.selectors import CompletionStats, RelationshipAccess
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.programmes.selectors import programme_get, programme_get_managed
 from alongside.relationships.models import Relationship, RelationshipMember
 

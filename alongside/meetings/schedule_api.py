@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import NotFound
 from alongside.core.schemas import ERRORS
 from alongside.meetings import schedule_selectors as selectors
@@ -28,7 +29,7 @@ from alongside.meetings.schedule_services import (
     schedule_ensure,
     schedule_propose_slot,
 )
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership
 from alongside.relationships.models import Relationship, RelationshipMember
 

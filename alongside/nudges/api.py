@@ -6,13 +6,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.schemas import ERRORS
 from alongside.nudges.catalogue import catalogue
 from alongside.nudges.models import Frequency, NudgeDelivery
 from alongside.nudges.selectors import frequency_of, programme_deliveries, programme_nudges
 from alongside.nudges.services import nudge_preference_set, programme_nudges_configure
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 

@@ -7,7 +7,9 @@ class NudgesConfig(AppConfig):
     verbose_name = "Nudges and email preferences"
 
     def ready(self) -> None:
-        # Every app's ``nudges.py`` registers its nudge sources in the catalogue.
+        # The survey nudges are registered by importing their finders; apps above this
+        # one may add their own in a ``nudges.py`` module, discovered here.
+        from alongside.nudges import survey_finders  # noqa: F401
         from alongside.nudges.catalogue import discover_sources
 
         discover_sources()

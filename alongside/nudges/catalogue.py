@@ -1,8 +1,8 @@
 """The catalogue of nudges: each an event plus an offset, with a finder for due events.
 
-Built-in nudges are declared at the bottom of this module. Other apps add their own in a
-``nudges.py`` module (discovered when the app registry is ready) with
-:func:`register_source`::
+Built-in nudges are declared at the bottom of this module and the survey nudges in
+``survey_finders.py``. An app above this one adds its own in a ``nudges.py`` module
+(discovered when the app registry is ready) with :func:`register_source`::
 
     from datetime import timedelta
     from alongside.nudges.catalogue import Audience, register_source

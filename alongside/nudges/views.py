@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError
 from alongside.core.messages import show_error
 from alongside.core.pagination import paginate
@@ -19,7 +20,6 @@ from alongside.nudges.selectors import (
     programme_nudges,
 )
 from alongside.nudges.services import nudge_preference_set, programme_nudges_configure
-from alongside.organisations.api_auth import request_user
 from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.people.models import Person
 from alongside.programmes.selectors import programme_get_managed

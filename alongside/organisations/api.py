@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.schemas import ERRORS
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.organisations.services import (
     membership_grant,

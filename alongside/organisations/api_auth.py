@@ -1,42 +1,12 @@
-"""API authentication and tenant lookup shared by every router."""
+"""Tenant lookup for the API: the caller's membership in the organisation of the URL."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest
-from ninja.security import HttpBearer, SessionAuth
 
-from alongside.accounts.models import User
-from alongside.accounts.services import api_token_authenticate
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import Forbidden
 from alongside.organisations.models import Membership, Role
-
-
-class ApiTokenAuth(HttpBearer):
-    """``Authorization: Bearer alg_…`` with a personal API token."""
-
-    openapi_scheme = "bearer"
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class ActiveSessionAuth(SessionAuth):
-    """The signed-in browser session (CSRF-checked for writes)."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
-
-
-def request_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def membership_for(request: HttpRequest, org_slug: str, *roles: Role) -> Membership:

@@ -4,9 +4,10 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError
 from alongside.core.schemas import ERRORS
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Role
 from alongside.people.importing import people_import_apply
 from alongside.people.invitations import invitation_send, invitations_request_bulk

@@ -5,9 +5,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError, NotFound, Problem
 from alongside.core.schemas import ERRORS
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
 from alongside.people.models import Person
 from alongside.programmes.models import Enrolment, Intake, Programme

@@ -4,8 +4,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.schemas import ERRORS
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships import selectors

@@ -6,9 +6,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from alongside.accounts.api_auth import request_user
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.schemas import ERRORS
-from alongside.organisations.api_auth import membership_for, request_user
+from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Role
 from alongside.programmes.models import Enrolment, Programme
 from alongside.programmes.selectors import (

@@ -1,7 +1,7 @@
 """The daily survey job: open what is due and close what has run its time.
 
 Emails about surveys and check-ins (open, one reminder, the closing session) are nudges:
-see ``alongside/surveys/nudges.py``.
+see ``alongside/nudges/survey_finders.py``.
 """
 
 from __future__ import annotations

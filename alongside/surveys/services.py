@@ -337,7 +337,8 @@ def survey_open(*, survey: Survey, actor: User | None, now: datetime | None = No
                 now + timedelta(days=7),
             )
     survey.save()
-    # Participants hear about it through the "survey_open" nudge (alongside/surveys/nudges.py).
+    # Participants hear about it through the "survey_open" nudge
+    # (alongside/nudges/survey_finders.py).
     log_action(
         actor=actor,
         organisation=programme.organisation,

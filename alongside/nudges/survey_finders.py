@@ -1,4 +1,4 @@
-"""Survey and check-in nudges, registered in the nudges catalogue.
+"""Survey and check-in nudges: the nudges app reads the surveys app to find who to remind.
 
 The nudges app tells each recipient once per event key, respects their email
 preferences and the programme's switches, and runs every fifteen minutes; these finders
