@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.operation import Operation
 
 from alongside.accounts.api import router as accounts_router
 from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth
@@ -13,15 +14,28 @@ from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
-from alongside.meetings.schedule_api import router as schedule_router
 from alongside.nudges.api import router as nudges_router
 from alongside.organisations.api import router as organisations_router
 from alongside.people.api import router as people_router
 from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
+from alongside.scheduling.api import router as schedule_router
 from alongside.surveys.api import router as surveys_router
 
-api = NinjaAPI(
+# Operation ids are part of the published contract (generated clients name methods after
+# them), so they keep the module an operation was first published from even when the code
+# moves to another app.
+FIRST_PUBLISHED_IN = {"alongside.scheduling.api": "alongside.meetings.schedule_api"}
+
+
+class AlongsideAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        module = FIRST_PUBLISHED_IN.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = AlongsideAPI(
     title="Alongside API",
     version="1",
     description=(

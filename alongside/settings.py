@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "alongside.matches",
     "alongside.relationships",
     "alongside.meetings",
+    "alongside.scheduling",
     "alongside.surveys",
     "alongside.nudges",
     "alongside.health",

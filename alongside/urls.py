@@ -3,9 +3,9 @@ from django.urls import include, path
 
 from alongside.api import api
 from alongside.core import views as core_views
-from alongside.meetings.schedule_views import calendar_feed_ics
 from alongside.nudges import views as nudge_views
 from alongside.organisations import views as organisation_views
+from alongside.scheduling.views import calendar_feed_ics
 
 urlpatterns = [
     path("", organisation_views.choose_organisation, name="home"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("alongside.dashboards.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.meetings.urls")),
+    path("o/<slug:org_slug>/mentoring/", include("alongside.scheduling.urls")),
     path("o/<slug:org_slug>/surveys/", include("alongside.surveys.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

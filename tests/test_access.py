@@ -120,16 +120,16 @@ ORG_PAGES: dict[str, Page] = {
     "dashboards:relationship": Page(MANAGERS),
     "dashboards:intervene": Page(MANAGERS, post_only=True),
     # A relationship's meeting time and meetings: its members act, its managers look.
-    "meetings:schedule": Page(MEMBER),
-    "meetings:schedule_accept": Page(MEMBER, post_only=True),
-    "meetings:schedule_propose": Page(MEMBER, post_only=True),
-    "meetings:meeting_log": Page(MEMBER, post_only=True),
-    "meetings:meeting_reschedule": Page(MEMBER, post_only=True),
-    "meetings:meeting_cancel": Page(MEMBER, post_only=True),
-    "meetings:meeting_outcome": Page(MEMBER, post_only=True),
-    "meetings:meeting_apologies": Page(MEMBER, post_only=True),
-    "meetings:calendar_feed": Page(MEMBER),  # the user's own subscription address
-    "meetings:calendar_feed_renew": Page(MEMBER, post_only=True),
+    "scheduling:schedule": Page(MEMBER),
+    "scheduling:schedule_accept": Page(MEMBER, post_only=True),
+    "scheduling:schedule_propose": Page(MEMBER, post_only=True),
+    "scheduling:meeting_log": Page(MEMBER, post_only=True),
+    "scheduling:meeting_reschedule": Page(MEMBER, post_only=True),
+    "scheduling:meeting_cancel": Page(MEMBER, post_only=True),
+    "scheduling:meeting_outcome": Page(MEMBER, post_only=True),
+    "scheduling:meeting_apologies": Page(MEMBER, post_only=True),
+    "scheduling:calendar_feed": Page(MEMBER),  # the user's own subscription address
+    "scheduling:calendar_feed_renew": Page(MEMBER, post_only=True),
     # Surveys and check-ins: participants reach only their own programmes' surveys,
     # relationships and meetings; everything else is for the programme's managers.
     "surveys:mine": Page(MEMBER),

@@ -56,12 +56,11 @@ from alongside.meetings.models import (
     DevelopmentGoal,
     Meeting,
     Note,
-    Schedule,
-    ScheduleResponse,
 )
 from alongside.organisations.models import Organisation
 from alongside.programmes.models import Intake, Programme, Stage
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.scheduling.models import Schedule, ScheduleResponse
 from alongside.surveys.models import Pulse
 
 INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 28}

@@ -1,4 +1,4 @@
-"""The life of a relationship: its schedule, meetings, notes, commitments and agreement.
+"""The life of a relationship: its meetings, notes, commitments, agreement and closing.
 
 Every row hangs under a relationship (and so under an organisation and a programme);
 times are stored in UTC and shown in each viewer's own time zone.
@@ -6,64 +6,10 @@ times are stored in UTC and shown in each viewer's own time zone.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone as django_timezone
-
-
-class Schedule(models.Model):
-    """A relationship's recurring meeting slot: proposed from availability, then confirmed.
-
-    The slot is anchored in one time zone (``timezone``) so that a weekly 09:00 in London
-    stays 09:00 in London across daylight-saving changes; each member sees it converted.
-    """
-
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        CONFIRMED = "confirmed", "Confirmed"
-
-    relationship = models.OneToOneField(
-        "relationships.Relationship", on_delete=models.CASCADE, related_name="schedule"
-    )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
-    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
-    start_time = models.TimeField(help_text="Local time in the schedule's time zone.")
-    timezone = models.CharField(max_length=64)
-    rhythm = models.CharField(max_length=16, help_text="weekly / fortnightly / monthly")
-    duration_minutes = models.PositiveSmallIntegerField(default=45)
-    first_date = models.DateField()
-    until = models.DateField()
-    has_overlap = models.BooleanField(
-        default=True, help_text="False when the members share no working hours."
-    )
-    explanation = models.CharField(max_length=500, blank=True)
-    proposed_at = models.DateTimeField(default=django_timezone.now)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"Schedule of {self.relationship}"
-
-
-class ScheduleResponse(models.Model):
-    """A member's answer to the proposed slot."""
-
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="responses")
-    member = models.ForeignKey(
-        "relationships.RelationshipMember", on_delete=models.CASCADE, related_name="+"
-    )
-    accepted = models.BooleanField(default=True)
-    responded_at = models.DateTimeField(default=django_timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["schedule", "member"], name="schedule_response_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member} on {self.schedule}"
 
 
 def new_meeting_uid() -> str:
@@ -330,29 +276,3 @@ class ClosingChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.choice} at {self.point}"
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class CalendarFeed(models.Model):
-    """A user's private calendar subscription URL; renewing it revokes the old address."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
-    )
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
-    created_at = models.DateTimeField(default=django_timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="calendar_feed_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"Calendar feed of {self.user}"

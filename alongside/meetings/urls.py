@@ -1,10 +1,6 @@
-from alongside.meetings import schedule_views, views
+from alongside.meetings import views
 
 app_name = "meetings"
 
-urlpatterns = [
-    # Relationship and meeting pages: agreement, guides, notes, commitments, closing.
-    *views.urlpatterns,
-    # Schedule, meeting times, calendar invites and subscriptions.
-    *schedule_views.urlpatterns,
-]
+# My mentoring, relationship and meeting pages: agreement, guides, notes, commitments, closing.
+urlpatterns = views.urlpatterns

@@ -5,7 +5,6 @@ Managers reach the same URLs and get a read-only view without any private conten
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django import forms
@@ -13,8 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
@@ -37,10 +34,6 @@ from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 from alongside.relationships.selectors import relationships_of_member
-
-SCHEDULE_PANEL = "meetings/_schedule_panel.html"
-MEETING_ACTIONS = "meetings/_meeting_actions.html"
-
 
 # --- Helpers ----------------------------------------------------------------------------------
 
@@ -82,19 +75,6 @@ def _show_form_errors(request: OrgRequest, form: forms.Form) -> None:
         label = form.fields[name].label if name in form.fields else None
         for message in errors:
             show_error(request, f"{label}: {message}" if label else str(message))
-
-
-def _optional_partial(names: list[str]) -> str | None:
-    """The schedule's partials, where that part of the app is installed."""
-    try:
-        select_template(names)
-    except TemplateDoesNotExist:
-        return None
-    return names[0]
-
-
-def _schedule_selectors() -> Any:
-    return importlib.import_module("alongside.meetings.schedule_selectors")
 
 
 def _to_meeting(request: OrgRequest, meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -188,7 +168,6 @@ def relationship_page(request: OrgRequest, relationship_id: int) -> HttpResponse
         "member_goals": [(m, goals.get(m.pk, [])) for m in members if m.is_active],
         "former": [m for m in members if not m.is_active],
         "circle": selectors.has_facilitator(relationship),
-        "schedule_panel": _optional_partial([SCHEDULE_PANEL]),
     }
     if access.me is None:
         context.update(_overview_rows(relationship, members, meetings, goals))
@@ -214,12 +193,6 @@ def relationship_page(request: OrgRequest, relationship_id: int) -> HttpResponse
         stats=selectors.completion_stats([c.status for c in history]),
         **_closing_context(access),
     )
-    if context["schedule_panel"]:
-        context.update(
-            _schedule_selectors().schedule_panel_context(
-                relationship=relationship, viewer_member=access.me
-            )
-        )
     return render(request, "meetings/relationship.html", context)
 
 
@@ -271,7 +244,6 @@ def _meeting_context(
         "circle": selectors.has_facilitator(relationship),
         "check_in": selectors.check_in_for(meeting=meeting),
         "attendance": selectors.attendance_of(meeting=meeting),
-        "meeting_actions": _optional_partial([MEETING_ACTIONS]),
     }
     if context["circle"]:
         context["facilitation"] = selectors.facilitation_for(meeting=meeting)
@@ -294,10 +266,6 @@ def _meeting_context(
         made_here=selectors.commitments_made_at(meeting=meeting),
         check_in_choices=CHECK_IN_CHOICES,
     )
-    if context["meeting_actions"]:
-        context.update(
-            _schedule_selectors().meeting_actions_context(meeting=meeting, viewer_member=access.me)
-        )
     return context
 
 

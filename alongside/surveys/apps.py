@@ -5,3 +5,6 @@ class SurveysConfig(AppConfig):
     name = "alongside.surveys"
     label = "surveys"
     verbose_name = "Surveys and check-ins"
+
+    def ready(self) -> None:
+        from alongside.surveys import panels  # noqa: F401  (the pulse on the meeting page)

@@ -107,7 +107,7 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("nudges.send_due", "done"),
         ("nudges.send_digests", "done"),
         ("health.daily_refresh", "done"),
-        ("meetings.send_due_invites", "done"),
+        ("scheduling.send_due_invites", "done"),
         ("surveys.open_due", "done"),
     }
 

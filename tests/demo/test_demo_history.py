@@ -25,11 +25,11 @@ from alongside.meetings.models import (
     DevelopmentGoal,
     Meeting,
     Note,
-    Schedule,
 )
 from alongside.organisations.models import Organisation
 from alongside.programmes.models import Intake
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.scheduling.models import Schedule
 from alongside.surveys.models import Pulse
 
 INTERVAL = {"weekly": 7, "fortnightly": 14}

@@ -12,12 +12,13 @@ import time_machine
 from django.utils import timezone
 
 from alongside.accounts.models import User
-from alongside.meetings.models import Commitment, Meeting, Note, Schedule
-from alongside.meetings.schedule_services import schedule_accept, schedules_propose
+from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.scheduling.models import Schedule
+from alongside.scheduling.services import schedule_accept, schedules_propose
 
 PASSWORD = "a long enough passphrase"
 

@@ -362,7 +362,7 @@ def test_a_commitment_checked_in_through_the_meetings_service_updates_health(
 def test_a_meeting_held_or_missed_through_the_schedule_service_updates_health(
     org_a: Organisation, manager: User, frozen: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from alongside.meetings.schedule_services import meeting_record_outcome
+    from alongside.scheduling.services import meeting_record_outcome
 
     programme = make_programme(org_a, manager)
     pair = make_pair(programme, 1, started_at=NOW - timedelta(days=60))

@@ -9,12 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alongside.meetings.models import Commitment, Schedule
+from alongside.meetings.models import Commitment
 from alongside.nudges.catalogue import CATALOGUE, Audience, catalogue, register_source
 from alongside.nudges.models import NudgeDelivery
 from alongside.nudges.sending import nudge_events_record
 from alongside.people.models import Person
 from alongside.programmes.models import Intake
+from alongside.scheduling.models import Schedule
 from tests.nudges.helpers import NOW, build_world, meeting
 
 

@@ -285,7 +285,9 @@ def test_the_meeting_page_tag_shows_the_pulse_only_where_it_applies(
         starts_at=timezone.now() - timedelta(hours=1),
         timezone="UTC",
     )
-    template = Template("{% load surveys %}{% meeting_pulse meeting %}")
+    template = Template(
+        '{% load panels %}{% panels "meetings.meeting.after_notes" meeting=meeting %}'
+    )
 
     def render(user: Any) -> str:
         request = RequestFactory().get("/o/acme/mentoring/")

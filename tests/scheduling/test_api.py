@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 import time_machine
 
-from alongside.meetings.models import Meeting, Schedule
-from tests.meetings.helpers import Who, members, relationship_of
+from alongside.meetings.models import Meeting
+from alongside.scheduling.models import Schedule
+from tests.scheduling.helpers import Who, members, relationship_of
 
 NOW = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 LONDON, KOLKATA, LA = "Europe/London", "Asia/Kolkata", "America/Los_Angeles"

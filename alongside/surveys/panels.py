@@ -1,42 +1,47 @@
-"""``{% meeting_pulse meeting %}``: the one-question pulse after a meeting, where it applies."""
+"""The one-question pulse after a meeting, shown on the meeting page (a meetings page)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django.http import HttpRequest
 from django.utils import timezone
 
+from alongside.core.panels import panel
 from alongside.meetings.models import Meeting
 from alongside.relationships.models import Relationship
 from alongside.surveys.models import CheckinSettings, Pulse
 
-register = template.Library()
+SCALE = [
+    ("1", "1 – Not well"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", "5 – Very well"),
+]
 
 
-@register.inclusion_tag("surveys/_meeting_pulse.html", takes_context=True)
-def meeting_pulse(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
+@panel("meetings.meeting.after_notes", template="surveys/_meeting_pulse.html")
+def meeting_pulse(*, request: HttpRequest | None, meeting: Meeting) -> dict[str, Any] | None:
     """Shown to the meeting's own active members once it is held (or its time has passed),
-    when the programme has the per-meeting pulse switched on; otherwise renders nothing."""
-    request = context.get("request")
+    when the programme has the per-meeting pulse switched on; otherwise nothing."""
     user = getattr(request, "user", None)
-    hidden: dict[str, Any] = {"show": False}
     if user is None or not user.is_authenticated:
-        return hidden
+        return None
     relationship = meeting.relationship
     if relationship.status != Relationship.Status.ACTIVE:
-        return hidden
+        return None
     if not CheckinSettings.objects.filter(
         programme_id=relationship.programme_id, meeting_pulse=True
     ).exists():
-        return hidden
-    if meeting.status != Meeting.Status.HELD and meeting.status != Meeting.Status.SCHEDULED:
-        return hidden
+        return None
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.SCHEDULED):
+        return None
     if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at > timezone.now():
-        return hidden
+        return None
     member = relationship.members.filter(person__user=user, is_active=True).first()
     if member is None:
-        return hidden
+        return None
     pulse = Pulse.objects.filter(member=member, meeting=meeting, kind=Pulse.Kind.MEETING).first()
     return {
         "show": True,
@@ -45,12 +50,5 @@ def meeting_pulse(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
         "current": str(pulse.rating) if pulse else "",
         "organisation_slug": relationship.organisation.slug,
         "next": request.get_full_path() if request is not None else "",
-        "csrf_token": context.get("csrf_token"),
-        "scale": [
-            ("1", "1 – Not well"),
-            ("2", "2"),
-            ("3", "3"),
-            ("4", "4"),
-            ("5", "5 – Very well"),
-        ],
+        "scale": SCALE,
     }

@@ -10,9 +10,10 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from alongside.meetings.models import CalendarFeed, Meeting, Schedule
-from alongside.meetings.schedule_services import meeting_cancel, schedule_accept
-from tests.meetings.helpers import Who, members, relationship_of
+from alongside.meetings.models import Meeting
+from alongside.scheduling.models import CalendarFeed, Schedule
+from alongside.scheduling.services import meeting_cancel, schedule_accept
+from tests.scheduling.helpers import Who, members, relationship_of
 
 NOW = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 
@@ -39,7 +40,9 @@ def confirmed(org_a: Any, member: Any, django_capture_on_commit_callbacks: Any) 
 
 
 def test_the_page_shows_my_private_address(member: Any, client_for: Any) -> None:
-    body = client_for(member).get(reverse("meetings:calendar_feed", args=["acme"])).content.decode()
+    body = (
+        client_for(member).get(reverse("scheduling:calendar_feed", args=["acme"])).content.decode()
+    )
     feed = CalendarFeed.objects.get(user=member)
     assert f"/calendar/{feed.token}.ics" in body
     assert "webcal://" in body
@@ -71,7 +74,7 @@ def test_renewing_makes_the_old_address_404(
     confirmed: Any, member: Any, client_for: Any, client: Any
 ) -> None:
     old = CalendarFeed.objects.create(user=member, organisation=confirmed.organisation).token
-    response = client_for(member).post(reverse("meetings:calendar_feed_renew", args=["acme"]))
+    response = client_for(member).post(reverse("scheduling:calendar_feed_renew", args=["acme"]))
     assert response.status_code == 302
     new = CalendarFeed.objects.get(user=member).token
     assert new != old

@@ -18,12 +18,13 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.validators import is_time_zone
-from alongside.meetings import scheduling
-from alongside.meetings.models import Attendance, CalendarFeed, Meeting, Schedule
+from alongside.meetings.models import Attendance, Meeting
 from alongside.organisations.models import Membership, Organisation
 from alongside.people.models import Person
 from alongside.programmes.selectors import can_manage
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.scheduling import slot_finder
+from alongside.scheduling.models import CalendarFeed, Schedule
 
 ACT_FORBIDDEN = "Only the relationship's members can change its meetings; managers can look."
 
@@ -73,9 +74,9 @@ def viewer_zone(
 
 def attendees_for(
     members: Sequence[RelationshipMember], organisation: Organisation
-) -> list[scheduling.Attendee]:
+) -> list[slot_finder.Attendee]:
     return [
-        scheduling.Attendee(
+        slot_finder.Attendee(
             key=m.pk,
             name=m.person.name,
             timezone=member_zone(m, organisation),
@@ -180,12 +181,12 @@ def schedule_of(relationship: Relationship) -> Schedule | None:
     return Schedule.objects.filter(relationship=relationship).first()
 
 
-def schedule_fit(schedule: Schedule, members: Sequence[RelationshipMember]) -> scheduling.Fit:
+def schedule_fit(schedule: Schedule, members: Sequence[RelationshipMember]) -> slot_finder.Fit:
     """Who can make the schedule's slot and where clock changes move it (recomputed)."""
     organisation = schedule.relationship.organisation
-    today = timezone.localdate(timezone.now(), scheduling.zone(schedule.timezone))
-    return scheduling.evaluate(
-        slot=scheduling.Slot(schedule.weekday, schedule.start_time, schedule.timezone),
+    today = timezone.localdate(timezone.now(), slot_finder.zone(schedule.timezone))
+    return slot_finder.evaluate(
+        slot=slot_finder.Slot(schedule.weekday, schedule.start_time, schedule.timezone),
         attendees=attendees_for(members, organisation),
         rhythm=schedule.rhythm,
         duration_minutes=schedule.duration_minutes,
@@ -195,10 +196,10 @@ def schedule_fit(schedule: Schedule, members: Sequence[RelationshipMember]) -> s
 
 
 def _next_start(schedule: Schedule) -> datetime:
-    slot = scheduling.Slot(schedule.weekday, schedule.start_time, schedule.timezone)
-    today = timezone.localdate(timezone.now(), scheduling.zone(schedule.timezone))
-    day = scheduling.first_on_or_after(max(schedule.first_date, today), schedule.weekday)
-    return scheduling.starts_at(slot, day)
+    slot = slot_finder.Slot(schedule.weekday, schedule.start_time, schedule.timezone)
+    today = timezone.localdate(timezone.now(), slot_finder.zone(schedule.timezone))
+    day = slot_finder.first_on_or_after(max(schedule.first_date, today), schedule.weekday)
+    return slot_finder.starts_at(slot, day)
 
 
 def schedule_panel_context(
@@ -207,7 +208,7 @@ def schedule_panel_context(
     viewer_member: RelationshipMember | None,
     user: User | None = None,
 ) -> dict[str, Any]:
-    """Context for ``meetings/_schedule_panel.html``: the slot in the viewer's own zone."""
+    """Context for ``scheduling/_schedule_panel.html``: the slot in the viewer's own zone."""
     organisation = relationship.organisation
     zone_name = viewer_zone(organisation=organisation, viewer_member=viewer_member, user=user)
     schedule = schedule_of(relationship)
@@ -223,7 +224,7 @@ def schedule_panel_context(
         "viewer_member": viewer_member,
         "viewer_zone": zone_name,
         "can_act": can_act,
-        "weekdays": list(enumerate(scheduling.WEEKDAYS)),
+        "weekdays": list(enumerate(slot_finder.WEEKDAYS)),
     }
     if schedule is None:
         return context
@@ -237,21 +238,21 @@ def schedule_panel_context(
             member_id=m.pk,
             name=m.person.name,
             timezone=member_zone(m, organisation),
-            at=moment.astimezone(scheduling.zone(member_zone(m, organisation))),
+            at=moment.astimezone(slot_finder.zone(member_zone(m, organisation))),
             inside_hours=m.pk not in cannot,
             is_viewer=viewer_member is not None and m.pk == viewer_member.pk,
             accepted=m.pk in accepted,
         )
         for m in members
     ]
-    mine = moment.astimezone(scheduling.zone(zone_name))
+    mine = moment.astimezone(slot_finder.zone(zone_name))
     context.update(
         {
             "fit": fit,
             "my_start": mine,
             "my_end": mine + timedelta(minutes=schedule.duration_minutes),
-            "when": scheduling.describe_slot(
-                scheduling.Slot(mine.weekday(), mine.time().replace(tzinfo=None), zone_name),
+            "when": slot_finder.describe_slot(
+                slot_finder.Slot(mine.weekday(), mine.time().replace(tzinfo=None), zone_name),
                 schedule.rhythm,
                 mine.date(),
             ),
@@ -270,7 +271,7 @@ def schedule_panel_context(
 def upcoming_meetings(
     *, relationship: Relationship, zone_name: str, limit: int = 3
 ) -> list[dict[str, Any]]:
-    tz = scheduling.zone(zone_name)
+    tz = slot_finder.zone(zone_name)
     return [
         {"meeting": m, "local_start": m.starts_at.astimezone(tz)}
         for m in Meeting.objects.filter(
@@ -306,7 +307,7 @@ def meeting_actions_context(
     user: User | None = None,
     zone_name: str | None = None,
 ) -> dict[str, Any]:
-    """Context for ``meetings/_meeting_actions.html``: reschedule, cancel, outcome.
+    """Context for ``scheduling/_meeting_actions.html``: reschedule, cancel, outcome.
 
     Lists pass ``zone_name`` and meetings from :func:`meetings_of` (attendance
     prefetched) so that each meeting costs no further query.
@@ -315,7 +316,7 @@ def meeting_actions_context(
     zone_name = zone_name or viewer_zone(
         organisation=relationship.organisation, viewer_member=viewer_member, user=user
     )
-    tz = scheduling.zone(zone_name)
+    tz = slot_finder.zone(zone_name)
     now = timezone.now()
     can_act = (
         viewer_member is not None
@@ -387,4 +388,4 @@ def meetings_for_feed(*, user: User, organisation: Organisation) -> QuerySet[Mee
 
 
 def date_in_zone(moment: datetime, zone_name: str) -> date:
-    return moment.astimezone(scheduling.zone(zone_name)).date()
+    return moment.astimezone(slot_finder.zone(zone_name)).date()

@@ -15,11 +15,14 @@ from ninja import Router, Schema, Status
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import NotFound
 from alongside.core.schemas import ERRORS
-from alongside.meetings import schedule_selectors as selectors
-from alongside.meetings import scheduling
-from alongside.meetings.invite_services import calendar_feed_get_or_create, calendar_feed_renew
-from alongside.meetings.models import CalendarFeed, Meeting
-from alongside.meetings.schedule_services import (
+from alongside.meetings.models import Meeting
+from alongside.organisations.api_auth import membership_for
+from alongside.organisations.models import Membership
+from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.scheduling import selectors, slot_finder
+from alongside.scheduling.invite_services import calendar_feed_get_or_create, calendar_feed_renew
+from alongside.scheduling.models import CalendarFeed
+from alongside.scheduling.services import (
     attendance_send_apologies,
     meeting_cancel,
     meeting_log,
@@ -29,9 +32,6 @@ from alongside.meetings.schedule_services import (
     schedule_ensure,
     schedule_propose_slot,
 )
-from alongside.organisations.api_auth import membership_for
-from alongside.organisations.models import Membership
-from alongside.relationships.models import Relationship, RelationshipMember
 
 router = Router(tags=["schedule"])
 
@@ -149,7 +149,7 @@ def _schedule_out(
         relationship=relationship, viewer_member=member, user=membership.user
     )
     schedule = context["schedule"]
-    fit: scheduling.Fit = context["fit"]
+    fit: slot_finder.Fit = context["fit"]
     return {
         "relationship_id": relationship.pk,
         "status": schedule.status,
@@ -192,7 +192,7 @@ def _schedule_out(
 
 
 def _meeting_out(meeting: Meeting, zone_name: str, org_slug: str) -> dict[str, Any]:
-    from alongside.meetings.invite_services import meeting_url
+    from alongside.scheduling.invite_services import meeting_url
 
     return {
         "id": meeting.pk,
@@ -200,7 +200,7 @@ def _meeting_out(meeting: Meeting, zone_name: str, org_slug: str) -> dict[str, A
         "status": meeting.status,
         "unscheduled": meeting.unscheduled,
         "starts_at": meeting.starts_at,
-        "local_start": meeting.starts_at.astimezone(scheduling.zone(zone_name)),
+        "local_start": meeting.starts_at.astimezone(slot_finder.zone(zone_name)),
         "timezone": zone_name,
         "agreed_timezone": meeting.timezone,
         "duration_minutes": meeting.duration_minutes,

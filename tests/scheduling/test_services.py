@@ -11,9 +11,10 @@ import time_machine
 
 from alongside.audit.models import AuditEvent
 from alongside.core.errors import AlongsideError
-from alongside.meetings.invite_services import meetings_send_due_invites
-from alongside.meetings.models import Attendance, Meeting, Schedule, ScheduleResponse
-from alongside.meetings.schedule_services import (
+from alongside.meetings.models import Attendance, Meeting
+from alongside.scheduling.invite_services import meetings_send_due_invites
+from alongside.scheduling.models import Schedule, ScheduleResponse
+from alongside.scheduling.services import (
     attendance_send_apologies,
     meeting_cancel,
     meeting_log,
@@ -22,8 +23,8 @@ from alongside.meetings.schedule_services import (
     schedule_accept,
     schedule_propose_slot,
 )
-from tests.meetings.helpers import Who, members, relationship_of
-from tests.meetings.ics import attached_ics, calendar_part, event_of
+from tests.scheduling.helpers import Who, members, relationship_of
+from tests.scheduling.ics import attached_ics, calendar_part, event_of
 
 NOW = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # a Monday
 KOLKATA, LONDON, LA = "Asia/Kolkata", "Europe/London", "America/Los_Angeles"
@@ -215,9 +216,9 @@ def test_the_job_sends_each_sequence_exactly_once_as_meetings_come_into_range(
 
 def test_the_periodic_job_is_registered() -> None:
     from alongside.core.periodic_runner import discover_jobs
-    from alongside.meetings import jobs
+    from alongside.scheduling import jobs
 
-    job = discover_jobs()["meetings.send_due_invites"]
+    job = discover_jobs()["scheduling.send_due_invites"]
     assert job.function is jobs.send_due_invites
     assert job.every == timedelta(hours=1)
 
@@ -411,7 +412,7 @@ def test_a_late_joiner_is_in_every_meeting_to_come_and_gets_the_invitations(
 ) -> None:
     from alongside.matches.services import relationship_add_late_joiner
     from alongside.programmes.models import Enrolment
-    from tests.meetings.helpers import person_for
+    from tests.scheduling.helpers import person_for
 
     circle = relationship_of(
         org_a,
@@ -492,12 +493,12 @@ def test_the_relationship_and_meeting_pages_carry_the_schedule_partials(
     page = client.get(reverse("meetings:relationship", args=["acme", pair.pk])).content.decode()
     assert f'id="schedule-panel-{pair.pk}"' in page
     assert "Accept this time" in page
-    assert reverse("meetings:schedule", args=["acme", pair.pk]) in page
-    assert reverse("meetings:calendar_feed", args=["acme"]) in page
+    assert reverse("scheduling:schedule", args=["acme", pair.pk]) in page
+    assert reverse("scheduling:calendar_feed", args=["acme"]) in page
     _confirm(pair, django_capture_on_commit_callbacks)
     meeting = Meeting.objects.filter(relationship=pair).order_by("starts_at").first()
     assert meeting is not None
     page = client.get(reverse("meetings:meeting", args=["acme", meeting.pk])).content.decode()
     assert f'id="meeting-actions-{meeting.pk}"' in page
-    assert reverse("meetings:meeting_reschedule", args=["acme", meeting.pk]) in page
+    assert reverse("scheduling:meeting_reschedule", args=["acme", meeting.pk]) in page
     assert "I can't make this one" in page

@@ -1,6 +1,6 @@
 """Pages for the schedule: proposed slot, reschedule, cancel, attendance, calendar feed.
 
-The panels (``meetings/_schedule_panel.html``, ``meetings/_meeting_actions.html``) are
+The panels (``scheduling/_schedule_panel.html``, ``scheduling/_meeting_actions.html``) are
 also included in the relationship and meeting pages; their forms post here, and an htmx
 post gets the refreshed panel back while a plain post is redirected to ``next``.
 """
@@ -22,15 +22,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alongside.core.errors import AlongsideError, Forbidden, NotFound
 from alongside.core.messages import show_error
-from alongside.meetings import schedule_selectors as selectors
-from alongside.meetings import scheduling
-from alongside.meetings.invite_services import (
+from alongside.meetings.models import Meeting
+from alongside.organisations.tenancy import OrgRequest, org_view
+from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.scheduling import selectors, slot_finder
+from alongside.scheduling.invite_services import (
     calendar_feed_get_or_create,
     calendar_feed_render,
     calendar_feed_renew,
 )
-from alongside.meetings.models import Meeting, Schedule
-from alongside.meetings.schedule_services import (
+from alongside.scheduling.models import Schedule
+from alongside.scheduling.services import (
     attendance_send_apologies,
     meeting_cancel,
     meeting_log,
@@ -40,8 +42,6 @@ from alongside.meetings.schedule_services import (
     schedule_ensure,
     schedule_propose_slot,
 )
-from alongside.organisations.tenancy import OrgRequest, org_view
-from alongside.relationships.models import Relationship, RelationshipMember
 
 Lookup = Callable[..., Any]
 
@@ -66,7 +66,7 @@ def _next(request: OrgRequest, fallback: str) -> str:
 
 
 def _schedule_url(request: OrgRequest, relationship_id: int) -> str:
-    return reverse("meetings:schedule", args=[request.organisation.slug, relationship_id])
+    return reverse("scheduling:schedule", args=[request.organisation.slug, relationship_id])
 
 
 def _local_datetime(value: str, zone_name: str) -> datetime:
@@ -79,7 +79,7 @@ def _local_datetime(value: str, zone_name: str) -> datetime:
         ) from error
     if timezone.is_aware(naive):
         return naive
-    return naive.replace(tzinfo=scheduling.zone(zone_name))
+    return naive.replace(tzinfo=slot_finder.zone(zone_name))
 
 
 def _int(value: str | None, what: str) -> int:
@@ -103,7 +103,7 @@ def _panel_response(
         context.update(
             {"error": error, "done": None if error else done, "next_url": request.POST.get("next")}
         )
-        return render(request, "meetings/_schedule_panel.html", context)
+        return render(request, "scheduling/_schedule_panel.html", context)
     if error:
         show_error(request, error)
     else:
@@ -126,7 +126,7 @@ def _actions_response(
         context.update(
             {"error": error, "done": None if error else done, "next_url": request.POST.get("next")}
         )
-        return render(request, "meetings/_meeting_actions.html", context)
+        return render(request, "scheduling/_meeting_actions.html", context)
     if error:
         show_error(request, error)
     else:
@@ -157,7 +157,7 @@ def schedule(request: OrgRequest, relationship_id: int) -> HttpResponse:
         )
         rows.append(row)
     context.update({"meetings": rows, "zone_name": zone_name, "now": timezone.now()})
-    return render(request, "meetings/schedule.html", context)
+    return render(request, "scheduling/schedule.html", context)
 
 
 def _relationship_action(
@@ -270,7 +270,7 @@ def _reschedule(
         actor=request.user,
         starts_at=_local_datetime(request.POST.get("starts_at", ""), zone),
     )
-    local = timezone.localtime(moved.starts_at, scheduling.zone(zone))
+    local = timezone.localtime(moved.starts_at, slot_finder.zone(zone))
     return f"Moved to {local:%a %d %b %Y %H:%M} ({zone}); everyone gets an updated invitation."
 
 
@@ -318,7 +318,7 @@ def calendar_feed(request: OrgRequest) -> HttpResponse:
     url = request.build_absolute_uri(reverse("calendar_feed_ics", args=[feed.token]))
     return render(
         request,
-        "meetings/calendar_feed.html",
+        "scheduling/calendar_feed.html",
         {
             "feed": feed,
             "feed_url": url,
@@ -338,7 +338,7 @@ def calendar_feed_renew_view(request: OrgRequest) -> HttpResponse:
         "Your calendar address is renewed: the old one no longer works. "
         "Subscribe again with the new one.",
     )
-    return redirect("meetings:calendar_feed", org_slug=request.organisation.slug)
+    return redirect("scheduling:calendar_feed", org_slug=request.organisation.slug)
 
 
 @require_GET

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from alongside.meetings.invites import InviteAttendee, InviteEvent, feed, invitation
+from alongside.scheduling.invites import InviteAttendee, InviteEvent, feed, invitation
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2027, 1, 4, 8, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """Writes for schedules and meeting times: propose, accept, reschedule, cancel, log, attend.
 
 Only the relationship's active members change its meetings (the views and API check
-that with :func:`alongside.meetings.schedule_selectors.acting_member`); every change that
+that with :func:`alongside.scheduling.selectors.acting_member`); every change that
 a calendar already knows about raises the meeting's iCalendar SEQUENCE, and the invite
 for that sequence is emailed exactly once (see ``invite_services``).
 """
@@ -20,14 +20,18 @@ from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
 from alongside.core.events import emit
 from alongside.core.validators import is_time_zone
-from alongside.meetings import scheduling
 from alongside.meetings.events import MeetingCancelled, MeetingHeld, MeetingMissed
-from alongside.meetings.invite_services import dispatch_after_commit, meeting_invites_send_to_member
-from alongside.meetings.models import Attendance, Meeting, Schedule, ScheduleResponse
-from alongside.meetings.schedule_selectors import active_members, attendees_for, member_zone
+from alongside.meetings.models import Attendance, Meeting
 from alongside.organisations.models import Organisation
 from alongside.programmes.models import Programme
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.scheduling import slot_finder
+from alongside.scheduling.invite_services import (
+    dispatch_after_commit,
+    meeting_invites_send_to_member,
+)
+from alongside.scheduling.models import Schedule, ScheduleResponse
+from alongside.scheduling.selectors import active_members, attendees_for, member_zone
 
 #: The first proposed meeting is at least this long after the relationship starts.
 LEAD_TIME = timedelta(days=3)
@@ -47,11 +51,11 @@ def _duration(programme: Programme) -> int:
 
 
 def _rhythm(programme: Programme) -> str:
-    return programme.rhythm if programme.rhythm in scheduling.RHYTHMS else "monthly"
+    return programme.rhythm if programme.rhythm in slot_finder.RHYTHMS else "monthly"
 
 
 def _earliest_start(programme: Programme, organisation: Organisation, after: datetime) -> date:
-    local = timezone.localtime(after + LEAD_TIME, scheduling.zone(organisation.default_time_zone))
+    local = timezone.localtime(after + LEAD_TIME, slot_finder.zone(organisation.default_time_zone))
     return max(programme.start_date, local.date())
 
 
@@ -98,7 +102,7 @@ def schedules_propose(*, relationships: Sequence[Relationship]) -> list[Schedule
         programme = relationship.programme
         organisation = organisations.setdefault(programme.organisation_id, programme.organisation)
         attendees = [
-            scheduling.Attendee(
+            slot_finder.Attendee(
                 key=pk,
                 name=name,
                 timezone=_first_zone(intake_zone, person_zone, organisation),
@@ -120,12 +124,12 @@ def _first_zone(intake_zone: str | None, person_zone: str, organisation: Organis
 
 def _proposal(
     relationship: Relationship,
-    attendees: Sequence[scheduling.Attendee],
+    attendees: Sequence[slot_finder.Attendee],
     organisation: Organisation,
 ) -> Schedule:
     programme = relationship.programme
     start = _earliest_start(programme, organisation, relationship.started_at)
-    fit = scheduling.propose(
+    fit = slot_finder.propose(
         attendees=attendees,
         rhythm=_rhythm(programme),
         duration_minutes=_duration(programme),
@@ -270,8 +274,8 @@ def schedule_propose_slot(
         )
     programme = relationship.programme
     start = _earliest_start(programme, organisation, timezone.now())
-    fit = scheduling.evaluate(
-        slot=scheduling.Slot(weekday, at, zone_name),
+    fit = slot_finder.evaluate(
+        slot=slot_finder.Slot(weekday, at, zone_name),
         attendees=attendees_for(members, organisation),
         rhythm=_rhythm(programme),
         duration_minutes=_duration(programme),
@@ -312,10 +316,10 @@ def _confirm(schedule: Schedule, actor: User | None) -> None:
     """
     now = timezone.now()
     relationship = schedule.relationship
-    slot = scheduling.Slot(schedule.weekday, schedule.start_time, schedule.timezone)
+    slot = slot_finder.Slot(schedule.weekday, schedule.start_time, schedule.timezone)
     starts = [
         moment
-        for moment in scheduling.meeting_starts(
+        for moment in slot_finder.meeting_starts(
             slot=slot, first=schedule.first_date, until=schedule.until, rhythm=schedule.rhythm
         )
         if moment > now

@@ -10,9 +10,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from alongside.meetings.models import Attendance, Meeting, Schedule
-from alongside.meetings.schedule_selectors import schedule_panel_context
-from tests.meetings.helpers import Who, members, relationship_of
+from alongside.meetings.models import Attendance, Meeting
+from alongside.scheduling.models import Schedule
+from alongside.scheduling.selectors import schedule_panel_context
+from tests.scheduling.helpers import Who, members, relationship_of
 
 NOW = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 LONDON, KOLKATA, LA = "Europe/London", "Asia/Kolkata", "America/Los_Angeles"
@@ -37,7 +38,7 @@ def circle(org_a: Any, member: Any, frozen: Any) -> Any:
 
 
 def _url(name: str, *args: Any) -> str:
-    return reverse(f"meetings:{name}", args=["acme", *args])
+    return reverse(f"scheduling:{name}", args=["acme", *args])
 
 
 def _confirm(circle: Any, client_for: Any, capture: Any) -> None:

@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
-from alongside.meetings import invites, scheduling
-from alongside.meetings.models import CalendarFeed, Meeting
-from alongside.meetings.schedule_selectors import member_zone
+from alongside.meetings.models import Meeting
 from alongside.organisations.models import Organisation
 from alongside.relationships.models import RelationshipMember
+from alongside.scheduling import invites, slot_finder
+from alongside.scheduling.models import CalendarFeed
+from alongside.scheduling.selectors import member_zone
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ def _send_invitation(
         if not member.person.email:
             continue
         zone_name = member_zone(member, organisation)
-        local = meeting.starts_at.astimezone(scheduling.zone(zone_name))
+        local = meeting.starts_at.astimezone(slot_finder.zone(zone_name))
         context = {
             "person": member.person,
             "meeting": meeting,
@@ -188,11 +189,11 @@ def _send_invitation(
         verb = "Cancelled" if cancelled else ("Updated" if updated else "Invitation")
         message = EmailMultiAlternatives(
             subject=f"{verb}: {event.summary} on {local:%a %d %b %H:%M} ({zone_name})",
-            body=render_to_string("meetings/email/invitation.txt", context),
+            body=render_to_string("scheduling/email/invitation.txt", context),
             to=[member.person.email],
         )
         message.attach_alternative(
-            render_to_string("meetings/email/invitation.html", context), "text/html"
+            render_to_string("scheduling/email/invitation.html", context), "text/html"
         )
         # The calendar part both inline (Outlook, Apple Mail, Gmail read it as an
         # invitation) and as an attachment for clients that only import files.
@@ -259,7 +260,7 @@ def calendar_feed_renew(*, user: User, organisation: Organisation) -> CalendarFe
 
 def calendar_feed_render(*, token: str) -> bytes | None:
     """The feed's calendar, or None when the token is unknown (or was renewed)."""
-    from alongside.meetings.schedule_selectors import feed_by_token, meetings_for_feed
+    from alongside.scheduling.selectors import feed_by_token, meetings_for_feed
 
     feed = feed_by_token(token)
     if feed is None:

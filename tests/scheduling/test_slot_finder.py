@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alongside.meetings.scheduling import (
+from alongside.scheduling.slot_finder import (
     Attendee,
     SchedulingError,
     Slot,
@@ -216,8 +216,8 @@ def test_the_scheduler_never_imports_django():
                 return None
 
         sys.meta_path.insert(0, BlockDjango())
-        import alongside.meetings.scheduling
-        import alongside.meetings.invites
+        import alongside.scheduling.slot_finder
+        import alongside.scheduling.invites
         """
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -57,7 +57,7 @@ def relationship_of(
     propose: bool = True,
 ) -> Relationship:
     """A relationship of these people (intake zone and availability as given)."""
-    from alongside.meetings.schedule_services import schedules_propose
+    from alongside.scheduling.services import schedules_propose
 
     programme = programme or programme_for(org)
     relationship = Relationship.objects.create(
