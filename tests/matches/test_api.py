@@ -278,7 +278,7 @@ def test_responses_match_the_openapi_schema(
 def test_a_large_cohort_runs_in_the_background_and_reports_progress(
     admin: Any, pairs: Any, api_for: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    monkeypatch.setattr("alongside.matches.services.INLINE_RUN_MAX_PEOPLE", 2)
+    monkeypatch.setattr("alongside.matches.services.running.INLINE_RUN_MAX_PEOPLE", 2)
     programme, _enrolments = pairs
     api = api_for(admin)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,35 @@
+"""The matching workflow, in three steps that each have a module:
+
+- ``running``: run the engine on the cohort and store the draft it proposes;
+- ``review``: adjust a draft (move, swap, lock, forbid) or discard it;
+- ``publishing``: publish a draft as relationships and add late joiners.
+"""
+
+from alongside.matches.services.publishing import match_run_publish, relationship_add_late_joiner
+from alongside.matches.services.review import (
+    match_group_lock,
+    match_member_move,
+    match_members_swap,
+    match_run_discard,
+    pairing_rule_remove,
+    pairing_rule_set,
+)
+from alongside.matches.services.running import (
+    match_run_execute,
+    match_run_request,
+    match_run_summary,
+)
+
+__all__ = [
+    "match_group_lock",
+    "match_member_move",
+    "match_members_swap",
+    "match_run_discard",
+    "match_run_execute",
+    "match_run_publish",
+    "match_run_request",
+    "match_run_summary",
+    "pairing_rule_remove",
+    "pairing_rule_set",
+    "relationship_add_late_joiner",
+]

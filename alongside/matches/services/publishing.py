@@ -1,0 +1,360 @@
+"""Publishing a draft as relationships, telling the people matched, and late joiners."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.accounts.models import User
+from alongside.audit.services import log_action
+from alongside.core.errors import AlongsideError
+from alongside.core.events import emit
+from alongside.matches.models import (
+    MatchGroup,
+    MatchGroupMember,
+    MatchRun,
+)
+from alongside.matches.services.review import draft_for_update
+from alongside.matches.services.running import KIND_FOR_FORMAT, check_can_match
+from alongside.programmes.models import Enrolment, EnrolmentStatus, Format, Programme, Stage
+from alongside.relationships.events import MemberJoined, RelationshipsPublished
+from alongside.relationships.models import Relationship, RelationshipMember
+
+
+def match_run_publish(
+    *, run: MatchRun, actor: User, keep_matching: bool = False
+) -> list[Relationship]:
+    """Create the relationships of a draft, all or nothing, and tell the participants."""
+    try:
+        return _publish(run=run, actor=actor, keep_matching=keep_matching)
+    except OperationalError as error:
+        # SQLite reports a competing write it could not wait out as "locked"; the whole
+        # publish was rolled back, so say so instead of failing with a server error.
+        if "locked" not in str(error):
+            raise
+        raise AlongsideError(
+            "Another change to this programme was being saved at the same moment; "
+            "nothing was published. Reload the draft and try again.",
+            code="busy",
+            status=409,
+        ) from error
+
+
+@transaction.atomic
+def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relationship]:
+    # Lock the programme before the run: concurrent publishes queue here, and the one that
+    # goes second sees its draft discarded by the first rather than deadlocking on it.
+    programme = Programme.objects.select_for_update().get(pk=run.programme_id)
+    run = draft_for_update(run)
+    check_can_match(programme)
+    kind = KIND_FOR_FORMAT[Format(programme.format)]
+    label = {
+        "circle": "Circle",
+        "group": "Group",
+        "mentoring": "Mentoring",
+        "buddy": "Buddies",
+        "pair": "Pair",
+    }[kind]
+    start_number = Relationship.objects.filter(programme=programme).count()
+    # select_related, not a chained prefetch: on SQLite Django prefetches the enrolments
+    # of 2,000 members as a 2,000-term OR that exceeds the expression depth limit.
+    members_with_people = Prefetch(
+        "members", queryset=MatchGroupMember.objects.select_related("enrolment__person")
+    )
+    groups = list(run.groups.prefetch_related(members_with_people).order_by("number"))
+    if not groups:
+        raise AlongsideError("This draft has no groups to publish.")
+    created: list[Relationship] = []
+    pending: list[tuple[Relationship, list[MatchGroupMember]]] = []
+    mentor_load: dict[int, int] = defaultdict(int)
+    for offset, group in enumerate(groups, start=1):
+        members = list(group.members.all())
+        for member in members:
+            if member.enrolment.status != EnrolmentStatus.ACTIVE:
+                raise AlongsideError(
+                    f"{member.enrolment.person.name} has withdrawn since this "
+                    "draft was made; re-run matching.",
+                    code="stale",
+                )
+        if programme.is_mentoring:
+            created.extend(_publish_mentoring(programme, run, group, members, kind, mentor_load))
+            continue
+        relationship = _new_relationship(
+            programme,
+            run,
+            kind,
+            f"{label} {start_number + offset}",
+            group.score,
+            group.reasons_admin,
+            group.reasons_participant,
+        )
+        pending.append((relationship, members))
+    if pending:
+        created.extend(_create_relationships(pending))
+    # The schedule app proposes each new relationship a meeting time, in this transaction.
+    emit(
+        RelationshipsPublished(
+            organisation_id=programme.organisation_id,
+            programme_id=programme.pk,
+            relationship_ids=tuple(r.pk for r in created),
+        )
+    )
+    run.status = MatchRun.Status.PUBLISHED
+    run.published_at = timezone.now()
+    run.save(update_fields=["status", "published_at"])
+    MatchRun.objects.filter(programme=programme, status=MatchRun.Status.DRAFT).exclude(
+        pk=run.pk
+    ).update(status=MatchRun.Status.DISCARDED)
+    Enrolment.objects.filter(
+        programme=programme, late_joiner=True, memberships__is_active=True
+    ).update(late_joiner=False)
+    if programme.stage == Stage.MATCHING and not keep_matching:
+        programme.stage = Stage.RUNNING
+        programme.save(update_fields=["stage"])
+    log_action(
+        actor=actor,
+        organisation=programme.organisation,
+        action="match_run.published",
+        target=run,
+        data={"relationships": len(created)},
+    )
+    _notify(programme, created)
+    return created
+
+
+def _create_relationships(
+    pending: Sequence[tuple[Relationship, Sequence[MatchGroupMember]]],
+) -> list[Relationship]:
+    """Save new relationships and their members in bulk (a few queries for thousands).
+
+    If someone is already in an active relationship, nothing is written and the error
+    names the relationship they were meant to join, as adding them one by one would.
+    """
+    relationships = Relationship.objects.bulk_create([r for r, _members in pending])
+    try:
+        with transaction.atomic():
+            RelationshipMember.objects.bulk_create(
+                RelationshipMember(
+                    relationship=relationship,
+                    enrolment=m.enrolment,
+                    person=m.enrolment.person,
+                    role=m.role,
+                )
+                for relationship, members in pending
+                for m in members
+            )
+    except IntegrityError:
+        for relationship, members in pending:
+            _add_members(relationship, members)  # raises for the first one in conflict
+        raise
+    return relationships
+
+
+def _add_members(relationship: Relationship, members: Sequence[MatchGroupMember]) -> None:
+    try:
+        with transaction.atomic():
+            RelationshipMember.objects.bulk_create(
+                RelationshipMember(
+                    relationship=relationship,
+                    enrolment=m.enrolment,
+                    person=m.enrolment.person,
+                    role=m.role,
+                )
+                for m in members
+            )
+    except IntegrityError as error:
+        names = ", ".join(m.enrolment.person.name for m in members)
+        raise AlongsideError(
+            f"Someone in {relationship.name} ({names}) is already in an active relationship "
+            "in this programme; nothing was published. Re-run matching.",
+            code="already_matched",
+        ) from error
+
+
+def _publish_mentoring(
+    programme: Programme,
+    run: MatchRun,
+    group: MatchGroup,
+    members: list[MatchGroupMember],
+    kind: str,
+    mentor_load: dict[int, int],
+) -> list[Relationship]:
+    mentor = next(m for m in members if m.role == "mentor")
+    mentees = [m for m in members if m.role != "mentor"]
+    # Lock the mentor's enrolment so concurrent publishes cannot overfill their places.
+    locked = Enrolment.objects.select_for_update().get(pk=mentor.enrolment_id)
+    mentor_relationships = RelationshipMember.objects.filter(
+        enrolment=locked, is_active=True, relationship__status=Relationship.Status.ACTIVE
+    ).values("relationship")
+    taken = (
+        RelationshipMember.objects.filter(relationship__in=mentor_relationships, is_active=True)
+        .exclude(role="mentor")
+        .count()
+    )
+    if taken + mentor_load[locked.pk] + len(mentees) > locked.capacity:
+        raise AlongsideError(
+            f"{locked.person.name} has no free mentoring place left "
+            f"(capacity {locked.capacity}); nothing was published.",
+            code="capacity",
+        )
+    mentor_load[locked.pk] += len(mentees)
+    number = Relationship.objects.filter(programme=programme).count()
+    if kind == Relationship.Kind.GROUP:
+        relationship = _new_relationship(
+            programme,
+            run,
+            kind,
+            f"{locked.person.name}'s group",
+            group.score,
+            group.reasons_admin,
+            group.reasons_participant,
+        )
+        relationship.save()
+        _add_members(relationship, members)
+        return [relationship]
+    pending: list[tuple[Relationship, list[MatchGroupMember]]] = []
+    admin_lines = group.reasons_admin.split("\n")
+    participant_lines = group.reasons_participant.split("\n")
+    for position, mentee in enumerate(mentees):
+        number += 1
+        relationship = _new_relationship(
+            programme,
+            run,
+            kind,
+            f"{mentee.enrolment.person.name} with {locked.person.name}",
+            mentee.score,
+            _line_for(admin_lines, position, mentee),
+            _line_for(participant_lines, position, mentee),
+        )
+        pending.append((relationship, [mentor, mentee]))
+    return _create_relationships(pending)
+
+
+def _new_relationship(
+    programme: Programme,
+    run: MatchRun,
+    kind: str,
+    name: str,
+    score: float,
+    reasons_admin: str,
+    reasons_participant: str,
+) -> Relationship:
+    return Relationship(
+        organisation=programme.organisation,
+        programme=programme,
+        match_run=run,
+        kind=kind,
+        name=name,
+        score=score,
+        reasons_admin=reasons_admin,
+        reasons_participant=reasons_participant,
+    )
+
+
+def _line_for(lines: list[str], position: int, mentee: MatchGroupMember) -> str:
+    name = mentee.enrolment.person.name
+    for line in lines:
+        if line.startswith(name + " & "):
+            return line.split(": ", 1)[-1]
+    return lines[position] if position < len(lines) else ""
+
+
+def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None:
+    """Tell every member of a new relationship who they are with (after commit)."""
+    home = settings.SITE_URL + reverse("meetings:mine", args=[programme.organisation.slug])
+    messages = []
+    # The members of all the relationships in a few queries, not one per relationship.
+    members_of: dict[int, list[RelationshipMember]] = defaultdict(list)
+    ids = [relationship.pk for relationship in relationships]
+    for start in range(0, len(ids), 500):
+        for member in RelationshipMember.objects.filter(
+            relationship_id__in=ids[start : start + 500]
+        ).select_related("person"):
+            members_of[member.relationship_id].append(member)
+    for relationship in relationships:
+        members = members_of[relationship.pk]
+        for member in members:
+            others = [m.person for m in members if m.pk != member.pk]
+            context = {
+                "person": member.person,
+                "others": others,
+                "programme": programme,
+                "relationship": relationship,
+                "link": home,
+            }
+            message = EmailMultiAlternatives(
+                subject=f"You've been matched in {programme.name}",
+                body=render_to_string("relationships/email/matched.txt", context),
+                to=[member.person.email],
+            )
+            message.attach_alternative(
+                render_to_string("relationships/email/matched.html", context), "text/html"
+            )
+            messages.append(message)
+    if messages:
+        transaction.on_commit(lambda: [m.send(fail_silently=True) for m in messages])
+
+
+@transaction.atomic
+def relationship_add_late_joiner(
+    *, relationship: Relationship, enrolment: Enrolment, actor: User
+) -> RelationshipMember:
+    """Put a late joiner into an existing circle/group without disturbing anyone else."""
+    programme = relationship.programme
+    if enrolment.programme_id != programme.pk or enrolment.status != EnrolmentStatus.ACTIVE:
+        raise AlongsideError("Only an active participant of this programme can join.")
+    if relationship.status != Relationship.Status.ACTIVE:
+        raise AlongsideError(f"{relationship.name} is not active.")
+    members = list(relationship.members.filter(is_active=True).select_related("enrolment__person"))
+    size = len(members) + 1
+    if relationship.kind == Relationship.Kind.CIRCLE:
+        high = int(programme.rule("max_size", 8))
+        if size > high:
+            raise AlongsideError(f"{relationship.name} is full ({high} people).", code="size")
+    elif relationship.kind == Relationship.Kind.GROUP:
+        mentor = next(m.enrolment for m in members if m.role == "mentor")
+        if size - 1 > mentor.capacity:
+            raise AlongsideError(f"{mentor.person.name}'s group is full.", code="capacity")
+    else:
+        raise AlongsideError(
+            "Late joiners can join circles and mentoring groups; pairs are "
+            "matched among the late joiners instead.",
+            code="format",
+        )
+    try:
+        with transaction.atomic():
+            member = RelationshipMember.objects.create(
+                relationship=relationship,
+                enrolment=enrolment,
+                person=enrolment.person,
+                role=enrolment.role,
+            )
+    except IntegrityError as error:
+        raise AlongsideError(
+            f"{enrolment.person.name} is already in an active relationship.", code="already_matched"
+        ) from error
+    Enrolment.objects.filter(pk=enrolment.pk).update(late_joiner=False)
+    emit(
+        MemberJoined(
+            organisation_id=programme.organisation_id,
+            relationship_id=relationship.pk,
+            member_id=member.pk,
+        )
+    )
+    log_action(
+        actor=actor,
+        organisation=programme.organisation,
+        action="relationship.joined",
+        target=relationship,
+        data={"enrolment": enrolment.pk},
+    )
+    _notify(programme, [relationship])
+    return member
