@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install lint types migrations-check unit postgres bench serve clean
+.PHONY: demo test install lint architecture types migrations-check unit postgres bench serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,11 +25,15 @@ demo: install
 serve: install
 	$(BIN)/alongside runserver 127.0.0.1:8000
 
-test: install lint types migrations-check unit postgres
+test: install lint architecture types migrations-check unit postgres
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The apps' floors and the engine's independence (pyproject.toml, docs/architecture.md).
+architecture: install
+	$(BIN)/lint-imports
 
 types: install
 	$(BIN)/mypy alongside
@@ -51,4 +55,4 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_nudges
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
