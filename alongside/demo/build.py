@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
-from alongside.demo import data
+from alongside.demo import data, names
 from alongside.demo.history import build_history
 from alongside.demo.history import describe as describe_history
 from alongside.demo.programmes import build_programmes
@@ -201,8 +201,8 @@ def _choose_names(rng: random.Random, people: list[DemoPerson]) -> None:
             continue
         pools, weights = zip(*data.OFFICES[person.location].pools, strict=True)
         person.pool = rng.choices(pools, weights=weights)[0]
-        pool = data.NAME_POOLS[person.pool]
-        given_names = pool.female if rng.random() < data.FEMALE_SHARE else pool.male
+        pool = names.NAME_POOLS[person.pool]
+        given_names = pool.female if rng.random() < names.FEMALE_SHARE else pool.male
         for _attempt in range(3):  # namesakes happen, but rarely
             person.given, person.family = rng.choice(given_names), rng.choice(pool.family)
             if (person.given, person.family) not in taken:
@@ -222,7 +222,7 @@ def _write_some_names_in_native_script(rng: random.Random, people: list[DemoPers
         if person.location in data.INDIAN_OFFICES and not person.login_role and person.rank < 5
     ]
     chosen: set[str] = set()
-    for native, given, family, pool in data.NATIVE_SCRIPT_NAMES:
+    for native, given, family, pool in names.NATIVE_SCRIPT_NAMES:
         candidates = [p for p in indian if p.pool == pool and p.seat not in chosen]
         person = rng.choice(candidates or [p for p in indian if p.seat not in chosen])
         chosen.add(person.seat)
@@ -231,7 +231,7 @@ def _write_some_names_in_native_script(rng: random.Random, people: list[DemoPers
 
 def _choose_languages(rng: random.Random, people: list[DemoPerson]) -> None:
     for person in people:
-        pool = data.NAME_POOLS[person.pool]
+        pool = names.NAME_POOLS[person.pool]
         office = data.OFFICES[person.location]
         languages = ["English", *pool.languages]
         for language, share in pool.extra_languages:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from alongside.demo.data import NAME_POOLS
+from alongside.demo.names import NAME_POOLS
 from alongside.matching.availability import parse_availability
 from alongside.matching.errors import MatchingError
 from alongside.meetings.models import (

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from alongside.audit.models import AuditEvent
-from alongside.demo import data
+from alongside.demo import data, names
 from alongside.demo.build import generate_people
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person
@@ -174,7 +174,7 @@ def test_it_resets_a_changed_demo_password(kestrel: Organisation) -> None:
 
 
 def test_names_in_other_scripts_round_trip(kestrel: Organisation) -> None:
-    for native, given, family, _pool in data.NATIVE_SCRIPT_NAMES:
+    for native, given, family, _pool in names.NATIVE_SCRIPT_NAMES:
         person = Person.objects.get(organisation=kestrel, name=native)
         assert person.name == native
         assert person.email.startswith(f"{given.lower()}.{family.lower()}")
