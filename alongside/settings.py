@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "alongside.health",
     "alongside.dashboards",
     "alongside.home",
+    "alongside.webhooks",
     "alongside.demo",
     "alongside.audit",
     "alongside.core",
@@ -296,6 +297,18 @@ TASKS = {
         )
     }
 }
+
+# Secrets kept at rest (webhook signing secrets, integration credentials) are encrypted
+# with the first of these keys and read with any of them (alongside/core/crypto.py);
+# by default a key derived from the secret key.
+ENCRYPTION_KEYS = [
+    key.strip() for key in os.environ.get("ALONGSIDE_ENCRYPTION_KEYS", "").split(",") if key.strip()
+]
+
+# Outgoing webhooks go to HTTPS addresses on the public internet; development may also
+# call plain HTTP on private and loopback addresses (a receiver on this machine).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _env_bool("ALONGSIDE_WEBHOOKS_ALLOW_PRIVATE", not PRODUCTION)
+WEBHOOK_TIMEOUT_SECONDS = 10.0
 
 # Domain events (alongside/core/events.py): a listener that fails after commit is logged
 # and the others still run, since the write has happened; "raise" re-raises (tests).

@@ -29,6 +29,7 @@ from alongside.people.models import Person, PersonImport
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 from alongside.surveys.models import Question, Survey
+from alongside.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 MEMBER, MANAGERS, ADMINS = "member", "managers", "admins"
 
@@ -151,6 +152,13 @@ ORG_PAGES: dict[str, Page] = {
     "surveys:closing_session": Page(MANAGERS, post_only=True),
     "surveys:closing_survey": Page(MANAGERS, post_only=True),
     "surveys:closing_close": Page(MANAGERS, post_only=True),
+    "webhooks:list": Page(ADMINS),
+    "webhooks:detail": Page(ADMINS),
+    "webhooks:rotate": Page(ADMINS, post_only=True),
+    "webhooks:test": Page(ADMINS, post_only=True),
+    "webhooks:delete": Page(ADMINS, post_only=True),
+    "webhooks:delivery": Page(ADMINS),
+    "webhooks:delivery_retry": Page(ADMINS, post_only=True),
 }
 
 # Pages outside any organisation: who may see them, and why they are not tenant-scoped.
@@ -223,6 +231,8 @@ class Tenant:
     commitment: Commitment
     survey: Survey
     question: Question
+    endpoint: WebhookEndpoint
+    delivery: WebhookDelivery
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -305,7 +315,20 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         starts_at=datetime(2030, 1, 7, 9, tzinfo=UTC),
         timezone="Asia/Kolkata",
     )
+    # A webhook address (its secret is never sent anywhere here) with one failed delivery.
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=organisation,
+        url=f"https://hooks.{organisation.slug}.test/alongside",
+        event_types=["meeting.held"],
+        secret_encrypted="not-used",
+        is_active=False,
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_type="meeting.held", payload={}, status="failed"
+    )
     return Tenant(
+        endpoint=endpoint,
+        delivery=delivery,
         survey=survey,
         question=question,
         meeting=meeting,
@@ -355,6 +378,8 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "commitment_id": tenant.commitment.pk,
         "survey_id": tenant.survey.pk,
         "question_id": tenant.question.pk,
+        "endpoint_id": tenant.endpoint.pk,
+        "delivery_id": tenant.delivery.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -542,6 +567,7 @@ CSV = "email,name\r\nnew.person@acme.test,New Person\r\n"
 PROGRAMME = "/api/v1/organisations/{org_slug}/programmes/{programme_id}"
 RELATIONSHIP = "/api/v1/organisations/{org_slug}/relationships/{relationship_id}"
 MEETING = "/api/v1/organisations/{org_slug}/meetings/{meeting_id}"
+WEBHOOK = "/api/v1/organisations/{org_slug}/webhooks/{endpoint_id}"
 
 
 @dataclass(frozen=True)
@@ -732,6 +758,19 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/organisations/{org_slug}/relationships/{relationship_id}/pulses"): (
         Operation(MEMBER, {"kind": "midpoint", "rating": 3})
     ),
+    # Webhooks: the organisation's admins.
+    ("GET", "/api/v1/organisations/{org_slug}/webhook-events"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/webhooks"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/webhooks"): Operation(
+        ADMINS, {"url": "https://example.org/hook", "event_types": ["meeting.held"]}
+    ),
+    ("GET", WEBHOOK): Operation(ADMINS),
+    ("PATCH", WEBHOOK): Operation(ADMINS, {"description": "x"}),
+    ("DELETE", WEBHOOK): Operation(ADMINS),
+    ("POST", f"{WEBHOOK}/rotate-secret"): Operation(ADMINS),
+    ("POST", f"{WEBHOOK}/test"): Operation(ADMINS),
+    ("GET", f"{WEBHOOK}/deliveries"): Operation(ADMINS),
+    ("POST", f"{WEBHOOK}/deliveries/{{delivery_id}}/retry"): Operation(ADMINS),
 }
 
 
@@ -774,6 +813,8 @@ def api_call(
         .replace("{note_id}", str(tenant.note.pk))
         .replace("{survey_id}", str(tenant.survey.pk))
         .replace("{question_id}", str(tenant.question.pk))
+        .replace("{endpoint_id}", str(tenant.endpoint.pk))
+        .replace("{delivery_id}", str(tenant.delivery.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:

@@ -27,7 +27,9 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.events import emit
 from alongside.health import rules
+from alongside.health.events import HealthChanged
 from alongside.health.models import (
     FIGURE_FIELDS,
     THRESHOLD_FIELDS,
@@ -95,6 +97,7 @@ def _refresh(which: Q, now: datetime) -> int:
         ).values_list("relationship_id", "status", "status_since")
     }
     rows = []
+    changes: list[HealthChanged] = []
     for relationship in relationships:
         history = histories[relationship.pk]
         row = RelationshipHealth(
@@ -123,6 +126,17 @@ def _refresh(which: Q, now: datetime) -> int:
         before = previous.get(relationship.pk)
         if before is not None and before[0] == row.status:
             row.status_since = before[1]
+        elif row.status:
+            changes.append(
+                HealthChanged(
+                    organisation_id=relationship.organisation_id,
+                    relationship_id=relationship.pk,
+                    programme_id=relationship.programme_id,
+                    status=row.status,
+                    previous_status=before[0] if before is not None else "",
+                    reasons=tuple(row.reasons),
+                )
+            )
         rows.append(row)
     RelationshipHealth.objects.bulk_create(
         rows,
@@ -139,6 +153,8 @@ def _refresh(which: Q, now: datetime) -> int:
         ],
     )
     _store_weeks(which, relationships, histories)
+    for change in changes:
+        emit(change)
     return sum(1 for row in rows if row.status)
 
 

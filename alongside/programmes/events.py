@@ -20,3 +20,11 @@ class ProgrammeClosing(DomainEvent):
 
     programme_id: int
     actor_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeopleEnrolled(DomainEvent):
+    """People were enrolled in a programme (or came back after withdrawing)."""
+
+    programme_id: int
+    enrolment_ids: tuple[int, ...]

@@ -20,7 +20,7 @@ from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person
-from alongside.programmes.events import EnrolmentWithdrawn, ProgrammeClosing
+from alongside.programmes.events import EnrolmentWithdrawn, PeopleEnrolled, ProgrammeClosing
 from alongside.programmes.format_defaults import DEFAULT_TOPICS, TEMPLATES, rules_for
 from alongside.programmes.models import (
     ALLOWED_TRANSITIONS,
@@ -387,6 +387,13 @@ def enrolment_add(
             action="enrolment.added",
             target=programme,
             data={"count": len(added), "source": source, "role": role},
+        )
+        emit(
+            PeopleEnrolled(
+                organisation_id=programme.organisation_id,
+                programme_id=programme.pk,
+                enrolment_ids=tuple(e.pk for e in added),
+            )
         )
     return added
 

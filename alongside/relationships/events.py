@@ -13,6 +13,7 @@ class RelationshipsPublished(DomainEvent):
 
     programme_id: int
     relationship_ids: tuple[int, ...]
+    match_run_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

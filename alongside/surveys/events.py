@@ -13,3 +13,11 @@ class PulseAnswered(DomainEvent):
 
     relationship_id: int
     rating: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyAnswered(DomainEvent):
+    """A participant submitted (or changed) their answers to a start or end survey."""
+
+    survey_id: int
+    programme_id: int

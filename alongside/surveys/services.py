@@ -17,7 +17,7 @@ from alongside.core.events import emit
 from alongside.meetings.models import Meeting
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme, Stage
 from alongside.relationships.models import Relationship, RelationshipMember
-from alongside.surveys.events import PulseAnswered
+from alongside.surveys.events import PulseAnswered, SurveyAnswered
 from alongside.surveys.models import (
     Answer,
     CheckinSettings,
@@ -473,6 +473,13 @@ def response_submit(
         action="survey.answered" if created else "survey.answers_changed",
         target=survey,
         data={"enrolment": enrolment.pk},
+    )
+    emit(
+        SurveyAnswered(
+            organisation_id=survey.programme.organisation_id,
+            survey_id=survey.pk,
+            programme_id=survey.programme_id,
+        )
     )
     return response
 

@@ -109,6 +109,7 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("health.daily_refresh", "done"),
         ("scheduling.send_due_invites", "done"),
         ("surveys.open_due", "done"),
+        ("webhooks.send_due", "done"),
     }
 
 

@@ -105,6 +105,7 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             relationship_ids=tuple(r.pk for r in created),
+            match_run_id=run.pk,
         )
     )
     run.status = MatchRun.Status.PUBLISHED

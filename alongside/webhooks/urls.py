@@ -1,0 +1,5 @@
+from alongside.webhooks import views
+
+app_name = "webhooks"
+
+urlpatterns = views.urlpatterns
