@@ -13,13 +13,13 @@ their best possible circle-mates.
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .circle_state import CircleState
+from .budget import Budget
+from .circle_recombine import CircleSearch
 from .errors import MatchingError
 from .results import MatchResult
 from .validation import (
@@ -49,6 +49,8 @@ def solve_circles(
     target_size: int | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    effort: float | None = None,
+    cpu_time_limit: float | None = None,
     rounds: int | None = None,
     groups_attr: Sequence[Any] | None = None,
     max_per_value: int | None = None,
@@ -60,16 +62,21 @@ def solve_circles(
 
     ``groups_attr`` (one value per person) with ``max_per_value`` caps how many people
     sharing a value a circle may hold (e.g. at most 2 per function). Each entry of
-    ``locks`` lists people who must share a circle. ``rounds`` fixes a number of
-    ruin-and-recreate rounds (deterministic effort); ``time_limit`` keeps improving, by
-    annealing, until that many seconds have passed.
+    ``locks`` lists people who must share a circle.
+
+    With a budget the solver keeps improving, by annealing, until it is used up:
+    ``effort`` (effort seconds, see :mod:`.budget`: the same seed and effort give the
+    same circles on a quiet or a busy machine), ``cpu_time_limit`` (CPU seconds of this
+    process) or ``time_limit`` (wall-clock seconds, a cap for callers that must answer in
+    time); the first reached ends the search. ``rounds`` adds a fixed number of
+    ruin-and-recreate rounds.
     """
-    started = time.monotonic()
     check_seed(seed)
     w = as_weight_matrix(weights, square=True)
     n = w.shape[0]
     min_size, max_size, target_size = _check_sizes(min_size, max_size, target_size)
     check_time_limit(time_limit)
+    budget = Budget(effort=effort, cpu_seconds=cpu_time_limit, wall_seconds=time_limit)
     if rounds is not None and rounds < 0:
         raise MatchingError(f"rounds must be zero or more, got {rounds}")
     if n == 0:
@@ -95,9 +102,9 @@ def solve_circles(
     fixed_sizes = target_size is not None
     allowed = sorted(set(sizes.tolist())) if fixed_sizes else list(range(min_size, max_size + 1))
     upper = _upper_bound(w, allowed)  # before the state takes over w (and its -inf)
-    deadline = None if time_limit is None else started + time_limit
-    spread = _spread(w, rng) if deadline is not None else 0.0
-    if fixed_sizes or deadline is None:
+    limited = budget.limited
+    spread = _spread(w, rng) if limited else 0.0
+    if fixed_sizes or not limited:
         profiles = [sizes]
     else:
         # Free sizes with time to search: circles near the middle of the range, and the
@@ -107,30 +114,30 @@ def solve_circles(
         smallest = circle_sizes(n, min_size, max_size, min_size)
         profiles = [sizes] if np.array_equal(smallest, sizes) else [smallest, sizes]
     states = _starts(
-        w, profiles, min_size, max_size, attr, cap_per_value, lock_sets, rng, fixed_sizes
+        w, profiles, min_size, max_size, attr, cap_per_value, lock_sets, rng, fixed_sizes, budget
     )
+    until = 1.0 if limited else None
     for state in states:
-        if not fixed_sizes and (deadline is not None or n <= FULL_SWAP_MAX_PEOPLE):
+        if not fixed_sizes and (limited or n <= FULL_SWAP_MAX_PEOPLE):
             # Recombining pairs of circles is what lets free sizes change (measured: with
             # fixed sizes it gains no more than the swap passes alone).
-            state.pair_search(deadline)
-        if len(states) > 1 and deadline is not None and time_limit is not None:
-            state.anneal(min(time.monotonic() + time_limit * PROBE_SHARE, deadline), spread)
+            state.pair_search(until)
+        if len(states) > 1 and limited:
+            state.anneal(min(budget.progress() + PROBE_SHARE, 1.0), spread)
     state = max(states, key=lambda each: each.objective())
     del states
-    if deadline is None and n <= FULL_SWAP_MAX_PEOPLE:
+    if not limited and n <= FULL_SWAP_MAX_PEOPLE:
         state.full_swap_passes(None)
     if rounds is not None and rounds > 0:
-        state.ruin_and_recreate(rounds, deadline)
-    if deadline is not None:
-        state.full_swap_passes(deadline)
-        # Most of the time goes to annealing by recombination; with free sizes the end
+        state.ruin_and_recreate(rounds, until)
+    if limited:
+        state.full_swap_passes(1.0)
+        # Most of the budget goes to annealing by recombination; with free sizes the end
         # is kept for a last pass that may change sizes again.
-        cool_until = deadline if fixed_sizes else started + (deadline - started) * FREE_SIZES_SHARE
-        state.anneal(cool_until, spread)
+        state.anneal(1.0 if fixed_sizes else FREE_SIZES_SHARE, spread)
         if not fixed_sizes:
-            state.pair_search(deadline)
-        state.full_swap_passes(deadline)
+            state.pair_search(1.0)
+        state.full_swap_passes(1.0)
     groups = state.groups()
     objective = state.objective()
     upper = max(upper, objective)
@@ -147,18 +154,19 @@ def _starts(
     locks: list[list[int]],
     rng: np.random.Generator,
     fixed_sizes: bool,
-) -> list[CircleState]:
+    budget: Budget,
+) -> list[CircleSearch]:
     """Greedy circles for each profile of sizes, repaired and polished by a quick local
     search; a profile that cannot be repaired is skipped (its error is raised if none
     can). The first state takes over ``w`` (forbidden pairs move to a mask) and the
     others share it. With free sizes there is room for as many circles as the smallest
     size allows."""
     n = w.shape[0]
-    states: list[CircleState] = []
-    first: CircleState | None = None
+    states: list[CircleSearch] = []
+    first: CircleSearch | None = None
     error: MatchingError | None = None
     for sizes in profiles:
-        state = CircleState(
+        state = CircleSearch(
             w,
             k=len(sizes) if fixed_sizes else max(len(sizes), n // min_size),
             min_size=int(sizes.min()) if fixed_sizes else min_size,
@@ -168,6 +176,7 @@ def _starts(
             rng=rng,
             allow_empty=not fixed_sizes,
             shares=first,
+            budget=budget,
         )
         first = first or state
         try:
@@ -176,7 +185,7 @@ def _starts(
         except MatchingError as failed:
             error = error or failed
             continue
-        state.local_search(None, deadline=None)
+        state.local_search(None)
         states.append(state)
     if not states:
         assert error is not None
