@@ -256,7 +256,7 @@ class LocalSearch(CircleState):
 
     def _best_full_swap(self, i: int, everyone: IntArray) -> bool:
         # Every swap in bulk, then every move one circle at a time (free sizes only).
-        self.budget.charge(5 * self.n + (100 * self.k if self.min_size < self.max_size else 0))
+        self.budget.charge(5 * self.n + (12 * self.k if self.min_size < self.max_size else 0))
         a = int(self.assign[i])
         assign = self.assign
         scale = 2.0 / np.maximum(self.size - 1, 1)
@@ -278,12 +278,15 @@ class LocalSearch(CircleState):
         j = int(np.argmax(delta))
         best = float(delta[j])
         move_to, move_gain = -1, EPS
-        if self.min_size < self.max_size:
-            for b in np.flatnonzero(self.size < self.max_size).tolist():
-                if b != a:
-                    gain = self._move_delta(i, a, b)
-                    if gain > move_gain:
-                        move_to, move_gain = b, gain
+        if self.min_size < self.max_size and self.size[a] > self.min_size:
+            # Every move at once (the same arithmetic as _move_delta).
+            gains = self._batch_move_gain(
+                np.full(self.k, i), np.full(self.k, a), np.arange(self.k, dtype=np.int64)
+            )
+            gains[a] = -np.inf
+            b = int(np.argmax(gains))
+            if gains[b] > move_gain:
+                move_to, move_gain = b, float(gains[b])
         if move_to >= 0 and move_gain >= best:
             self.move(i, move_to)
             return True

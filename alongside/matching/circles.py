@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 
 from .budget import Budget
+from .candidates import CandidateGraph
 from .circle_bound import loose_bound, lp_bound
 from .circle_recombine import CircleSearch
 from .errors import MatchingError
+from .memory import check_memory, dense_circles_bytes
 from .results import MatchResult
 from .validation import (
     FloatArray,
@@ -83,8 +85,6 @@ def solve_circles(
     but loose), ``"auto"`` the LP up to ``LP_AUTO_MAX_PEOPLE`` people.
     """
     check_seed(seed)
-    w = as_weight_matrix(weights, square=True)
-    n = w.shape[0]
     min_size, max_size, target_size = _check_sizes(min_size, max_size, target_size)
     check_time_limit(time_limit)
     if bound not in ("auto", "lp", "quick"):
@@ -92,6 +92,26 @@ def solve_circles(
     budget = Budget(effort=effort, cpu_seconds=cpu_time_limit, wall_seconds=time_limit)
     if rounds is not None and rounds < 0:
         raise MatchingError(f"rounds must be zero or more, got {rounds}")
+    if isinstance(weights, CandidateGraph):
+        from .circles_sparse import solve_circles_sparse
+
+        n = weights.size
+        if n == 0:
+            return MatchResult((), (), 0.0, 0.0, True, "circles")
+        return solve_circles_sparse(
+            weights,
+            min_size=min_size,
+            max_size=max_size,
+            target_size=target_size,
+            seed=seed,
+            budget=budget,
+            attr=_check_diversity(groups_attr, max_per_value, n)[0],
+            cap_per_value=_check_diversity(groups_attr, max_per_value, n)[1],
+            locks=_check_locks(locks, n, max_size),
+        )
+    check_memory(dense_circles_bytes(_side(weights)), "circles from a dense score matrix")
+    w = as_weight_matrix(weights, square=True)
+    n = w.shape[0]
     if n == 0:
         return MatchResult((), (), 0.0, 0.0, True, "circles")
     attr, cap_per_value = _check_diversity(groups_attr, max_per_value, n)
@@ -126,8 +146,46 @@ def solve_circles(
         )
         if relaxed is not None and relaxed.value < upper:
             upper, method = relaxed.value, "circles (LP bound)"
+    state = search_dense(
+        w,
+        sizes,
+        fixed_sizes=fixed_sizes,
+        min_size=min_size,
+        max_size=max_size,
+        attr=attr,
+        cap_per_value=cap_per_value,
+        locks=lock_sets,
+        rng=rng,
+        budget=budget,
+        rounds=rounds,
+    )
+    groups = state.groups()
+    objective = state.objective()
+    upper = max(upper, objective)
+    return MatchResult(groups, (), objective, upper, upper - objective <= 1e-9, method)
+
+
+def search_dense(
+    w: FloatArray,
+    sizes: IntArray,
+    *,
+    fixed_sizes: bool,
+    min_size: int,
+    max_size: int,
+    attr: IntArray | None,
+    cap_per_value: int | None,
+    locks: list[list[int]],
+    rng: np.random.Generator,
+    budget: Budget,
+    span: tuple[float, float] = (0.0, 1.0),
+    rounds: int | None = None,
+) -> CircleSearch:
+    """Build circles of ``sizes`` on the dense weights ``w`` (taken over: forbidden pairs
+    move to a mask) and improve them while the budget's progress is within ``span``."""
+    n = w.shape[0]
+    lo, hi = span
     limited = budget.limited
-    spread = _spread(w, rng) if limited else 0.0
+    spread = spread_of(w, rng) if limited else 0.0
     if fixed_sizes or not limited:
         profiles = [sizes]
     else:
@@ -138,16 +196,16 @@ def solve_circles(
         smallest = circle_sizes(n, min_size, max_size, min_size)
         profiles = [sizes] if np.array_equal(smallest, sizes) else [smallest, sizes]
     states = _starts(
-        w, profiles, min_size, max_size, attr, cap_per_value, lock_sets, rng, fixed_sizes, budget
+        w, profiles, min_size, max_size, attr, cap_per_value, locks, rng, fixed_sizes, budget
     )
-    until = 1.0 if limited else None
+    until = hi if limited else None
     for state in states:
         if not fixed_sizes and (limited or n <= FULL_SWAP_MAX_PEOPLE):
             # Recombining pairs of circles is what lets free sizes change (measured: with
             # fixed sizes it gains no more than the swap passes alone).
             state.pair_search(until)
         if len(states) > 1 and limited:
-            state.anneal(min(budget.progress() + PROBE_SHARE, 1.0), spread)
+            state.anneal(min(budget.progress() + (hi - lo) * PROBE_SHARE, hi), spread)
     state = max(states, key=lambda each: each.objective())
     del states
     if not limited and n <= FULL_SWAP_MAX_PEOPLE:
@@ -155,17 +213,27 @@ def solve_circles(
     if rounds is not None and rounds > 0:
         state.ruin_and_recreate(rounds, until)
     if limited:
-        state.full_swap_passes(1.0)
-        # Most of the budget goes to annealing by recombination; with free sizes the end
-        # is kept for a last pass that may change sizes again.
-        state.anneal(1.0 if fixed_sizes else FREE_SIZES_SHARE, spread)
-        if not fixed_sizes:
-            state.pair_search(1.0)
-        state.full_swap_passes(1.0)
-    groups = state.groups()
-    objective = state.objective()
-    upper = max(upper, objective)
-    return MatchResult(groups, (), objective, upper, upper - objective <= 1e-9, method)
+        improve(state, fixed_sizes=fixed_sizes, spread=spread, until=hi)
+    return state
+
+
+def improve(state: CircleSearch, *, fixed_sizes: bool, spread: float, until: float) -> None:
+    """Swap passes, then annealing by recombination, until the budget's progress reaches
+    ``until``; with free sizes the end is kept for a last pass that may change sizes."""
+    start = state.budget.progress()
+    state.full_swap_passes(until)
+    cool_until = until if fixed_sizes else start + (until - start) * FREE_SIZES_SHARE
+    state.anneal(cool_until, spread)
+    if not fixed_sizes:
+        state.pair_search(until)
+    state.full_swap_passes(until)
+
+
+def _side(weights: Any) -> int:
+    shape = getattr(weights, "shape", None)
+    if shape is not None and len(shape) == 2:
+        return int(shape[0])
+    return len(weights) if hasattr(weights, "__len__") else 0
 
 
 def _starts(
@@ -217,7 +285,7 @@ def _starts(
     return states
 
 
-def _spread(w: FloatArray, rng: np.random.Generator) -> float:
+def spread_of(w: FloatArray, rng: np.random.Generator) -> float:
     """Standard deviation of the allowed weights (from a sample on large inputs)."""
     n = w.shape[0]
     if n * n <= 4_000_000:
