@@ -176,9 +176,14 @@ class Scorer:
             ids = [x for x in pair if x in index]
             if len(ids) == 2:
                 pairs.add((index[ids[0]], index[ids[1]]))
-        both = pairs | {(j, i) for i, j in pairs}
-        arr = np.array(sorted(both), dtype=np.int64).reshape(-1, 2)
-        self.forbid_i, self.forbid_j = arr[:, 0], arr[:, 1]
+        self.forbid_i, self.forbid_j = _both_ways(pairs)
+        penalised: set[tuple[int, int]] = set()
+        if not rules.avoid_previous_partners and rules.previous_partner_penalty > 0:
+            for i, c in enumerate(self.candidates):
+                for other in c.previous_partners:
+                    if other in index and index[other] != i:
+                        penalised.add((i, index[other]))
+        self.penalty_i, self.penalty_j = _both_ways(penalised)
 
     def _line_above(self, i: int) -> list[int]:
         c = self.candidates[i]
@@ -251,7 +256,10 @@ class Scorer:
             where = col_pos[rows]
             hit = where >= 0
             out[np.flatnonzero(hit), where[hit]] = -np.inf
-        self._apply_forbidden_pairs(out, rows, cols)
+        self._apply_pairs(out, rows, cols, self.forbid_i, self.forbid_j, None)
+        if len(self.penalty_i):
+            penalty = -self.rules.previous_partner_penalty
+            self._apply_pairs(out, rows, cols, self.penalty_i, self.penalty_j, penalty)
         return out
 
     def _topic_sides_for(self, mentoring: bool) -> tuple[FloatArray, FloatArray]:
@@ -330,23 +338,35 @@ class Scorer:
             mask |= known & ~self._share_language(rows, cols)
         return mask
 
-    def _apply_forbidden_pairs(self, out: FloatArray, rows: IntArray, cols: IntArray) -> None:
-        """Reporting lines, previous partners and explicit forbids (a sparse list)."""
-        if not len(self.forbid_i):
+    def _apply_pairs(
+        self,
+        out: FloatArray,
+        rows: IntArray,
+        cols: IntArray,
+        pair_i: IntArray,
+        pair_j: IntArray,
+        add: float | None,
+    ) -> None:
+        """Forbid (``add`` None: reporting lines, previous partners, explicit forbids) or
+        add ``add`` points to the listed pairs (sorted by ``pair_i``) in this block."""
+        if not len(pair_i):
             return
         if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all():
-            lo = np.searchsorted(self.forbid_i, rows[0])
-            hi = np.searchsorted(self.forbid_i, rows[-1], side="right")
-            fi, fj = self.forbid_i[lo:hi], self.forbid_j[lo:hi]
+            lo = np.searchsorted(pair_i, rows[0])
+            hi = np.searchsorted(pair_i, rows[-1], side="right")
+            fi, fj = pair_i[lo:hi], pair_j[lo:hi]
         else:
-            fi, fj = self.forbid_i, self.forbid_j
+            fi, fj = pair_i, pair_j
         row_pos = np.full(self.n, -1, dtype=np.int64)
         col_pos = np.full(self.n, -1, dtype=np.int64)
         row_pos[rows] = np.arange(len(rows))
         col_pos[cols] = np.arange(len(cols))
         r, c = row_pos[fi], col_pos[fj]
         hit = (r >= 0) & (c >= 0)
-        out[r[hit], c[hit]] = -np.inf
+        if add is None:
+            out[r[hit], c[hit]] = -np.inf
+        else:
+            out[r[hit], c[hit]] += add
 
     def is_forbidden(self, i: int, j: int, *, mentoring: bool = False) -> bool:
         return bool(
@@ -394,6 +414,13 @@ class Scorer:
                 raise MatchingError(f"locked id {missing[0]!r} is not in the cohort")
             out.append(tuple(self.index[x] for x in group))
         return out
+
+
+def _both_ways(pairs: set[tuple[int, int]]) -> tuple[IntArray, IntArray]:
+    """Each pair in both directions, sorted (so a block of rows finds its pairs fast)."""
+    both = pairs | {(j, i) for i, j in pairs}
+    arr = np.array(sorted(both), dtype=np.int64).reshape(-1, 2)
+    return arr[:, 0], arr[:, 1]
 
 
 def score_matrix(candidates: Sequence[Candidate], rules: MatchRules | None = None) -> FloatArray:
