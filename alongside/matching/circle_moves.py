@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .circle_state import EPS, CircleState
+from .circle_state import EPS, OVERHEAD, CircleState
 from .validation import FloatArray, IntArray
 
 STALL = 5e-5  # a quick pass gaining less than this fraction ends the quick search
@@ -77,7 +77,7 @@ class LocalSearch(CircleState):
         circles, evaluated for everyone at once. Returns circle, partner (-1 = move), gain.
         """
         p = len(pool)
-        self.budget.charge(12 * p * targets.shape[1] * self.slots.shape[1])
+        self.budget.charge(OVERHEAD // 4 + 12 * p * targets.shape[1] * self.slots.shape[1])
         rows = np.arange(p)
         a = self.assign[pool]
         scale = 2.0 / np.maximum(self.size - 1, 1)
@@ -155,7 +155,7 @@ class LocalSearch(CircleState):
 
     def _targets(self, people: IntArray, top: int) -> tuple[IntArray, FloatArray]:
         """Best few circles for each person by gain in mean weight (bulk, approximate)."""
-        self.budget.charge(4 * self.k * len(people))
+        self.budget.charge(OVERHEAD // 16 + 4 * self.k * len(people))
         g = self.gt[:, people].T
         scale = 2.0 / np.maximum(self.size - 1, 1)
         m = g * scale
@@ -256,7 +256,9 @@ class LocalSearch(CircleState):
 
     def _best_full_swap(self, i: int, everyone: IntArray) -> bool:
         # Every swap in bulk, then every move one circle at a time (free sizes only).
-        self.budget.charge(5 * self.n + (12 * self.k if self.min_size < self.max_size else 0))
+        self.budget.charge(
+            OVERHEAD // 32 + 5 * self.n + (12 * self.k if self.min_size < self.max_size else 0)
+        )
         a = int(self.assign[i])
         assign = self.assign
         scale = 2.0 / np.maximum(self.size - 1, 1)

@@ -11,7 +11,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .circle_moves import LocalSearch
-from .circle_state import EPS, _value
+from .circle_state import EPS, OVERHEAD, _value
 from .validation import BoolArray, FloatArray, IntArray
 
 # Stands in for a forbidden pair's weight when parts of circles are recombined.
@@ -179,7 +179,7 @@ class CircleSearch(LocalSearch):
             if not lo <= m - t <= hi:
                 continue
             first, second, p1, q1, p2, q2 = _cuts(m, t)
-            self.budget.charge(3 * len(first) * (len(p1) + len(p2)))
+            self.budget.charge(OVERHEAD // 8 + 3 * len(first) * (len(p1) + len(p2)))
             value = _value(sub[first[:, p1], first[:, q1]].sum(axis=1), t) + _value(
                 sub[second[:, p2], second[:, q2]].sum(axis=1), m - t
             )
@@ -268,7 +268,7 @@ class CircleSearch(LocalSearch):
         table, ok = self.recombination_table(left, right)
         k = len(slots)
         # The gathers of the table, then the assignment (about cubic in the circles).
-        self.budget.charge(4 * k * k * (left.shape[1] + right.shape[1] + 2))
+        self.budget.charge(OVERHEAD + 4 * k * k * (left.shape[1] + right.shape[1] + 2))
         current = float(np.trace(table))
         # Combinations that break a rule get a cost no assignment would choose over
         # keeping the present circles.
@@ -386,7 +386,7 @@ class CircleSearch(LocalSearch):
         """The circles whose people would most like to trade places with ``a``'s: for
         each circle, how much its members would gain in mean weight by joining ``a``
         plus how much ``a``'s members would gain by joining it (positive parts)."""
-        self.budget.charge(8 * self.n + 4 * self.k * len(self.members[a]))
+        self.budget.charge(OVERHEAD // 8 + 8 * self.n + 4 * self.k * len(self.members[a]))
         scale = 2.0 / np.maximum(self.size - 1, 1)
         mine = np.fromiter(self.members[a], dtype=np.int64)
         own = self.gt[self.assign, np.arange(self.n)] * scale[self.assign]

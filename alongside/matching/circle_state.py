@@ -17,6 +17,9 @@ from .errors import MatchingError
 from .validation import BoolArray, FloatArray, IntArray
 
 EPS = 1e-10
+# Work units of a step's fixed cost (Python and numpy call overhead, about half a
+# millisecond of a large step), charged on top of its size-dependent work.
+OVERHEAD = 64_000
 
 
 def _value(pair_sum: FloatArray | float, size: IntArray | int) -> FloatArray:
@@ -84,7 +87,7 @@ class CircleState:
 
     # -- primitive updates -------------------------------------------------------------
     def add(self, i: int, c: int) -> None:
-        self.budget.charge(self.n)
+        self.budget.charge(OVERHEAD // 64 + self.n)
         self.pair_sum[c] += self.gt[c, i]
         self.gt[c] += self.w[i]
         if self.ft is not None and self.forb is not None:
@@ -102,7 +105,7 @@ class CircleState:
         self.assign[i] = c
 
     def remove(self, i: int) -> int:
-        self.budget.charge(self.n)
+        self.budget.charge(OVERHEAD // 64 + self.n)
         c = int(self.assign[i])
         self.gt[c] -= self.w[i]
         self.pair_sum[c] -= self.gt[c, i]
