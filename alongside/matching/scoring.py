@@ -82,6 +82,7 @@ class Scorer:
         self._encode_forbidden()
         self._encode_profiles()
         self._tables: dict[bool, tuple[FloatArray, np.ndarray]] = {}
+        self._blocked_tables: dict[tuple[str, bool], FloatArray] = {}
         self._topic_sides: dict[bool, tuple[FloatArray, FloatArray]] = {}
         del n
 
@@ -242,13 +243,15 @@ class Scorer:
         """Scores of every (row, col) pair, -inf where a hard rule forbids it."""
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
-        table, table_forbidden = self._profile_table(mentoring)
+        table = self._profile_table_blocked(mentoring)
         left, right = self._topic_sides_for(mentoring)
-        score = left[rows] @ right[cols].T
+        everyone = len(cols) == self.n and bool((cols == np.arange(self.n)).all())
+        score = left[rows] @ (right if everyone else right[cols]).T
         pr, pc = self.profile[rows], self.profile[cols]
+        # One gather adds the profile part and -inf where a level, time-zone or language
+        # rule forbids the pair.
         score += table[pr][:, pc]
         out = score if dtype == np.float32 else score.astype(dtype)
-        out[table_forbidden[pr][:, pc]] = -np.inf
         if not mentoring:
             # Nobody pairs with themselves.
             col_pos = np.full(self.n, -1, dtype=np.int64)
@@ -285,6 +288,14 @@ class Scorer:
                 np.ascontiguousarray(right, dtype=np.float32),
             )
         return self._topic_sides[mentoring]
+
+    def _profile_table_blocked(self, mentoring: bool) -> FloatArray:
+        """The profile table with -inf where the rules forbid the pair."""
+        key = ("blocked", mentoring)
+        if key not in self._blocked_tables:
+            table, forbidden = self._profile_table(mentoring)
+            self._blocked_tables[key] = np.where(forbidden, np.float32(-np.inf), table)
+        return self._blocked_tables[key]
 
     def _profile_table(self, mentoring: bool) -> tuple[FloatArray, np.ndarray]:
         if mentoring not in self._tables:

@@ -1,0 +1,435 @@
+"""Circle benchmarks: scale (the sparse path), bounds that tell the truth, budgets, and
+the engine against exact solvers (scipy's HiGHS MIP, OR-Tools CP-SAT).
+
+    .venv/bin/python -m benchmarks.bench_circles --case bounds-300
+    .venv/bin/python -m benchmarks.bench_circles --case exact --sizes 24,36,48,60
+    .venv/bin/python -m benchmarks.bench_circles --case cli-50k
+
+Every case prints one JSON line with its figures, the CPU seconds of each step
+(time.process_time) and the load average when it ran. Cohorts come from
+benchmarks/circles_cohort.py (a three-deep reporting line, functions, levels, offices,
+languages, office hours, wants and offers). CP-SAT is used only here: install it with
+``pip install -e '.[benchmarks]'``; without it the CP-SAT columns are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from math import lcm
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from alongside.matching import CandidateGraph, MatchRules, Scorer, solve_circles
+from alongside.matching.budget import Budget
+from alongside.matching.circle_bound import lp_bound
+from benchmarks.circles_cohort import candidates, people_csv
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def cpu() -> float:
+    return time.process_time()
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def weights(n: int, seed: int = 0) -> np.ndarray:
+    return Scorer(candidates(n, seed), MatchRules()).matrix()
+
+
+def circle_value(w: np.ndarray, groups: list[list[int]]) -> float:
+    total = 0.0
+    for g in groups:
+        block = w[np.ix_(g, g)]
+        total += float(block[~np.eye(len(g), dtype=bool)].sum()) / (len(g) - 1)
+    return total
+
+
+# -- bounds -----------------------------------------------------------------------------
+def case_bounds(n: int, effort: float) -> dict[str, Any]:
+    w = weights(n)
+    out: dict[str, Any] = {"case": f"bounds, {n} people", "load": load(), "runs": []}
+    for lo, hi in ((4, 8), (5, 6)):
+        started = cpu()
+        result = solve_circles(w, min_size=lo, max_size=hi, effort=effort, bound="quick")
+        solved = cpu()
+        relaxed = lp_bound(w.copy(), min_size=lo, budget=Budget(cpu_seconds=120))
+        bounded = cpu()
+        assert relaxed is not None
+        tight = max(relaxed.value, result.objective)
+        out["runs"].append(
+            {
+                "sizes": f"{lo}-{hi}",
+                "effort": effort,
+                "objective": result.objective,
+                "quick_bound": result.upper_bound,
+                "quick_gap": result.gap,
+                "lp_bound": tight,
+                "lp_gap": (tight - result.objective) / tight,
+                "lp_rounds": relaxed.rounds,
+                "lp_cuts": relaxed.cuts,
+                "solve_cpu_s": solved - started,
+                "bound_cpu_s": bounded - solved,
+            }
+        )
+    return out
+
+
+# -- exact reference solvers --------------------------------------------------------------
+def _model(w: np.ndarray, lo: int, hi: int) -> dict[str, Any]:
+    """The circle problem as a MIP: x[e] = the pair shares a circle, z[i, s] = person i's
+    circle has s people, u[i, j, s] = x * z (linearised); transitivity by triangles."""
+    n = w.shape[0]
+    sizes = list(range(lo, hi + 1))
+    pairs = list(itertools.combinations(range(n), 2))
+    pair = {p: e for e, p in enumerate(pairs)}
+    n_x, n_z = len(pairs), n * len(sizes)
+    ordered = [(i, j) for i in range(n) for j in range(n) if i != j]
+    n_u = len(ordered) * len(sizes)
+    total = n_x + n_z + n_u
+
+    def z(i: int, si: int) -> int:
+        return n_x + i * len(sizes) + si
+
+    def u(o: int, si: int) -> int:
+        return n_x + n_z + o * len(sizes) + si
+
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+
+    def add(entries: list[tuple[int, float]], lb: float, ub: float) -> None:
+        r = len(lower)
+        for c, v in entries:
+            rows.append(r)
+            cols.append(c)
+            vals.append(v)
+        lower.append(lb)
+        upper.append(ub)
+
+    for i in range(n):
+        add([(z(i, si), 1.0) for si in range(len(sizes))], 1, 1)
+        degree = [(pair[(min(i, j), max(i, j))], 1.0) for j in range(n) if j != i]
+        add(degree + [(z(i, si), -(s - 1.0)) for si, s in enumerate(sizes)], 0, 0)
+    objective = np.zeros(total)
+    for o, (i, j) in enumerate(ordered):
+        e = pair[(min(i, j), max(i, j))]
+        for si, s in enumerate(sizes):
+            add([(u(o, si), 1.0), (e, -1.0)], -np.inf, 0)
+            add([(u(o, si), 1.0), (z(i, si), -1.0)], -np.inf, 0)
+            add([(u(o, si), -1.0), (e, 1.0), (z(i, si), 1.0)], -np.inf, 1)
+            if np.isfinite(w[i, j]):
+                objective[u(o, si)] = w[i, j] / (s - 1)
+    for i, j, k in itertools.combinations(range(n), 3):
+        a, b, c = pair[(i, j)], pair[(j, k)], pair[(i, k)]
+        add([(a, 1.0), (b, 1.0), (c, -1.0)], -np.inf, 1)
+        add([(a, 1.0), (b, -1.0), (c, 1.0)], -np.inf, 1)
+        add([(a, -1.0), (b, 1.0), (c, 1.0)], -np.inf, 1)
+    ub = np.ones(total)
+    for e, (i, j) in enumerate(pairs):
+        if not np.isfinite(w[i, j]):
+            ub[e] = 0.0
+    matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(lower), total))
+    return {
+        "pairs": pairs,
+        "n_x": n_x,
+        "n_z": n_z,
+        "objective": objective,
+        "matrix": matrix,
+        "lower": np.array(lower),
+        "upper": np.array(upper),
+        "ub": ub,
+        "sizes": sizes,
+        "ordered": ordered,
+    }
+
+
+def _groups_from_pairs(n: int, pairs: list[tuple[int, int]], chosen: np.ndarray) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for (i, j), on in zip(pairs, chosen, strict=True):
+        if on:
+            parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def run_milp(w: np.ndarray, lo: int, hi: int, seconds: float) -> dict[str, Any]:
+    m = _model(w, lo, hi)
+    started, wall = cpu(), time.perf_counter()
+    total = len(m["objective"])
+    integrality = np.zeros(total)
+    integrality[: m["n_x"] + m["n_z"]] = 1
+    res = milp(
+        -m["objective"],
+        constraints=LinearConstraint(m["matrix"], m["lower"], m["upper"]),
+        integrality=integrality,
+        bounds=Bounds(np.zeros(total), m["ub"]),
+        options={"time_limit": seconds, "disp": False},
+    )
+    out: dict[str, Any] = {
+        "status": "optimal" if res.status == 0 else str(res.message),
+        "cpu_s": cpu() - started,
+        "wall_s": time.perf_counter() - wall,
+        "bound": None if res.mip_dual_bound is None else -float(res.mip_dual_bound),
+    }
+    if res.x is not None:
+        groups = _groups_from_pairs(w.shape[0], m["pairs"], res.x[: m["n_x"]] > 0.5)
+        out["objective"] = circle_value(w, groups)
+        out["valid"] = all(lo <= len(g) <= hi for g in groups)
+    return out
+
+
+def run_cpsat(w: np.ndarray, lo: int, hi: int, seconds: float) -> dict[str, Any] | None:
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError:
+        return None
+    m = _model(w, lo, hi)
+    scale = 1000 * lcm(*[s - 1 for s in m["sizes"]])
+    model = cp_model.CpModel()
+    total = len(m["objective"])
+    x = [model.NewIntVar(0, int(m["ub"][v]), f"v{v}") for v in range(total)]
+    matrix = m["matrix"].tocsr()
+    for r in range(matrix.shape[0]):
+        start, stop = matrix.indptr[r], matrix.indptr[r + 1]
+        expr = sum(
+            int(v) * x[c]
+            for c, v in zip(matrix.indices[start:stop], matrix.data[start:stop], strict=True)
+        )
+        lb, ub = m["lower"][r], m["upper"][r]
+        if np.isfinite(lb) and lb == ub:
+            model.Add(expr == int(lb))
+        else:
+            model.Add(expr <= int(ub))
+    coefficients = np.round(m["objective"] * scale).astype(np.int64)
+    model.Maximize(sum(int(c) * x[v] for v, c in enumerate(coefficients) if c))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    started, wall = cpu(), time.perf_counter()
+    status = solver.Solve(model)
+    out: dict[str, Any] = {
+        "status": solver.StatusName(status),
+        "cpu_s": cpu() - started,
+        "wall_s": time.perf_counter() - wall,
+        # The bound is on weights rounded to 1/1000: add the most rounding could hide.
+        "bound": solver.BestObjectiveBound() / scale + 0.0005 * w.shape[0] * 2,
+    }
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = np.array([solver.Value(x[e]) for e in range(m["n_x"])]) > 0
+        groups = _groups_from_pairs(w.shape[0], m["pairs"], chosen)
+        out["objective"] = circle_value(w, groups)
+    return out
+
+
+def case_exact(sizes: list[int], seconds: float, effort: float) -> dict[str, Any]:
+    out: dict[str, Any] = {"case": "engine vs exact solvers", "load": load(), "runs": []}
+    for number, n in enumerate(sizes):
+        w = weights(n, seed=10 + number)
+        for lo, hi in ((5, 6), (4, 8)) if n <= 36 else ((5, 6),):
+            started = cpu()
+            ours = solve_circles(w, min_size=lo, max_size=hi, effort=effort, bound="lp")
+            ours_cpu = cpu() - started
+            run: dict[str, Any] = {
+                "people": n,
+                "sizes": f"{lo}-{hi}",
+                "ours": ours.objective,
+                "our_bound": ours.upper_bound,
+                "our_cpu_s": ours_cpu,
+                "milp": run_milp(w, lo, hi, seconds),
+                "cpsat": run_cpsat(w, lo, hi, seconds),
+            }
+            best = max(
+                r["objective"]
+                for r in (run["milp"], run["cpsat"])
+                if r is not None and "objective" in r
+            )
+            proven = [
+                r["bound"]
+                for r in (run["milp"], run["cpsat"])
+                if r is not None and r.get("bound") is not None
+            ]
+            run["ours_minus_best_reference"] = ours.objective - best
+            run["brackets"] = bool(
+                ours.objective <= min(proven) + 1e-6 and ours.upper_bound >= best - 1e-6
+            )
+            out["runs"].append(run)
+            print(json.dumps(run), file=sys.stderr, flush=True)
+    return out
+
+
+# -- scale ------------------------------------------------------------------------------
+def case_sparse_vs_dense(n: int, effort: float) -> dict[str, Any]:
+    scorer = Scorer(candidates(n), MatchRules())
+    started = cpu()
+    dense = solve_circles(scorer.matrix(), min_size=4, max_size=8, effort=effort, bound="quick")
+    dense_cpu = cpu() - started
+    started = cpu()
+    graph = scorer.graph(24)
+    sparse_result = solve_circles(graph, min_size=4, max_size=8, effort=effort)
+    sparse_cpu = cpu() - started
+    return {
+        "case": f"sparse vs dense, {n} people (4-8), effort {effort:g}",
+        "load": load(),
+        "dense": dense.objective,
+        "dense_cpu_s": dense_cpu,
+        "sparse": sparse_result.objective,
+        "sparse_cpu_s": sparse_cpu,
+        "ratio": sparse_result.objective / dense.objective,
+    }
+
+
+def case_sparse_memory(n: int, effort: float) -> dict[str, Any]:
+    started = cpu()
+    scorer = Scorer(candidates(n), MatchRules())
+    graph: CandidateGraph = scorer.graph(24)
+    scored = cpu()
+    result = solve_circles(graph, min_size=4, max_size=8, effort=effort)
+    return {
+        "case": f"sparse circles, {n} people (4-8), effort {effort:g}",
+        "load": load(),
+        "scoring_cpu_s": scored - started,
+        "solve_cpu_s": cpu() - scored,
+        "objective": result.objective,
+        "upper_bound": result.upper_bound,
+        "peak_mib": peak_mib(),
+    }
+
+
+def case_cli(n: int, effort: float) -> dict[str, Any]:
+    """The matching command end to end on a CSV of n people (its own process)."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "people.csv"
+        source.write_bytes(people_csv(n))
+        out = Path(folder) / "circles.csv"
+        command = [
+            str(REPO / ".venv/bin/alongside"),
+            "match",
+            str(source),
+            "--format",
+            "circles",
+            "--effort",
+            f"{effort:g}",
+            "--out",
+            str(out),
+        ]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load_before, wall = load(), time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rows = out.read_text(encoding="utf-8").count("\n") - 1 if out.exists() else 0
+    return {
+        "case": f"alongside match --format circles, {n} people, --effort {effort:g}",
+        "command": " ".join(command[1:]),
+        "exit": done.returncode,
+        "summary": done.stderr.strip().splitlines()[-1:] if done.stderr else [],
+        "rows": rows,
+        "wall_s": wall,
+        "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "peak_mib": after.ru_maxrss / 1024,
+        "load_before": load_before,
+        "load_after": load(),
+    }
+
+
+def case_determinism(n: int, effort: float) -> dict[str, Any]:
+    """The same seed and effort on a quiet machine and with both cores kept busy."""
+    w = weights(n)
+    started = cpu()
+    quiet = solve_circles(w, min_size=4, max_size=8, effort=effort, seed=1, bound="quick")
+    quiet_cpu = cpu() - started
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        time.sleep(1.0)
+        busy_load = load()
+        started, wall = cpu(), time.perf_counter()
+        busy = solve_circles(w, min_size=4, max_size=8, effort=effort, seed=1, bound="quick")
+        busy_cpu, busy_wall = cpu() - started, time.perf_counter() - wall
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    return {
+        "case": f"determinism, {n} people, effort {effort:g}",
+        "same_circles": quiet.groups == busy.groups,
+        "quiet_objective": quiet.objective,
+        "busy_objective": busy.objective,
+        "quiet_cpu_s": quiet_cpu,
+        "busy_cpu_s": busy_cpu,
+        "busy_wall_s": busy_wall,
+        "busy_load": busy_load,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--case",
+        required=True,
+        choices=[
+            "bounds-300",
+            "bounds-1000",
+            "exact",
+            "sparse-vs-dense-5k",
+            "sparse-10k",
+            "cli-50k",
+            "cli",
+            "determinism",
+        ],
+    )
+    parser.add_argument("--people", type=int, default=None)
+    parser.add_argument("--effort", type=float, default=None)
+    parser.add_argument("--sizes", default="24,36,48,60", help="people per exact instance")
+    parser.add_argument("--seconds", type=float, default=60.0, help="time for each reference")
+    args = parser.parse_args()
+    case = args.case
+    if case == "bounds-300":
+        result = case_bounds(300, args.effort or 5.0)
+    elif case == "bounds-1000":
+        result = case_bounds(1000, args.effort or 10.0)
+    elif case == "exact":
+        sizes = [int(s) for s in args.sizes.split(",")]
+        result = case_exact(sizes, args.seconds, args.effort or 2.0)
+    elif case == "sparse-vs-dense-5k":
+        result = case_sparse_vs_dense(args.people or 5000, args.effort or 20.0)
+    elif case == "sparse-10k":
+        result = case_sparse_memory(args.people or 10_000, args.effort or 20.0)
+    elif case in ("cli-50k", "cli"):
+        result = case_cli(args.people or 50_000, args.effort or 40.0)
+    else:
+        result = case_determinism(args.people or 1000, args.effort or 5.0)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
