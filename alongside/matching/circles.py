@@ -68,6 +68,11 @@ def solve_circles(
     ``target_size`` when given) maximising the sum over people of their mean weight to
     their circle-mates. ``-inf`` pairs never share a circle.
 
+    ``weights`` is a dense n × n matrix, or a :class:`CandidateGraph` (each person's best
+    partners and a ``score_block`` for any block) for the sparse path, which never
+    builds the n × n matrix (see :mod:`.circles_sparse`). A dense matrix the machine
+    cannot hold is refused up front.
+
     ``groups_attr`` (one value per person) with ``max_per_value`` caps how many people
     sharing a value a circle may hold (e.g. at most 2 per function). Each entry of
     ``locks`` lists people who must share a circle.
@@ -98,6 +103,7 @@ def solve_circles(
         n = weights.size
         if n == 0:
             return MatchResult((), (), 0.0, 0.0, True, "circles")
+        attr, cap_per_value = _check_diversity(groups_attr, max_per_value, n)
         return solve_circles_sparse(
             weights,
             min_size=min_size,
@@ -105,8 +111,8 @@ def solve_circles(
             target_size=target_size,
             seed=seed,
             budget=budget,
-            attr=_check_diversity(groups_attr, max_per_value, n)[0],
-            cap_per_value=_check_diversity(groups_attr, max_per_value, n)[1],
+            attr=attr,
+            cap_per_value=cap_per_value,
             locks=_check_locks(locks, n, max_size),
         )
     check_memory(dense_circles_bytes(_side(weights)), "circles from a dense score matrix")

@@ -90,7 +90,7 @@ def solve_circles_sparse(
     groups = tuple(sorted(tuple(sorted(g.tolist())) for g in solver.circles))
     objective = float(solver.values.sum())
     allowed = sorted(set(sizes.tolist())) if target_size is not None else None
-    upper = max(_loose_bound(graph, adjacency, allowed or list(range(min_size, max_size + 1))), 0)
+    upper = _loose_bound(graph, adjacency, allowed or list(range(min_size, max_size + 1)))
     upper = max(upper, objective)
     return MatchResult(groups, (), objective, upper, False, "circles (sparse)")
 

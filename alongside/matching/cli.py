@@ -26,6 +26,7 @@ from .cli_input import MAX_PER_COLUMNS, max_per_values, read_groups_file, read_p
 from .cli_input import read_people as read_people_file
 from .cli_rows import Row, person_row, role_label, unplaced_message
 from .errors import MatchingError
+from .memory import check_memory, sparse_circles_bytes
 from .mentoring import solve_mentoring
 from .pairs import candidates_for, solve_pairs
 from .profiles import Intent, MatchRules, Role
@@ -264,9 +265,9 @@ def _rules(
 def _pairs(
     scorer: Scorer, options: MatchOptions, audience: Audience
 ) -> tuple[MatchResult, list[Row]]:
-    weights = (
-        scorer.graph(candidates_for(scorer.n)) if scorer.n > DENSE_MAX_PEOPLE else scorer.matrix()
-    )
+    n, partners = scorer.n, candidates_for(scorer.n)
+    check_memory(sparse_circles_bytes(n, partners, len(scorer.topics)), f"pairs for {n:,} people")
+    weights = scorer.graph(partners) if n > DENSE_MAX_PEOPLE else scorer.matrix()
     locked = [lock for lock in scorer.locks() if len(lock) == 2]
     longer = [lock for lock in scorer.locks() if len(lock) != 2]
     if longer:

@@ -240,3 +240,14 @@ def test_the_command_takes_the_rules_files_and_writes_json(tmp_path: Path, capsy
     together = [{m["email"] for m in g["members"]} for g in payload["groups"]]
     assert {"a@example.com", "b@example.com"} not in together
     assert "from the best possible" in capsys.readouterr().err or payload["proven_optimal"]
+
+
+def test_a_file_beyond_the_machines_memory_is_refused_before_matching(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr("alongside.matching.memory.available_bytes", lambda: 1024)
+    outcome = run(people(), format="circles", min_size=4, max_size=4)
+    assert not outcome.ok
+    message = str(outcome.problems[0])
+    assert message.startswith("circles for 8 people would need about")
+    assert "but this machine has 0.0 GiB available" in message
