@@ -146,7 +146,7 @@ def solve_circles(
     if bound == "lp" or (bound == "auto" and n <= LP_AUTO_MAX_PEOPLE):
         relaxed = lp_bound(
             w,
-            min_size=min(allowed),
+            min_size=min(usable_sizes(n, allowed)),
             sizes=sizes.tolist() if fixed_sizes else None,
             budget=Budget(cpu_seconds=LP_CPU_SECONDS),
         )
@@ -301,6 +301,16 @@ def spread_of(w: FloatArray, rng: np.random.Generator) -> float:
         values = w[rows[rows != cols], cols[rows != cols]]
     values = values[np.isfinite(values)]
     return float(values.std()) if len(values) else 0.0
+
+
+def usable_sizes(n: int, allowed: list[int]) -> list[int]:
+    """The allowed sizes that some partition of n people actually uses (24 people in
+    circles of 5-6 can only be four circles of 6), so a bound need not allow the others."""
+    reachable = [True] + [False] * n
+    for m in range(1, n + 1):
+        reachable[m] = any(s <= m and reachable[m - s] for s in allowed)
+    usable = [s for s in allowed if s <= n and reachable[n - s]]
+    return usable or allowed
 
 
 def _check_sizes(min_size: int, max_size: int, target: int | None) -> tuple[int, int, int | None]:

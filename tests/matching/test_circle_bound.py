@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from alongside.matching import solve_circles
 from alongside.matching.circle_bound import loose_bound, lp_bound
-from alongside.matching.circles import _exact_small, circle_sizes
+from alongside.matching.circles import _exact_small, circle_sizes, usable_sizes
 
 from .helpers import planted_circles, symmetric
 
@@ -89,3 +89,15 @@ def test_solve_circles_reports_the_lp_bound_and_stays_below_it():
 def test_an_unknown_bound_is_refused():
     with pytest.raises(ValueError, match="bound must be 'auto', 'lp' or 'quick'"):
         solve_circles(np.zeros((12, 12)), bound="best")
+
+
+def test_only_sizes_that_add_up_to_everyone_are_used_by_the_bound():
+    assert usable_sizes(24, [5, 6]) == [6]
+    assert usable_sizes(25, [5, 6]) == [5]
+    assert usable_sizes(30, [5, 6]) == [5, 6]
+    w, planted = planted_circles(24, 6, seed=3, noise=0.8)
+    result = solve_circles(w, min_size=5, max_size=6, bound="lp")
+    assert result.upper_bound >= planted - 1e-6
+    everyone_free = lp_bound(w.copy(), min_size=5)
+    assert everyone_free is not None
+    assert result.upper_bound < everyone_free.value
