@@ -263,9 +263,11 @@ def run_cpsat(w: np.ndarray, lo: int, hi: int, seconds: float) -> dict[str, Any]
         "status": solver.StatusName(status),
         "cpu_s": cpu() - started,
         "wall_s": time.perf_counter() - wall,
-        # The bound is on weights rounded to 1/1000: add the most rounding could hide.
-        "bound": solver.BestObjectiveBound() / scale + 0.0005 * w.shape[0] * 2,
     }
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Proven once the search has run (before that CP-SAT reports a placeholder); on
+        # weights rounded to 1/1000, so add the most the rounding could hide.
+        out["bound"] = solver.BestObjectiveBound() / scale + 0.0005 * w.shape[0] * 2
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = np.array([solver.Value(x[v]) for v in range(m["n_v"])])
         groups = _groups_from_pairs(w.shape[0], m["pairs"], _shared(m, values))
