@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_circles --case sparse-vs-dense-5k
 	$(BIN)/python -m benchmarks.bench_circles --case sparse-10k
 	$(BIN)/python -m benchmarks.bench_circles --case determinism
+	$(BIN)/python -m benchmarks.bench_circles --case app-default-5k
 	$(BIN)/python -m benchmarks.bench_circles --case cli-50k
 	$(BIN)/python -m benchmarks.bench_circles --case exact
 	$(BIN)/python -m benchmarks.bench_match_run

@@ -420,6 +420,26 @@ def case_determinism(n: int, effort: float) -> dict[str, Any]:
     }
 
 
+def case_app_default(n: int) -> dict[str, Any]:
+    """The engine's part of a match run with the app's default budget for circles
+    (alongside/matches/services.py: CIRCLE_EFFORT 5, CIRCLE_TIME_CAP_SECONDS 30)."""
+    people = candidates(n)
+    started, wall = cpu(), time.perf_counter()
+    w = Scorer(people, MatchRules()).matrix()
+    scored = cpu()
+    result = solve_circles(
+        w, min_size=4, max_size=8, target_size=6, seed=0, effort=5.0, time_limit=30.0
+    )
+    return {
+        "case": f"app default for circles, {n} people (4-8, target 6), effort 5, 30 s cap",
+        "load": load(),
+        "scoring_cpu_s": scored - started,
+        "solve_cpu_s": cpu() - scored,
+        "wall_s": time.perf_counter() - wall,
+        "objective": result.objective,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -434,6 +454,7 @@ def main() -> None:
             "cli-50k",
             "cli",
             "determinism",
+            "app-default-5k",
         ],
     )
     parser.add_argument("--people", type=int, default=None)
@@ -455,6 +476,8 @@ def main() -> None:
         result = case_sparse_memory(args.people or 10_000, args.effort or 20.0)
     elif case in ("cli-50k", "cli"):
         result = case_cli(args.people or 50_000, args.effort or 40.0)
+    elif case == "app-default-5k":
+        result = case_app_default(args.people or 5000)
     else:
         result = case_determinism(args.people or 1000, args.effort or 5.0)
     print(json.dumps(result))
