@@ -50,6 +50,14 @@ postgres: install
 bench: install
 	$(BIN)/python -m benchmarks.bench_people_import
 	$(BIN)/python -m benchmarks.bench_matching
+	$(BIN)/python -m benchmarks.bench_circles --case bounds-300
+	$(BIN)/python -m benchmarks.bench_circles --case bounds-1000
+	$(BIN)/python -m benchmarks.bench_circles --case sparse-vs-dense-5k
+	$(BIN)/python -m benchmarks.bench_circles --case sparse-10k
+	$(BIN)/python -m benchmarks.bench_circles --case determinism
+	$(BIN)/python -m benchmarks.bench_circles --case app-default-5k
+	$(BIN)/python -m benchmarks.bench_circles --case cli-50k
+	$(BIN)/python -m benchmarks.bench_circles --case exact
 	$(BIN)/python -m benchmarks.bench_match_run
 	$(BIN)/python -m benchmarks.bench_dashboard
 	$(BIN)/python -m benchmarks.bench_nudges

@@ -13,14 +13,17 @@ their best possible circle-mates.
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .circle_state import CircleState
+from .budget import Budget
+from .candidates import CandidateGraph
+from .circle_bound import loose_bound, lp_bound
+from .circle_recombine import CircleSearch
 from .errors import MatchingError
+from .memory import check_memory, dense_circles_bytes
 from .results import MatchResult
 from .validation import (
     FloatArray,
@@ -39,6 +42,10 @@ FULL_SWAP_MAX_PEOPLE = 3000
 FREE_SIZES_SHARE = 0.98
 # With free sizes, the share of the time limit each start is searched before one is kept.
 PROBE_SHARE = 0.03
+# The "auto" bound solves the LP relaxation up to this many people (a few seconds).
+LP_AUTO_MAX_PEOPLE = 400
+# CPU seconds after which the LP's cut rounds stop (the bound holds after any round).
+LP_CPU_SECONDS = 60.0
 
 
 def solve_circles(
@@ -49,29 +56,68 @@ def solve_circles(
     target_size: int | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    effort: float | None = None,
+    cpu_time_limit: float | None = None,
     rounds: int | None = None,
     groups_attr: Sequence[Any] | None = None,
     max_per_value: int | None = None,
     locks: Sequence[Sequence[int]] = (),
+    bound: str = "auto",
 ) -> MatchResult:
     """Partition people into circles of ``min_size``..``max_size`` (closest to
     ``target_size`` when given) maximising the sum over people of their mean weight to
     their circle-mates. ``-inf`` pairs never share a circle.
 
+    ``weights`` is a dense n × n matrix, or a :class:`CandidateGraph` (each person's best
+    partners and a ``score_block`` for any block) for the sparse path, which never
+    builds the n × n matrix (see :mod:`.circles_sparse`). A dense matrix the machine
+    cannot hold is refused up front.
+
     ``groups_attr`` (one value per person) with ``max_per_value`` caps how many people
     sharing a value a circle may hold (e.g. at most 2 per function). Each entry of
-    ``locks`` lists people who must share a circle. ``rounds`` fixes a number of
-    ruin-and-recreate rounds (deterministic effort); ``time_limit`` keeps improving, by
-    annealing, until that many seconds have passed.
+    ``locks`` lists people who must share a circle.
+
+    With a budget the solver keeps improving, by annealing, until it is used up:
+    ``effort`` (effort seconds, see :mod:`.budget`: the same seed and effort give the
+    same circles on a quiet or a busy machine), ``cpu_time_limit`` (CPU seconds of this
+    process) or ``time_limit`` (wall-clock seconds, a cap for callers that must answer in
+    time); the first reached ends the search. ``rounds`` adds a fixed number of
+    ruin-and-recreate rounds.
+
+    ``bound`` chooses the upper bound reported with the result: ``"lp"`` the linear
+    relaxation with triangle cuts (tight: see :mod:`.circle_bound`; seconds at 300
+    people, up to a minute at 1,000), ``"quick"`` everyone's best circle-mates (one pass,
+    but loose), ``"auto"`` the LP up to ``LP_AUTO_MAX_PEOPLE`` people.
     """
-    started = time.monotonic()
     check_seed(seed)
-    w = as_weight_matrix(weights, square=True)
-    n = w.shape[0]
     min_size, max_size, target_size = _check_sizes(min_size, max_size, target_size)
     check_time_limit(time_limit)
+    if bound not in ("auto", "lp", "quick"):
+        raise MatchingError(f"bound must be 'auto', 'lp' or 'quick', got {bound!r}")
+    budget = Budget(effort=effort, cpu_seconds=cpu_time_limit, wall_seconds=time_limit)
     if rounds is not None and rounds < 0:
         raise MatchingError(f"rounds must be zero or more, got {rounds}")
+    if isinstance(weights, CandidateGraph):
+        from .circles_sparse import solve_circles_sparse
+
+        n = weights.size
+        if n == 0:
+            return MatchResult((), (), 0.0, 0.0, True, "circles")
+        attr, cap_per_value = _check_diversity(groups_attr, max_per_value, n)
+        return solve_circles_sparse(
+            weights,
+            min_size=min_size,
+            max_size=max_size,
+            target_size=target_size,
+            seed=seed,
+            budget=budget,
+            attr=attr,
+            cap_per_value=cap_per_value,
+            locks=_check_locks(locks, n, max_size),
+        )
+    check_memory(dense_circles_bytes(_side(weights)), "circles from a dense score matrix")
+    w = as_weight_matrix(weights, square=True)
+    n = w.shape[0]
     if n == 0:
         return MatchResult((), (), 0.0, 0.0, True, "circles")
     attr, cap_per_value = _check_diversity(groups_attr, max_per_value, n)
@@ -94,10 +140,59 @@ def solve_circles(
     rng = np.random.default_rng(seed)
     fixed_sizes = target_size is not None
     allowed = sorted(set(sizes.tolist())) if fixed_sizes else list(range(min_size, max_size + 1))
-    upper = _upper_bound(w, allowed)  # before the state takes over w (and its -inf)
-    deadline = None if time_limit is None else started + time_limit
-    spread = _spread(w, rng) if deadline is not None else 0.0
-    if fixed_sizes or deadline is None:
+    # Bounds first: the solver's state then takes over w (and its -inf).
+    upper = loose_bound(w, allowed)
+    method = "circles"
+    if bound == "lp" or (bound == "auto" and n <= LP_AUTO_MAX_PEOPLE):
+        relaxed = lp_bound(
+            w,
+            min_size=min(usable_sizes(n, allowed)),
+            sizes=sizes.tolist() if fixed_sizes else None,
+            budget=Budget(cpu_seconds=LP_CPU_SECONDS),
+        )
+        if relaxed is not None and relaxed.value < upper:
+            upper, method = relaxed.value, "circles (LP bound)"
+    state = search_dense(
+        w,
+        sizes,
+        fixed_sizes=fixed_sizes,
+        min_size=min_size,
+        max_size=max_size,
+        attr=attr,
+        cap_per_value=cap_per_value,
+        locks=lock_sets,
+        rng=rng,
+        budget=budget,
+        rounds=rounds,
+    )
+    groups = state.groups()
+    objective = state.objective()
+    upper = max(upper, objective)
+    return MatchResult(groups, (), objective, upper, upper - objective <= 1e-9, method)
+
+
+def search_dense(
+    w: FloatArray,
+    sizes: IntArray,
+    *,
+    fixed_sizes: bool,
+    min_size: int,
+    max_size: int,
+    attr: IntArray | None,
+    cap_per_value: int | None,
+    locks: list[list[int]],
+    rng: np.random.Generator,
+    budget: Budget,
+    span: tuple[float, float] = (0.0, 1.0),
+    rounds: int | None = None,
+) -> CircleSearch:
+    """Build circles of ``sizes`` on the dense weights ``w`` (taken over: forbidden pairs
+    move to a mask) and improve them while the budget's progress is within ``span``."""
+    n = w.shape[0]
+    lo, hi = span
+    limited = budget.limited
+    spread = spread_of(w, rng) if limited else 0.0
+    if fixed_sizes or not limited:
         profiles = [sizes]
     else:
         # Free sizes with time to search: circles near the middle of the range, and the
@@ -107,34 +202,44 @@ def solve_circles(
         smallest = circle_sizes(n, min_size, max_size, min_size)
         profiles = [sizes] if np.array_equal(smallest, sizes) else [smallest, sizes]
     states = _starts(
-        w, profiles, min_size, max_size, attr, cap_per_value, lock_sets, rng, fixed_sizes
+        w, profiles, min_size, max_size, attr, cap_per_value, locks, rng, fixed_sizes, budget
     )
+    until = hi if limited else None
     for state in states:
-        if not fixed_sizes and (deadline is not None or n <= FULL_SWAP_MAX_PEOPLE):
+        if not fixed_sizes and (limited or n <= FULL_SWAP_MAX_PEOPLE):
             # Recombining pairs of circles is what lets free sizes change (measured: with
             # fixed sizes it gains no more than the swap passes alone).
-            state.pair_search(deadline)
-        if len(states) > 1 and deadline is not None and time_limit is not None:
-            state.anneal(min(time.monotonic() + time_limit * PROBE_SHARE, deadline), spread)
+            state.pair_search(until)
+        if len(states) > 1 and limited:
+            state.anneal(min(budget.progress() + (hi - lo) * PROBE_SHARE, hi), spread)
     state = max(states, key=lambda each: each.objective())
     del states
-    if deadline is None and n <= FULL_SWAP_MAX_PEOPLE:
+    if not limited and n <= FULL_SWAP_MAX_PEOPLE:
         state.full_swap_passes(None)
     if rounds is not None and rounds > 0:
-        state.ruin_and_recreate(rounds, deadline)
-    if deadline is not None:
-        state.full_swap_passes(deadline)
-        # Most of the time goes to annealing by recombination; with free sizes the end
-        # is kept for a last pass that may change sizes again.
-        cool_until = deadline if fixed_sizes else started + (deadline - started) * FREE_SIZES_SHARE
-        state.anneal(cool_until, spread)
-        if not fixed_sizes:
-            state.pair_search(deadline)
-        state.full_swap_passes(deadline)
-    groups = state.groups()
-    objective = state.objective()
-    upper = max(upper, objective)
-    return MatchResult(groups, (), objective, upper, upper - objective <= 1e-9, "circles")
+        state.ruin_and_recreate(rounds, until)
+    if limited:
+        improve(state, fixed_sizes=fixed_sizes, spread=spread, until=hi)
+    return state
+
+
+def improve(state: CircleSearch, *, fixed_sizes: bool, spread: float, until: float) -> None:
+    """Swap passes, then annealing by recombination, until the budget's progress reaches
+    ``until``; with free sizes the end is kept for a last pass that may change sizes."""
+    start = state.budget.progress()
+    state.full_swap_passes(until)
+    cool_until = until if fixed_sizes else start + (until - start) * FREE_SIZES_SHARE
+    state.anneal(cool_until, spread)
+    if not fixed_sizes:
+        state.pair_search(until)
+    state.full_swap_passes(until)
+
+
+def _side(weights: Any) -> int:
+    shape = getattr(weights, "shape", None)
+    if shape is not None and len(shape) == 2:
+        return int(shape[0])
+    return len(weights) if hasattr(weights, "__len__") else 0
 
 
 def _starts(
@@ -147,18 +252,19 @@ def _starts(
     locks: list[list[int]],
     rng: np.random.Generator,
     fixed_sizes: bool,
-) -> list[CircleState]:
+    budget: Budget,
+) -> list[CircleSearch]:
     """Greedy circles for each profile of sizes, repaired and polished by a quick local
     search; a profile that cannot be repaired is skipped (its error is raised if none
     can). The first state takes over ``w`` (forbidden pairs move to a mask) and the
     others share it. With free sizes there is room for as many circles as the smallest
     size allows."""
     n = w.shape[0]
-    states: list[CircleState] = []
-    first: CircleState | None = None
+    states: list[CircleSearch] = []
+    first: CircleSearch | None = None
     error: MatchingError | None = None
     for sizes in profiles:
-        state = CircleState(
+        state = CircleSearch(
             w,
             k=len(sizes) if fixed_sizes else max(len(sizes), n // min_size),
             min_size=int(sizes.min()) if fixed_sizes else min_size,
@@ -168,6 +274,7 @@ def _starts(
             rng=rng,
             allow_empty=not fixed_sizes,
             shares=first,
+            budget=budget,
         )
         first = first or state
         try:
@@ -176,7 +283,7 @@ def _starts(
         except MatchingError as failed:
             error = error or failed
             continue
-        state.local_search(None, deadline=None)
+        state.local_search(None)
         states.append(state)
     if not states:
         assert error is not None
@@ -184,7 +291,7 @@ def _starts(
     return states
 
 
-def _spread(w: FloatArray, rng: np.random.Generator) -> float:
+def spread_of(w: FloatArray, rng: np.random.Generator) -> float:
     """Standard deviation of the allowed weights (from a sample on large inputs)."""
     n = w.shape[0]
     if n * n <= 4_000_000:
@@ -194,6 +301,16 @@ def _spread(w: FloatArray, rng: np.random.Generator) -> float:
         values = w[rows[rows != cols], cols[rows != cols]]
     values = values[np.isfinite(values)]
     return float(values.std()) if len(values) else 0.0
+
+
+def usable_sizes(n: int, allowed: list[int]) -> list[int]:
+    """The allowed sizes that some partition of n people actually uses (24 people in
+    circles of 5-6 can only be four circles of 6), so a bound need not allow the others."""
+    reachable = [True] + [False] * n
+    for m in range(1, n + 1):
+        reachable[m] = any(s <= m and reachable[m - s] for s in allowed)
+    usable = [s for s in allowed if s <= n and reachable[n - s]]
+    return usable or allowed
 
 
 def _check_sizes(min_size: int, max_size: int, target: int | None) -> tuple[int, int, int | None]:
@@ -302,28 +419,6 @@ def _check_feasible(
                     f"lock {lock} has more than {cap_per_value} people sharing one value"
                 )
     del n
-
-
-def _upper_bound(w: FloatArray, allowed_sizes: list[int]) -> float:
-    """Sum over people of the best mean weight to (s - 1) others, best allowed size s."""
-    n = w.shape[0]
-    top = min(max(allowed_sizes) - 1, n - 1)
-    part = np.empty((n, top))
-    step = max(1, 4_000_000 // max(n, 1))
-    for start in range(0, n, step):
-        rows = w[start : start + step]
-        largest = np.partition(rows, n - top, axis=1)[:, n - top :]
-        part[start : start + step] = -np.sort(-largest, axis=1)
-    finite = np.where(np.isfinite(part), part, 0.0)
-    csum = np.cumsum(finite, axis=1)
-    best = np.full(n, -np.inf)
-    for s in allowed_sizes:
-        if s - 1 > part.shape[1] or s < 2:
-            continue
-        ok = np.isfinite(part[:, s - 2])
-        mean = np.where(ok, csum[:, s - 2] / (s - 1), -np.inf)
-        best = np.maximum(best, mean)
-    return float(np.sum(np.where(np.isfinite(best), best, 0.0))) + 1e-9 * n
 
 
 def _exact_small(

@@ -87,7 +87,9 @@ class MatchRules:
 
     ``max_level_gap`` applies between peers; mentors must be at least
     ``mentor_min_level_gap`` levels above their mentees. ``forbidden`` lists pairs of ids
-    an admin ruled out; ``locked`` lists groups of ids an admin fixed together.
+    an admin ruled out; ``locked`` lists groups of ids an admin fixed together. Previous
+    partners never meet again with ``avoid_previous_partners``; without it, their pair
+    loses ``previous_partner_penalty`` points instead.
     """
 
     intent: Intent = Intent.BALANCED
@@ -101,6 +103,7 @@ class MatchRules:
     forbidden: frozenset[frozenset[str]] = frozenset()
     locked: tuple[tuple[str, ...], ...] = ()
     good_overlap_hours: float = 4.0
+    previous_partner_penalty: float = 0.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.intent, Intent):
@@ -110,7 +113,12 @@ class MatchRules:
                 raise MatchingError(
                     f"intent must be tension, familiarity or balanced, got {self.intent!r}"
                 ) from exc
-        for name in ("max_level_gap", "mentor_min_level_gap", "max_timezone_difference"):
+        for name in (
+            "max_level_gap",
+            "mentor_min_level_gap",
+            "max_timezone_difference",
+            "previous_partner_penalty",
+        ):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise MatchingError(f"{name} must not be negative, got {value}")

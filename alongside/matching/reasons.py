@@ -15,7 +15,7 @@ import numpy as np
 
 from .availability import format_hours
 from .profiles import Candidate, MatchRules
-from .scoring import PARTS, Scorer
+from .scoring import PARTS, FloatArray, Scorer
 
 Audience = Literal["admin", "participant"]
 SHOWN_TOPICS = 3
@@ -70,10 +70,24 @@ def _hours(h: float) -> str:
 
 def explain_pair(scorer: Scorer, i: int, j: int, *, mentoring: bool = False) -> Explanation:
     """Why ``i`` and ``j`` fit (with ``mentoring``: ``i`` the mentee, ``j`` the mentor)."""
-    a, b = scorer.candidates[i], scorer.candidates[j]
     rows, cols = np.array([i]), np.array([j])
     values = scorer.parts(rows, cols, mentoring=mentoring)[:, 0, 0]
     score = float(scorer.block(rows, cols, mentoring=mentoring)[0, 0])
+    return explain_with(scorer, i, j, values, score, mentoring=mentoring)
+
+
+def explain_with(
+    scorer: Scorer,
+    i: int,
+    j: int,
+    values: FloatArray,
+    score: float,
+    *,
+    mentoring: bool = False,
+) -> Explanation:
+    """:func:`explain_pair` from the pair's score parts and score, already computed (a
+    whole circle's parts come from one :meth:`Scorer.parts` call)."""
+    a, b = scorer.candidates[i], scorer.candidates[j]
     points = scorer.points
     parts: list[ReasonPart] = []
     for name, value in zip(PARTS, values.tolist(), strict=True):

@@ -82,6 +82,7 @@ class Scorer:
         self._encode_forbidden()
         self._encode_profiles()
         self._tables: dict[bool, tuple[FloatArray, np.ndarray]] = {}
+        self._blocked_tables: dict[tuple[str, bool], FloatArray] = {}
         self._topic_sides: dict[bool, tuple[FloatArray, FloatArray]] = {}
         del n
 
@@ -176,9 +177,14 @@ class Scorer:
             ids = [x for x in pair if x in index]
             if len(ids) == 2:
                 pairs.add((index[ids[0]], index[ids[1]]))
-        both = pairs | {(j, i) for i, j in pairs}
-        arr = np.array(sorted(both), dtype=np.int64).reshape(-1, 2)
-        self.forbid_i, self.forbid_j = arr[:, 0], arr[:, 1]
+        self.forbid_i, self.forbid_j = _both_ways(pairs)
+        penalised: set[tuple[int, int]] = set()
+        if not rules.avoid_previous_partners and rules.previous_partner_penalty > 0:
+            for i, c in enumerate(self.candidates):
+                for other in c.previous_partners:
+                    if other in index and index[other] != i:
+                        penalised.add((i, index[other]))
+        self.penalty_i, self.penalty_j = _both_ways(penalised)
 
     def _line_above(self, i: int) -> list[int]:
         c = self.candidates[i]
@@ -237,13 +243,15 @@ class Scorer:
         """Scores of every (row, col) pair, -inf where a hard rule forbids it."""
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
-        table, table_forbidden = self._profile_table(mentoring)
+        table = self._profile_table_blocked(mentoring)
         left, right = self._topic_sides_for(mentoring)
-        score = left[rows] @ right[cols].T
+        everyone = len(cols) == self.n and bool((cols == np.arange(self.n)).all())
+        score = left[rows] @ (right if everyone else right[cols]).T
         pr, pc = self.profile[rows], self.profile[cols]
+        # One gather adds the profile part and -inf where a level, time-zone or language
+        # rule forbids the pair.
         score += table[pr][:, pc]
         out = score if dtype == np.float32 else score.astype(dtype)
-        out[table_forbidden[pr][:, pc]] = -np.inf
         if not mentoring:
             # Nobody pairs with themselves.
             col_pos = np.full(self.n, -1, dtype=np.int64)
@@ -251,7 +259,10 @@ class Scorer:
             where = col_pos[rows]
             hit = where >= 0
             out[np.flatnonzero(hit), where[hit]] = -np.inf
-        self._apply_forbidden_pairs(out, rows, cols)
+        self._apply_pairs(out, rows, cols, self.forbid_i, self.forbid_j, None)
+        if len(self.penalty_i):
+            penalty = -self.rules.previous_partner_penalty
+            self._apply_pairs(out, rows, cols, self.penalty_i, self.penalty_j, penalty)
         return out
 
     def _topic_sides_for(self, mentoring: bool) -> tuple[FloatArray, FloatArray]:
@@ -277,6 +288,14 @@ class Scorer:
                 np.ascontiguousarray(right, dtype=np.float32),
             )
         return self._topic_sides[mentoring]
+
+    def _profile_table_blocked(self, mentoring: bool) -> FloatArray:
+        """The profile table with -inf where the rules forbid the pair."""
+        key = ("blocked", mentoring)
+        if key not in self._blocked_tables:
+            table, forbidden = self._profile_table(mentoring)
+            self._blocked_tables[key] = np.where(forbidden, np.float32(-np.inf), table)
+        return self._blocked_tables[key]
 
     def _profile_table(self, mentoring: bool) -> tuple[FloatArray, np.ndarray]:
         if mentoring not in self._tables:
@@ -330,23 +349,35 @@ class Scorer:
             mask |= known & ~self._share_language(rows, cols)
         return mask
 
-    def _apply_forbidden_pairs(self, out: FloatArray, rows: IntArray, cols: IntArray) -> None:
-        """Reporting lines, previous partners and explicit forbids (a sparse list)."""
-        if not len(self.forbid_i):
+    def _apply_pairs(
+        self,
+        out: FloatArray,
+        rows: IntArray,
+        cols: IntArray,
+        pair_i: IntArray,
+        pair_j: IntArray,
+        add: float | None,
+    ) -> None:
+        """Forbid (``add`` None: reporting lines, previous partners, explicit forbids) or
+        add ``add`` points to the listed pairs (sorted by ``pair_i``) in this block."""
+        if not len(pair_i):
             return
         if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all():
-            lo = np.searchsorted(self.forbid_i, rows[0])
-            hi = np.searchsorted(self.forbid_i, rows[-1], side="right")
-            fi, fj = self.forbid_i[lo:hi], self.forbid_j[lo:hi]
+            lo = np.searchsorted(pair_i, rows[0])
+            hi = np.searchsorted(pair_i, rows[-1], side="right")
+            fi, fj = pair_i[lo:hi], pair_j[lo:hi]
         else:
-            fi, fj = self.forbid_i, self.forbid_j
+            fi, fj = pair_i, pair_j
         row_pos = np.full(self.n, -1, dtype=np.int64)
         col_pos = np.full(self.n, -1, dtype=np.int64)
         row_pos[rows] = np.arange(len(rows))
         col_pos[cols] = np.arange(len(cols))
         r, c = row_pos[fi], col_pos[fj]
         hit = (r >= 0) & (c >= 0)
-        out[r[hit], c[hit]] = -np.inf
+        if add is None:
+            out[r[hit], c[hit]] = -np.inf
+        else:
+            out[r[hit], c[hit]] += add
 
     def is_forbidden(self, i: int, j: int, *, mentoring: bool = False) -> bool:
         return bool(
@@ -394,6 +425,13 @@ class Scorer:
                 raise MatchingError(f"locked id {missing[0]!r} is not in the cohort")
             out.append(tuple(self.index[x] for x in group))
         return out
+
+
+def _both_ways(pairs: set[tuple[int, int]]) -> tuple[IntArray, IntArray]:
+    """Each pair in both directions, sorted (so a block of rows finds its pairs fast)."""
+    both = pairs | {(j, i) for i, j in pairs}
+    arr = np.array(sorted(both), dtype=np.int64).reshape(-1, 2)
+    return arr[:, 0], arr[:, 1]
 
 
 def score_matrix(candidates: Sequence[Candidate], rules: MatchRules | None = None) -> FloatArray:

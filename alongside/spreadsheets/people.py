@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import zoneinfo
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -57,6 +57,8 @@ MAX_LENGTHS = {
 }
 
 DELIMITERS = (",", ";", "\t")
+# A caller's check of its own columns: (row number, values by column) -> problems.
+ExtraCheck = Callable[[int, dict[str, str]], list["CsvProblem"]]
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -225,8 +227,12 @@ def parse_people_csv(
     extra_columns: Collection[str] = (),
     known_emails: Collection[str] | None = None,
     existing_managers: Mapping[str, str] | None = None,
+    check_extra: ExtraCheck | None = None,
 ) -> CsvParseResult:
     """Read and check a people CSV.
+
+    ``check_extra(row_number, values)`` checks a caller's own columns on every row, also
+    rows with other problems, so that one pass lists every problem in the file.
 
     ``known_emails``: addresses that exist outside the file (e.g. the directory); when
     given, a ``manager_email`` that is neither in the file nor there is an error.
@@ -277,7 +283,7 @@ def parse_people_csv(
     # An unknown or repeated column is reported, but the rows are still checked so that
     # every problem in the file is listed at once.
 
-    rows, row_problems = _read_rows(records, columns, extras, delimiter)
+    rows, row_problems = _read_rows(records, columns, extras, delimiter, check_extra)
     problems.extend(row_problems)
     if not rows and not problems:
         problems.append(CsvProblem(None, None, "the file has a header but no people in it."))
@@ -289,7 +295,11 @@ def parse_people_csv(
 
 
 def _read_rows(
-    records: Iterable[list[str]], columns: list[str], extras: tuple[str, ...], delimiter: str
+    records: Iterable[list[str]],
+    columns: list[str],
+    extras: tuple[str, ...],
+    delimiter: str,
+    check_extra: ExtraCheck | None = None,
 ) -> tuple[list[PersonRow], list[CsvProblem]]:
     rows: list[PersonRow] = []
     problems: list[CsvProblem] = []
@@ -329,6 +339,10 @@ def _read_rows(
                     CsvProblem(row_number, f"column {i + 1}", "a value in a column with no name.")
                 )
         row, cell_problems = _check_row(row_number, values, extras)
+        if check_extra is not None:
+            cell_problems += check_extra(row_number, values)
+            if cell_problems:
+                row = None
         problems.extend(cell_problems)
         if row is not None:
             rows.append(row)

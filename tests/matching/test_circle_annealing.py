@@ -4,7 +4,6 @@ back out by an optimal assignment."""
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -12,7 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from alongside.matching import MatchingError, solve_circles
-from alongside.matching.circle_state import CircleState
+from alongside.matching.budget import Budget
+from alongside.matching.circle_recombine import CircleSearch as CircleState
 from alongside.matching.circles import circle_sizes
 
 from .helpers import circle_objective, planted_circles, symmetric
@@ -153,9 +153,10 @@ def test_annealing_never_ends_below_where_it_started():
     w = symmetric(rng.random((60, 60)))
     groups = [list(range(c, 60, 10)) for c in range(10)]
     state = _state(w, groups, 3)
-    state.local_search(None, deadline=None)
+    state.local_search(None)
     before = state.objective()
-    state.anneal(time.monotonic() + 0.3, spread=float(w.std()))
+    state.budget = Budget(effort=0.3)
+    state.anneal(1.0, spread=float(w.std()))
     assert state.objective() >= before - 1e-9
     assert sorted(int(s) for s in state.size) == [6] * 10
 
@@ -207,7 +208,7 @@ def test_locked_people_stay_together_through_a_time_limited_run():
 
 
 def test_on_many_circles_a_step_recombines_a_random_share_and_never_loses(monkeypatch):
-    monkeypatch.setattr("alongside.matching.circle_state.RECOMBINE_MAX_CIRCLES", 4)
+    monkeypatch.setattr("alongside.matching.circle_recombine.RECOMBINE_MAX_CIRCLES", 4)
     rng = np.random.default_rng(21)
     w = symmetric(rng.normal(size=(50, 50)))
     state = _state(w, [list(range(c, 50, 10)) for c in range(10)], 5)

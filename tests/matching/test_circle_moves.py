@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from alongside.matching import solve_circles
-from alongside.matching.circle_state import CircleState
+from alongside.matching.circle_recombine import CircleSearch as CircleState
 
 from .helpers import circle_objective, planted_circles, symmetric
 

@@ -42,7 +42,11 @@ from alongside.relationships.models import Relationship
 # Cohorts up to this size are matched during the request; larger ones in the background.
 INLINE_RUN_MAX_PEOPLE = 400
 DENSE_MAX_PEOPLE = 3000
-CIRCLE_TIME_LIMIT_SECONDS = 5.0
+# Circles above 60 people keep improving for this effort (effort seconds: about CPU
+# seconds, counted in steps, so the same cohort gives the same draft however busy the
+# server is), stopping early only if the wall-clock cap is reached first.
+CIRCLE_EFFORT = 5.0
+CIRCLE_TIME_CAP_SECONDS = 30.0
 
 KIND_FOR_FORMAT = {
     Format.PEER_PAIRS: Relationship.Kind.PAIR,
@@ -232,7 +236,8 @@ def _solve_circles(
                 max_size=max_size,
                 target_size=rules.get("target_size"),
                 seed=0,
-                time_limit=CIRCLE_TIME_LIMIT_SECONDS if len(kept) > 60 else None,
+                effort=CIRCLE_EFFORT if len(kept) > 60 else None,
+                time_limit=CIRCLE_TIME_CAP_SECONDS if len(kept) > 60 else None,
                 groups_attr=[functions[i] for i in kept] if max_per else None,
                 max_per_value=int(max_per) if max_per else None,
                 locks=sub_locks,
