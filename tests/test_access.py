@@ -84,6 +84,7 @@ ORG_PAGES: dict[str, Page] = {
     "nudges:settings": Page(MANAGERS),  # the programme's managers switch nudges on/off
     "nudges:log": Page(MANAGERS),
     "relationships:rematch": Page(MEMBER, post_only=True),  # only one's own relationships
+    "relationships:rename": Page(MEMBER, post_only=True),  # only one's own relationships
     "matches:review": Page(MANAGERS),
     "matches:run": Page(MANAGERS, post_only=True),
     "matches:run_detail": Page(MANAGERS),
@@ -642,6 +643,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     # The participant's own relationships; another's is a 404 like another tenant's.
     ("GET", "/api/v1/organisations/{org_slug}/relationships/mine"): Operation(MEMBER),
+    ("PATCH", RELATIONSHIP): Operation(MEMBER, {"name": "Tuesday crew"}),
     # Dashboards and relationship health: the programme's managers (and admins) only.
     ("GET", "/api/v1/organisations/{org_slug}/dashboard"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/dashboard"): Operation(MANAGERS),
