@@ -129,6 +129,7 @@ ORG_PAGES: dict[str, Page] = {
     "scheduling:meeting_cancel": Page(MEMBER, post_only=True),
     "scheduling:meeting_outcome": Page(MEMBER, post_only=True),
     "scheduling:meeting_apologies": Page(MEMBER, post_only=True),
+    "scheduling:meeting_ics": Page(MEMBER),  # the relationship's members and its managers
     "scheduling:calendar_feed": Page(MEMBER),  # the user's own subscription address
     "scheduling:calendar_feed_renew": Page(MEMBER, post_only=True),
     # Surveys and check-ins: participants reach only their own programmes' surveys,
@@ -676,6 +677,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", f"{MEETING}/commitment"): Operation(MEMBER, {"text": "x"}),
     ("POST", f"{MEETING}/check-ins"): Operation(MEMBER, {"commitment_id": 0, "status": "done"}),
     ("GET", f"{MEETING}/facilitation"): Operation(MEMBER),
+    ("GET", f"{MEETING}/calendar.ics"): Operation(MEMBER),
     ("PUT", f"{MEETING}/facilitator"): Operation(MEMBER, {"member_id": None}),
     ("POST", f"{MEETING}/focus"): Operation(MEMBER, {"member_id": 0}),
     ("GET", f"{PROGRAMME}/session-guides"): Operation(MEMBER),
