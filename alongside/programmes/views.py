@@ -229,6 +229,10 @@ def _matching_url(request: OrgRequest, programme: Programme) -> str | None:
         return None
 
 
+def _forward(stage: str, to: str) -> bool:
+    return Stage.values.index(to) > Stage.values.index(stage)
+
+
 @org_view()
 def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = _visible(request, programme_id)
@@ -244,7 +248,7 @@ def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
             counts=enrolment_counts(programme=programme),
             managers=list(programme.managers.order_by("full_name", "email")),
             transitions=[
-                (to, *STAGE_ACTIONS[(programme.stage, to)])
+                (to, *STAGE_ACTIONS[(programme.stage, to)], _forward(programme.stage, to))
                 for to in Stage.values
                 if to in ALLOWED_TRANSITIONS[programme.stage]
             ],
@@ -319,7 +323,7 @@ ENROLLED_PER_PAGE = 100
 
 def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
     filter_form, people = _directory(request, request.GET)
-    page = paginate(request, people, 50)
+    page = paginate(request, people, 20)
     query = request.GET.copy()
     query.pop("page", None)
     # The enrolled list is paged too: cohorts run to thousands.

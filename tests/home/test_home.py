@@ -185,3 +185,25 @@ def test_every_role_of_the_demo_has_a_home_that_says_what_is_next(
     manager = Programme.objects.get(name=HIPO_NAME).managers.first()
     body = client_for(manager).get("/o/kestrel/").content.decode()
     assert "is struggling or has gone quiet" in body
+
+
+def test_the_programme_page_shows_its_steps_in_order_to_its_managers_only(
+    cast: Any, client_for: Any, org_a: Any
+) -> None:
+    manager = cast["manager"]
+    programme = programme_create(
+        organisation=org_a, actor=manager, name="Pairs", format="peer_pairs"
+    )
+    programme.managers.add(manager)
+    enrolment_add(
+        programme=programme, actor=manager, people=[Person.objects.get(user=cast["member"])]
+    )
+    url = reverse("programmes:detail", args=["acme", programme.pk])
+    body = client_for(manager).get(url).content.decode()
+    labels = re.findall(r'<span class="step-label">(\w+)', body)
+    assert labels == ["Define", "Enrol", "Intakes", "Match", "Publish", "Running", "Closing"]
+    assert "now: Define" in body
+    assert "Open enrolment" in body
+    assert 'class="primary">Open enrolment</button>' in body
+    member_view = client_for(cast["member"]).get(url).content.decode()
+    assert "step-label" not in member_view
