@@ -304,7 +304,14 @@ def _apologies(request: OrgRequest, meeting: Meeting, member: RelationshipMember
     attendance_send_apologies(
         meeting=meeting, member=member, actor=request.user, attending=attending
     )
-    return "Glad you can make it." if attending else "The others know you will miss this one."
+    if attending:
+        return "Glad you can make it."
+    if meeting.relationship.kind == Relationship.Kind.CIRCLE:
+        return (
+            "The others know you will miss this one. Under Facilitation you can hand over "
+            "to someone who will be there."
+        )
+    return "The others know you will miss this one."
 
 
 meeting_reschedule_view = _meeting_action(_reschedule)
