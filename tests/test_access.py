@@ -74,6 +74,7 @@ ORG_PAGES: dict[str, Page] = {
     "programmes:edit": Page(MANAGERS),
     "programmes:transition": Page(MANAGERS, post_only=True),
     "programmes:intake": Page(MEMBER),  # the participant's own intake
+    "programmes:intake_autosave": Page(MEMBER, post_only=True),  # saving it as you go
     "programmes:enrolment": Page(MANAGERS),
     "programmes:enrol": Page(MANAGERS, post_only=True),
     "programmes:enrol_csv": Page(MANAGERS, post_only=True),
