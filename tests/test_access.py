@@ -119,6 +119,8 @@ ORG_PAGES: dict[str, Page] = {
     "dashboards:programme": Page(MANAGERS),
     "dashboards:refresh": Page(MANAGERS, post_only=True),
     "dashboards:thresholds": Page(MANAGERS),
+    "dashboards:summary_pdf": Page(MANAGERS),
+    "dashboards:outcomes_pdf": Page(MANAGERS),
     "dashboards:relationship": Page(MANAGERS),
     "dashboards:intervene": Page(MANAGERS, post_only=True),
     # A relationship's meeting time and meetings: its members act, its managers look.
@@ -649,6 +651,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     # Dashboards and relationship health: the programme's managers (and admins) only.
     ("GET", "/api/v1/organisations/{org_slug}/dashboard"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/dashboard"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/outcomes.pdf"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/summary.pdf"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/health/refresh"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/health-thresholds"): Operation(MANAGERS),
     ("PUT", f"{PROGRAMME}/health-thresholds"): Operation(MANAGERS, {"grace_days": 3}),
