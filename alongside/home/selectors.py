@@ -104,6 +104,12 @@ class ParticipantHome:
     enrolments: list[Enrolment] = field(default_factory=list)
 
     @property
+    def as_member(self) -> list[MyRelationship]:
+        """Relationships not already shown under "your mentees"."""
+        mentoring = {r.relationship.pk for place in self.mentor_places for r in place.mentees}
+        return [r for r in self.relationships if r.relationship.pk not in mentoring]
+
+    @property
     def is_empty(self) -> bool:
         return not (self.steps or self.relationships or self.enrolments)
 
