@@ -13,7 +13,7 @@ VAR := var
 # What the app needs to run (`make demo`); the test and lint tools come with `make test`.
 $(RUNTIME_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e .
 	@touch $(RUNTIME_STAMP)
 
 $(STAMP): pyproject.toml
@@ -37,7 +37,7 @@ demo: runtime
 	@$(BIN)/alongside worker & worker=$$!; \
 	  $(BIN)/python -m alongside.demo.announce http://127.0.0.1:$(PORT)/healthz $(VAR)/demo-sign-ins.txt & announce=$$!; \
 	  trap 'kill $$worker $$announce 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/alongside runserver 127.0.0.1:$(PORT)
+	  $(BIN)/alongside runserver --noreload 127.0.0.1:$(PORT)
 
 serve: runtime
 	$(BIN)/alongside runserver 127.0.0.1:$(PORT)
