@@ -13,7 +13,7 @@ VAR := var
 # What the app needs to run (`make demo`); the test and lint tools come with `make test`.
 $(RUNTIME_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@touch $(RUNTIME_STAMP)
 
 $(STAMP): pyproject.toml
