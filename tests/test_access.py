@@ -647,6 +647,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     # The participant's own relationships; another's is a 404 like another tenant's.
     ("GET", "/api/v1/organisations/{org_slug}/relationships/mine"): Operation(MEMBER),
+    ("GET", "/api/v1/organisations/{org_slug}/home"): Operation(MEMBER),
     ("PATCH", RELATIONSHIP): Operation(MEMBER, {"name": "Tuesday crew"}),
     # Dashboards and relationship health: the programme's managers (and admins) only.
     ("GET", "/api/v1/organisations/{org_slug}/dashboard"): Operation(MANAGERS),

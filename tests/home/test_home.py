@@ -207,3 +207,29 @@ def test_the_programme_page_shows_its_steps_in_order_to_its_managers_only(
     assert 'class="primary">Open enrolment</button>' in body
     member_view = client_for(cast["member"]).get(url).content.decode()
     assert "step-label" not in member_view
+
+
+def test_the_api_says_what_is_next_as_the_home_page_does(
+    cast: Any, api_for: Any, org_a: Any
+) -> None:
+    member = cast["member"]
+    programme = programme_for(org_a, "peer_pairs", manager=cast["manager"], name="Pairs 2030")
+    pair, members = relationship_with(
+        programme, [member, participant(org_a, "Zoë Wilson")], name="Ravi & Zoë"
+    )
+    upcoming = meeting(pair, 1, starts_at=timezone.now() + timedelta(days=2))
+    Commitment.objects.create(
+        relationship=pair, member=members[0], made_at=upcoming, text="Draft the plan"
+    )
+    answer = api_for(member).get("/api/v1/organisations/acme/home")
+    assert answer.status_code == 200
+    data = answer.json()
+    assert [(u["meeting_id"], u["with_whom"]) for u in data["upcoming"]] == [
+        (upcoming.pk, "Zoë Wilson")
+    ]
+    assert [s["kind"] for s in data["next_steps"]] == ["action"]
+    assert data["programmes"] == []
+    managed = api_for(cast["manager"]).get("/api/v1/organisations/acme/home").json()
+    assert [p["name"] for p in managed["programmes"]] == ["Pairs 2030"]
+    steps = [s["key"] for s in managed["programmes"][0]["steps"]]
+    assert steps == ["define", "enrol", "intakes", "match", "publish", "running", "closing"]
