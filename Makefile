@@ -3,27 +3,44 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
 PYTEST_WORKERS ?= 2
+PORT ?= 8000
+VAR := var
 
-.PHONY: demo test install lint architecture types migrations-check unit postgres bench serve clean
+.PHONY: demo test install runtime lint architecture types migrations-check unit postgres bench bench-demo serve clean
+
+# What the app needs to run (`make demo`); the test and lint tools come with `make test`.
+$(RUNTIME_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $(RUNTIME_STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME_STAMP)
+
+runtime: $(RUNTIME_STAMP)
 
 install: $(STAMP)
 
-demo: install
+# Serves the demo on http://127.0.0.1:$(PORT); the sign-ins are printed again once the
+# server answers, so they do not scroll away under its log. The worker sends queued
+# emails (invitations) and stops with the server.
+demo: runtime
 	$(BIN)/alongside migrate --noinput
-	$(BIN)/alongside demo
-	@# The worker sends queued emails (invitations); it stops with the server.
-	$(BIN)/alongside worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/alongside runserver 127.0.0.1:8000
+	@mkdir -p $(VAR)
+	$(BIN)/alongside demo --site-url http://127.0.0.1:$(PORT) > $(VAR)/demo-sign-ins.txt
+	@cat $(VAR)/demo-sign-ins.txt
+	@$(BIN)/alongside worker & worker=$$!; \
+	  $(BIN)/python -m alongside.demo.announce http://127.0.0.1:$(PORT)/healthz $(VAR)/demo-sign-ins.txt & announce=$$!; \
+	  trap 'kill $$worker $$announce 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/alongside runserver --noreload 127.0.0.1:$(PORT)
 
-serve: install
-	$(BIN)/alongside runserver 127.0.0.1:8000
+serve: runtime
+	$(BIN)/alongside runserver 127.0.0.1:$(PORT)
 
 test: install lint architecture types migrations-check unit postgres
 
@@ -61,6 +78,10 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_match_run
 	$(BIN)/python -m benchmarks.bench_dashboard
 	$(BIN)/python -m benchmarks.bench_nudges
+
+# `make demo` from a fresh clone of HEAD, timed until the sign-ins show (target 90 s).
+bench-demo: install
+	$(BIN)/python -m benchmarks.bench_demo_setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

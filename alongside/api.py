@@ -12,6 +12,7 @@ from alongside.accounts.api import router as accounts_router
 from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
+from alongside.home.api import router as home_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
@@ -118,3 +119,4 @@ api.add_router("", nudges_router)
 api.add_router("/organisations", dashboards_router)
 api.add_router("/organisations", surveys_router)
 api.add_router("/organisations", webhooks_router)
+api.add_router("/organisations", home_router)

@@ -75,6 +75,7 @@ ORG_PAGES: dict[str, Page] = {
     "programmes:edit": Page(MANAGERS),
     "programmes:transition": Page(MANAGERS, post_only=True),
     "programmes:intake": Page(MEMBER),  # the participant's own intake
+    "programmes:intake_autosave": Page(MEMBER, post_only=True),  # saving it as you go
     "programmes:enrolment": Page(MANAGERS),
     "programmes:enrol": Page(MANAGERS, post_only=True),
     "programmes:enrol_csv": Page(MANAGERS, post_only=True),
@@ -85,6 +86,7 @@ ORG_PAGES: dict[str, Page] = {
     "nudges:settings": Page(MANAGERS),  # the programme's managers switch nudges on/off
     "nudges:log": Page(MANAGERS),
     "relationships:rematch": Page(MEMBER, post_only=True),  # only one's own relationships
+    "relationships:rename": Page(MEMBER, post_only=True),  # only one's own relationships
     "matches:review": Page(MANAGERS),
     "matches:run": Page(MANAGERS, post_only=True),
     "matches:run_detail": Page(MANAGERS),
@@ -118,6 +120,8 @@ ORG_PAGES: dict[str, Page] = {
     "dashboards:programme": Page(MANAGERS),
     "dashboards:refresh": Page(MANAGERS, post_only=True),
     "dashboards:thresholds": Page(MANAGERS),
+    "dashboards:summary_pdf": Page(MANAGERS),
+    "dashboards:outcomes_pdf": Page(MANAGERS),
     "dashboards:relationship": Page(MANAGERS),
     "dashboards:intervene": Page(MANAGERS, post_only=True),
     # A relationship's meeting time and meetings: its members act, its managers look.
@@ -129,6 +133,7 @@ ORG_PAGES: dict[str, Page] = {
     "scheduling:meeting_cancel": Page(MEMBER, post_only=True),
     "scheduling:meeting_outcome": Page(MEMBER, post_only=True),
     "scheduling:meeting_apologies": Page(MEMBER, post_only=True),
+    "scheduling:meeting_ics": Page(MEMBER),  # the relationship's members and its managers
     "scheduling:calendar_feed": Page(MEMBER),  # the user's own subscription address
     "scheduling:calendar_feed_renew": Page(MEMBER, post_only=True),
     # Surveys and check-ins: participants reach only their own programmes' surveys,
@@ -668,9 +673,13 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     # The participant's own relationships; another's is a 404 like another tenant's.
     ("GET", "/api/v1/organisations/{org_slug}/relationships/mine"): Operation(MEMBER),
+    ("GET", "/api/v1/organisations/{org_slug}/home"): Operation(MEMBER),
+    ("PATCH", RELATIONSHIP): Operation(MEMBER, {"name": "Tuesday crew"}),
     # Dashboards and relationship health: the programme's managers (and admins) only.
     ("GET", "/api/v1/organisations/{org_slug}/dashboard"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/dashboard"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/outcomes.pdf"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/summary.pdf"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/health/refresh"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/health-thresholds"): Operation(MANAGERS),
     ("PUT", f"{PROGRAMME}/health-thresholds"): Operation(MANAGERS, {"grace_days": 3}),
@@ -700,6 +709,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", f"{MEETING}/commitment"): Operation(MEMBER, {"text": "x"}),
     ("POST", f"{MEETING}/check-ins"): Operation(MEMBER, {"commitment_id": 0, "status": "done"}),
     ("GET", f"{MEETING}/facilitation"): Operation(MEMBER),
+    ("GET", f"{MEETING}/calendar.ics"): Operation(MEMBER),
     ("PUT", f"{MEETING}/facilitator"): Operation(MEMBER, {"member_id": None}),
     ("POST", f"{MEETING}/focus"): Operation(MEMBER, {"member_id": 0}),
     ("GET", f"{PROGRAMME}/session-guides"): Operation(MEMBER),

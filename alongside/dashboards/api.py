@@ -1,12 +1,13 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.schemas import ERRORS
+from alongside.dashboards.pdf import outcomes_pdf, pdf_filename, summary_pdf
 from alongside.dashboards.selectors import (
     Filters,
     interventions_of,
@@ -385,3 +386,44 @@ def create_intervention(
         message=payload.message,
     )
     return Status(201, _intervention_out(intervention))
+
+
+def _pdf_extra(description: str) -> dict[str, Any]:
+    return {
+        "responses": {
+            "200": {
+                "description": description,
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+def _pdf(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get(
+    f"{PROGRAMME}/outcomes.pdf",
+    response={**ERRORS},
+    openapi_extra=_pdf_extra(
+        "The outcomes report as a PDF; groups of fewer than five people are never shown."
+    ),
+    summary="The outcomes report as a PDF (its managers)",
+)
+def get_outcomes_pdf(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
+    programme = _managed(request, org_slug, programme_id)
+    return _pdf(outcomes_pdf(programme=programme), pdf_filename(programme, "outcomes"))
+
+
+@router.get(
+    f"{PROGRAMME}/summary.pdf",
+    response={**ERRORS},
+    openapi_extra=_pdf_extra("The programme's summary: people, meetings, health, outcomes."),
+    summary="The programme summary as a PDF (its managers)",
+)
+def get_summary_pdf(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
+    programme = _managed(request, org_slug, programme_id)
+    return _pdf(summary_pdf(programme=programme), pdf_filename(programme, "summary"))

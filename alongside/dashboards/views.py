@@ -17,6 +17,7 @@ from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.dashboards import charts
 from alongside.dashboards.forms import FilterForm, InterventionForm, ThresholdsForm
+from alongside.dashboards.pdf import outcomes_pdf, pdf_filename, summary_pdf
 from alongside.dashboards.selectors import (
     Filters,
     ProgrammeDashboard,
@@ -227,3 +228,24 @@ def overview(request: OrgRequest) -> HttpResponse:
         "dashboards/overview.html",
         {"rows": rows, "form": form, "totals": totals, "statuses": HealthStatus.choices},
     )
+
+
+def _pdf_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@org_view()
+def outcomes_pdf_view(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """The outcomes report as a PDF to forward (groups under five people never shown)."""
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
+    return _pdf_response(outcomes_pdf(programme=programme), pdf_filename(programme, "outcomes"))
+
+
+@org_view()
+def summary_pdf_view(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """A programme's summary on two pages: people, meetings, health and outcomes."""
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
+    return _pdf_response(summary_pdf(programme=programme), pdf_filename(programme, "summary"))

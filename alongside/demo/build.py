@@ -10,7 +10,6 @@ using the organisation and users in the returned ``DemoResult``.
 from __future__ import annotations
 
 import random
-import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,16 +26,19 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.demo import data, names
-from alongside.demo.history import build_history
+from alongside.demo.history import build_history, history_summary
 from alongside.demo.history import describe as describe_history
-from alongside.demo.programmes import build_programmes
+from alongside.demo.programmes import CIRCLES_NAME, HIPO_NAME, build_programmes
 from alongside.demo.programmes import describe as describe_programmes
 from alongside.demo.surveys import build_surveys
 from alongside.demo.surveys import describe as describe_surveys
+from alongside.health.models import RelationshipHealth
+from alongside.meetings.models import Meeting
+from alongside.meetings.selectors import facilitators_by_meeting
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.organisations.services import organisation_create
 from alongside.people.models import Person
-from alongside.relationships.models import Relationship
+from alongside.relationships.models import Relationship, RelationshipMember
 
 # --- The directory, as plain data -----------------------------------------------------
 
@@ -319,14 +321,17 @@ class DemoResult:
     member: User
     people: dict[str, Person]  # by email
     counts: dict[str, int]
+    mentor: User | None = None
+    facilitator: User | None = None
+    summary: str = ""
 
 
 @transaction.atomic
 def build_demo(
     *, stdout: OutputWrapper | TextIO | None = None, today: date | None = None
 ) -> DemoResult:
-    """Create or refresh the demo organisation. Running it again leaves the same data."""
-    started = time.perf_counter()
+    """Create or refresh the demo organisation. Running it again leaves the same data,
+    and prints the same summary: it describes what is there, not what this run added."""
     today = today or timezone.localdate()
     organisation = _organisation()
     people = generate_people(today=today)
@@ -335,29 +340,26 @@ def build_demo(
     counts = _counts(people, today)
     counts.update(written.counts)
     log_action(actor=None, organisation=organisation, action="demo.loaded", data=counts)
-    if stdout is not None:
-        stdout.write(
-            f"{organisation.name}: {counts['people']} people "
-            f"({counts['created']} added, {counts['updated']} updated) "
-            f"in {time.perf_counter() - started:.1f} s.\n"
-        )
     programmes = build_programmes(
         organisation=organisation,
         manager=users[Role.PROGRAMME_MANAGER],
         member=users[Role.MEMBER],
         today=today,
     )
-    if stdout is not None:
-        stdout.write(describe_programmes(programmes))
     history = build_history(organisation=organisation, today=today)
-    if stdout is not None:
-        stdout.write(describe_history(history))
     surveys = build_surveys(
         organisation=organisation, manager=users[Role.PROGRAMME_MANAGER], today=today
     )
-    if stdout is not None:
-        stdout.write(describe_surveys(surveys))
     _refresh_health(organisation, today)
+    mentor, facilitator = _participant_sign_ins(organisation, users[Role.MEMBER])
+    summary = (
+        f"{organisation.name}: {counts['people']} people, {counts['active']} active.\n"
+        + describe_programmes(programmes)
+        + describe_history(history_summary(organisation=organisation, story=history))
+        + describe_surveys(surveys)
+    )
+    if stdout is not None:
+        stdout.write(summary)
     return DemoResult(
         organisation=organisation,
         admin=users[Role.ADMIN],
@@ -365,7 +367,78 @@ def build_demo(
         member=users[Role.MEMBER],
         people=written.by_email,
         counts=counts,
+        mentor=mentor,
+        facilitator=facilitator,
+        summary=summary,
     )
+
+
+def _participant_sign_ins(organisation: Organisation, member: User) -> tuple[User, User | None]:
+    """Two more sign-ins chosen from the history, the same on every run: the demo member's
+    mentor, and whoever facilitates the next meeting of the first healthy circle."""
+    mentor_person = (
+        RelationshipMember.objects.filter(
+            relationship__organisation=organisation,
+            relationship__programme__name=HIPO_NAME,
+            relationship__members__person__user=member,
+            role="mentor",
+        )
+        .select_related("person")
+        .get()
+        .person
+    )
+    facilitator_person = None
+    struggling = set(
+        RelationshipHealth.objects.filter(
+            relationship__programme__name=CIRCLES_NAME,
+            status__in=["struggling", "dormant"],
+        ).values_list("relationship_id", flat=True)
+    )
+    circles = Relationship.objects.filter(
+        organisation=organisation,
+        programme__name=CIRCLES_NAME,
+        status=Relationship.Status.ACTIVE,
+    ).order_by("name", "pk")
+    for circle in circles:
+        if circle.pk in struggling:
+            continue
+        upcoming = (
+            Meeting.objects.filter(
+                relationship=circle,
+                status=Meeting.Status.SCHEDULED,
+                starts_at__gt=timezone.now(),
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        if upcoming is None:
+            continue
+        chosen = facilitators_by_meeting(relationship=circle).get(upcoming.pk)
+        facilitator_person = RelationshipMember.objects.get(pk=chosen).person if chosen else None
+        if facilitator_person is not None:
+            break
+    password = make_password(data.DEMO_PASSWORD)
+    mentor = _sign_in_for(organisation, mentor_person, password)
+    facilitator = (
+        _sign_in_for(organisation, facilitator_person, password) if facilitator_person else None
+    )
+    return mentor, facilitator
+
+
+def _sign_in_for(organisation: Organisation, person: Person, password: str) -> User:
+    user = User.objects.filter(email=person.email).first() or User(email=person.email)
+    user.full_name = person.name
+    user.is_active = True
+    user.password = password
+    user.save()
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": Role.MEMBER}
+    )
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
+    axes_reset(username=person.email)
+    return user
 
 
 def _refresh_health(organisation: Organisation, today: date) -> None:
@@ -550,23 +623,27 @@ def _is_latin(text: str) -> bool:
 # --- Telling the user -----------------------------------------------------------------
 
 
-def sign_in_box(result: DemoResult) -> str:
-    """The box printed at the end of ``alongside demo``."""
+def sign_in_box(result: DemoResult, login_url: str = data.LOGIN_URL) -> str:
+    """The box printed at the end of ``alongside demo`` (and again once the server answers)."""
     counts = result.counts
+    admin_url = login_url.replace("/accounts/login/", "/admin/")
     rows = [
         f"{result.organisation.name} is ready: {counts['people']} people, "
         f"{counts['departments']} departments, {counts['locations']} locations, "
         f"{counts['time_zones']} time zones.",
         "",
-        f"Sign in at {data.LOGIN_URL}",
-        f"Password for all three: {data.DEMO_PASSWORD}",
+        f"Sign in at {login_url}",
+        f"Password for every sign-in: {data.DEMO_PASSWORD}",
         "",
         f"  Organisation admin  {result.admin.email}",
         f"  Programme manager   {result.programme_manager.email}",
-        f"  Member              {result.member.email}",
-        "",
-        f"The admin may also open the Django admin at {data.ADMIN_URL}",
+        f"  Mentee (member)     {result.member.email}",
     ]
+    if result.mentor is not None:
+        rows.append(f"  Mentor              {result.mentor.email}")
+    if result.facilitator is not None:
+        rows.append(f"  Circle facilitator  {result.facilitator.email}")
+    rows += ["", f"The admin may also open the Django admin at {admin_url}"]
     width = max(len(row) for row in rows)
     lines = ["┌" + "─" * (width + 2) + "┐"]
     lines += [f"│ {row.ljust(width)} │" for row in rows]

@@ -183,6 +183,19 @@ def _write(
     rows.save()
 
 
+def history_summary(*, organisation: Organisation, story: HistorySummary) -> HistorySummary:
+    """The history as it stands once the whole demo is built (the closed programme's too)."""
+    meetings = Meeting.objects.filter(organisation=organisation)
+    return HistorySummary(
+        meetings=meetings.count(),
+        held=meetings.filter(status=Meeting.Status.HELD).count(),
+        notes=Note.objects.filter(meeting__organisation=organisation).count(),
+        commitments=Commitment.objects.filter(relationship__organisation=organisation).count(),
+        dormant_pair=story.dormant_pair,
+        struggling_circle=story.struggling_circle,
+    )
+
+
 def describe(summary: HistorySummary) -> str:
     return (
         f"History: {summary.meetings} meetings ({summary.held} held), {summary.notes} notes, "

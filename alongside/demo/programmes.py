@@ -204,8 +204,7 @@ def describe(summaries: Sequence[ProgrammeSummary]) -> str:
         if s.relationships:
             what += f", {s.relationships} relationships"
         parts.append(f"{s.name} ({s.stage}, {what})")
-    new = sum(s.created for s in summaries)
-    return f"Programmes: {'; '.join(parts)}; {new} created now.\n"
+    return f"Programmes: {'; '.join(parts)}.\n"
 
 
 @contextmanager

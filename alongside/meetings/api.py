@@ -35,6 +35,7 @@ from alongside.meetings.api_schemas import (
     MeetingNotePatch,
     MeetingSummaryOut,
     RelationshipDetailOut,
+    RelationshipRenameIn,
     SessionGuideIn,
     SessionGuideOut,
 )
@@ -43,6 +44,7 @@ from alongside.meetings.selectors import CompletionStats, RelationshipAccess
 from alongside.organisations.api_auth import membership_for
 from alongside.programmes.selectors import programme_get, programme_get_managed
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.relationships.services import relationship_rename
 
 router = Router(tags=["meetings"])
 
@@ -226,6 +228,7 @@ def relationship_detail(request: HttpRequest, org_slug: str, relationship_id: in
     return {
         "id": relationship.pk,
         "name": relationship.name,
+        "chosen_name": relationship.chosen_name,
         "kind": relationship.kind,
         "status": relationship.status,
         "ended_at": relationship.ended_at,
@@ -257,6 +260,24 @@ def relationship_detail(request: HttpRequest, org_slug: str, relationship_id: in
         "commitment_stats": stats,
         "closing": _closing(access) if is_member else None,
     }
+
+
+@router.patch(
+    RELATIONSHIP,
+    response={200: RelationshipDetailOut, **ERRORS},
+    summary="Name the relationship (its members); an empty name goes back to their names",
+)
+def relationship_rename_api(
+    request: HttpRequest, org_slug: str, relationship_id: int, payload: RelationshipRenameIn
+) -> Any:
+    access = _access(request, org_slug, relationship_id)
+    relationship_rename(
+        relationship=access.relationship,
+        member=_me(access),
+        actor=request_user(request),
+        name=payload.name,
+    )
+    return relationship_detail(request, org_slug, relationship_id)
 
 
 @router.get(

@@ -72,9 +72,14 @@ class ClosingIn(Schema):
     reflection: str = ""
 
 
+class RelationshipRenameIn(Schema):
+    name: str  # empty: named after the members again
+
+
 class RelationshipDetailOut(Schema):
     id: int
     name: str
+    chosen_name: str
     kind: str
     status: str
     ended_at: datetime | None

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from alongside.programmes.models import Format
 
 GUIDED_MEETINGS = 4
@@ -199,3 +202,37 @@ def default_guide(format: str, number: int) -> GuideText:
     """The default guide for a meeting number; meeting 4's covers every later one."""
     guides = DEFAULT_GUIDES.get(format, DEFAULT_GUIDES[Format.PEER_PAIRS])
     return guides[min(max(number, 1), GUIDED_MEETINGS)]
+
+
+# What a mentor can do to make each meeting count: the mentor's own side of the guide,
+# shown on their home page and meeting page. Meeting 4's covers every later one.
+MENTOR_GUIDANCE: dict[int, tuple[Promise, ...]] = {
+    1: (
+        _("Listen more than you speak: ask what they want from the programme, and why now."),
+        _("Share one moment from your own path when you were where they are."),
+        _("Help them turn a wish into one to three goals they can check in on."),
+        _("Agree that they set the agenda; your job is to ask, then to share."),
+    ),
+    2: (
+        _("Open by asking how their action went, and what they learned from it."),
+        _("Ask two questions before you offer any advice."),
+        _("Tell a story of something that went wrong for you, not only what went well."),
+        _("Offer one concrete thing: an introduction, a document, a meeting to sit in on."),
+    ),
+    3: (
+        _("Look at their goals together: which one is stuck, and what would stretch them?"),
+        _("Give one piece of honest, specific feedback you have noticed."),
+        _("If a goal needs someone else, make the introduction this week."),
+    ),
+    4: (
+        _("Let them lead: what challenge, decision or win do they bring today?"),
+        _("Every few sessions, ask whether the goals are still the right ones."),
+        _("Notice progress out loud; people rarely see their own."),
+        _("Close with their one action, and say how you will check in on it."),
+    ),
+}
+
+
+def mentor_guidance(number: int) -> list[str]:
+    """The mentor's side of meeting ``number`` (mentoring formats)."""
+    return [str(tip) for tip in MENTOR_GUIDANCE[min(max(number, 1), GUIDED_MEETINGS)]]

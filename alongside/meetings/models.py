@@ -10,6 +10,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext
 
 
 def new_meeting_uid() -> str:
@@ -68,6 +69,13 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"Meeting {self.number} of {self.relationship}"
+
+    @property
+    def title(self) -> str:
+        """'Meeting 3'; a cancelled meeting has no number of its own (the next one took it)."""
+        if self.status == self.Status.CANCELLED:
+            return gettext("Cancelled meeting")
+        return gettext("Meeting %(number)d") % {"number": self.number}
 
 
 class Attendance(models.Model):

@@ -6,7 +6,7 @@ without its private content.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -142,6 +142,18 @@ def session_guides_reset(*, programme: Programme, actor: User, number: int | Non
 
 
 # --- Agreement and goals --------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_rhythm_agreed(*, relationship: Relationship, at: datetime) -> None:
+    """Everyone accepted the regular meeting time: the agreement's rhythm is agreed too,
+    so the relationship page never says "not confirmed" above a confirmed time."""
+    agreement, _ = Agreement.objects.select_for_update().get_or_create(relationship=relationship)
+    if not agreement.rhythm_confirmed:
+        agreement.rhythm_confirmed = True
+        agreement.confirmed_at = at
+        agreement.updated_at = at
+        agreement.save(update_fields=["rhythm_confirmed", "confirmed_at", "updated_at"])
 
 
 @transaction.atomic

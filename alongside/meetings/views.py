@@ -28,7 +28,8 @@ from alongside.meetings.forms import (
     GuidesForm,
     NoteForm,
 )
-from alongside.meetings.models import Agreement, ClosingChoice, Commitment, Meeting
+from alongside.meetings.guides import mentor_guidance
+from alongside.meetings.models import Agreement, Attendance, ClosingChoice, Commitment, Meeting
 from alongside.meetings.selectors import RelationshipAccess
 from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.programmes.selectors import programme_get_managed
@@ -255,6 +256,10 @@ def _meeting_context(
         context["made_here"] = selectors.commitments_made_at(meeting=meeting)
         return context
     mine = selectors.commitment_made_at(meeting=meeting, member=access.me)
+    if access.me.role == "mentor":
+        context["mentor_tips"] = mentor_guidance(meeting.number)
+    if context["circle"] and meeting.status == Meeting.Status.SCHEDULED:
+        context["handover"] = _handover(access.me, context)
     context.update(
         guide=selectors.guide_for_meeting(programme=relationship.programme, number=meeting.number),
         notes=selectors.notes_visible(access=access, meeting=meeting),
@@ -267,6 +272,24 @@ def _meeting_context(
         check_in_choices=CHECK_IN_CHOICES,
     )
     return context
+
+
+def _handover(me: RelationshipMember, context: dict[str, Any]) -> dict[str, Any] | None:
+    """A member who sent apologies is asked to hand over facilitation if it is theirs,
+    and told who facilitates instead when the rotation has already moved on."""
+    mine = context["attendance"].get(me.pk)
+    if mine is None or mine.status != Attendance.Status.APOLOGIES:
+        return None
+    facilitation = context["facilitation"]
+    facilitator = facilitation.facilitator
+    away = {
+        pk for pk, row in context["attendance"].items() if row.status == Attendance.Status.APOLOGIES
+    }
+    return {
+        "still_mine": facilitator is not None and facilitator.pk == me.pk,
+        "facilitator": facilitator,
+        "candidates": [m for m in context["members"] if m.is_active and m.pk not in away],
+    }
 
 
 @org_view()

@@ -121,3 +121,76 @@ def rules_for(format: str, overrides: dict[str, Any] | None = None) -> dict[str,
     if overrides:
         rules.update(overrides)
     return rules
+
+
+# How many topics an intake may choose: a few, so that matching can tell what matters.
+TOPIC_LIMITS = {"wants": 3, "offers": 5}
+
+# The intake groups a programme's topics under these headings (in this order); topics a
+# manager adds that are not listed here come last, under "More topics".
+TOPIC_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Leading people",
+        (
+            "Leading a team",
+            "Giving feedback",
+            "Delegation",
+            "Coaching others",
+            "Hiring and interviewing",
+            "Handling conflict",
+        ),
+    ),
+    (
+        "Working with others",
+        (
+            "Stakeholder management",
+            "Managing up",
+            "Cross-functional collaboration",
+            "Communication",
+            "Presenting",
+            "Negotiation",
+            "Building networks",
+        ),
+    ),
+    (
+        "Thinking and deciding",
+        ("Strategic thinking", "Product thinking", "Data-driven decisions", "Problem solving"),
+    ),
+    (
+        "Your own growth",
+        (
+            "Career growth",
+            "Time management",
+            "Work-life balance",
+            "Navigating change",
+            "Self-confidence",
+            "A fresh perspective",
+        ),
+    ),
+    (
+        "Finding your way here",
+        (
+            "Knowing the organisation",
+            "Tools and systems",
+            "How work gets done here",
+            "Finding the right people",
+            "Team rituals",
+            "Office and city life",
+            "Working across time zones",
+            "Domain knowledge",
+        ),
+    ),
+)
+MORE_TOPICS = "More topics"
+
+
+def group_topics(topics: list[str]) -> list[tuple[str, list[str]]]:
+    """The programme's topics under headings, each group in the programme's own order."""
+    heading_of = {
+        topic.casefold(): heading for heading, members in TOPIC_GROUPS for topic in members
+    }
+    groups: dict[str, list[str]] = {heading: [] for heading, _members in TOPIC_GROUPS}
+    groups[MORE_TOPICS] = []
+    for topic in topics:
+        groups[heading_of.get(topic.casefold(), MORE_TOPICS)].append(topic)
+    return [(heading, members) for heading, members in groups.items() if members]

@@ -9,6 +9,8 @@ from alongside.organisations.forms import time_zone_choices
 from alongside.organisations.models import Role
 from alongside.people.forms import PeopleFilterForm
 from alongside.people.models import Person
+from alongside.programmes.availability_text import AvailabilityTextError, slots_of, text_of
+from alongside.programmes.format_defaults import TOPIC_LIMITS, group_topics
 from alongside.programmes.models import (
     CommunicationPreference,
     EnrolmentRole,
@@ -257,6 +259,36 @@ class JoinForm(forms.Form):
             del self.fields["role"]
 
 
+# The weekly grid on the intake page: one cell per hour from 06:00 to 22:00, Monday first.
+GRID_HOURS = range(6, 22)
+
+
+def _grid_cells(slots: set[int]) -> set[str]:
+    """The grid's cells ("day-hour") that the half-hour slots fully cover."""
+    return {
+        f"{day}-{hour}"
+        for day in range(7)
+        for hour in GRID_HOURS
+        if {day * 48 + hour * 2, day * 48 + hour * 2 + 1} <= slots
+    }
+
+
+def form_cells(text: str) -> set[str]:
+    """The grid cells of availability text (none if it cannot be read)."""
+    try:
+        return _grid_cells(slots_of(text))
+    except AvailabilityTextError:
+        return set()
+
+
+def _grid_slots(cells: list[str]) -> set[int]:
+    slots: set[int] = set()
+    for cell in cells:
+        day, hour = (int(part) for part in cell.split("-"))
+        slots.update({day * 48 + hour * 2, day * 48 + hour * 2 + 1})
+    return slots
+
+
 class IntakeForm(forms.Form):
     wants = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="What I want to develop"
@@ -274,9 +306,16 @@ class IntakeForm(forms.Form):
     availability = forms.CharField(
         max_length=300,
         required=False,
-        label="When I can usually meet (weekly, in my time zone)",
-        help_text="For example: Mon-Fri 09:00-17:00; Sat 10:00-12:30",
+        label="Or type it (in my time zone)",
+        help_text="For example: Mon-Thu 10:00-12:00, 14:00-17:00 · weekdays 9am-5pm · "
+        "Tue & Thu 14-16",
     )
+    availability_grid = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(f"{d}-{h}", f"{d}-{h}") for d in range(7) for h in GRID_HOURS],
+    )
+    availability_source = forms.CharField(required=False, widget=forms.HiddenInput)
     timezone = forms.ChoiceField(
         required=False, label="My time zone", choices=lambda: [("", "—"), *time_zone_choices()]
     )
@@ -296,8 +335,90 @@ class IntakeForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.MultipleChoiceField)
             field.choices = [(t, t) for t in topics]
+        self.initial.setdefault(
+            "availability_grid", sorted(_grid_cells(self._slots(self.initial.get("availability"))))
+        )
+
+    @staticmethod
+    def _slots(text: str | None) -> set[int]:
+        try:
+            return slots_of(text or "")
+        except AvailabilityTextError:
+            return set()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, limit in TOPIC_LIMITS.items():
+            chosen = data.get(name) or []
+            if len(chosen) > limit:
+                self.add_error(
+                    name,
+                    f"Choose at most {limit}; you chose {len(chosen)}. The fewer you choose, "
+                    "the sharper your match.",
+                )
+        text = data.get("availability", "")
+        grid = data.get("availability_grid")
+        # The grid counts only where the page showed it (an answer without it keeps the
+        # availability), and wins when it was used last or is all that changed.
+        shown = bool(self.data.get("availability_grid_shown"))
+        from_grid = shown and (
+            data.get("availability_source") == "grid"
+            or (
+                text.strip() == (self.initial.get("availability") or "").strip()
+                and set(grid or []) != set(self.initial.get("availability_grid") or [])
+            )
+        )
+        if from_grid:
+            # Keep what the grid cannot show (before 06:00, from 22:00) and replace the
+            # rest with the cells ticked.
+            area = _grid_slots([f"{d}-{h}" for d in range(7) for h in GRID_HOURS])
+            outside = self._slots(self.initial.get("availability")) - area
+            data["availability"] = text_of(outside | _grid_slots(grid or []))
+        return data
 
     def intake_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        data.pop("availability_grid", None)
+        data.pop("availability_source", None)
         data["languages"] = split_languages(data["languages"])
         return data
+
+    def intake_fields_partial(self) -> dict[str, Any]:
+        """The answers that are valid so far (saving as you go keeps those)."""
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        data.pop("availability_grid", None)
+        data.pop("availability_source", None)
+        if "languages" in data:
+            data["languages"] = split_languages(data["languages"])
+        return data
+
+    def topic_groups(self, name: str) -> list[dict[str, Any]]:
+        """The checkboxes of ``wants`` or ``offers`` under their headings."""
+        boxes = {box.data["value"]: box for box in self[name]}
+        return [
+            {"heading": heading, "boxes": [boxes[t] for t in topics if t in boxes]}
+            for heading, topics in group_topics([str(v) for v in boxes])
+        ]
+
+    def grid_rows(self) -> list[dict[str, Any]]:
+        """The weekly grid: a row an hour, a checkbox a day, each named for screen readers."""
+        chosen = set(self["availability_grid"].value() or [])
+        return [
+            {
+                "hour": f"{hour:02d}:00",
+                "cells": [
+                    {
+                        "value": f"{day}-{hour}",
+                        "checked": f"{day}-{hour}" in chosen,
+                        "label": f"{DAY_LABELS[day]} {hour:02d}:00–{hour + 1:02d}:00",
+                        "day": day,
+                        "hour": hour,
+                    }
+                    for day in range(7)
+                ],
+            }
+            for hour in GRID_HOURS
+        ]
+
+
+DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -6,11 +6,20 @@ manage; members see only those they take part in. Anything else is a 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Role
-from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme
+from alongside.programmes.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Intake,
+    Programme,
+)
 
 
 def programmes_visible(*, membership: Membership) -> QuerySet[Programme]:
@@ -85,3 +94,35 @@ def enrolment_counts(*, programme: Programme) -> dict[str, int]:
         mentors=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE, role="mentor")),
         mentees=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE, role="mentee")),
     )
+
+
+@dataclass(frozen=True)
+class IntakePart:
+    key: str  # the anchor of its section on the intake page
+    label: str
+    done: bool
+    optional: bool = False
+
+
+def intake_progress(*, intake: Intake, role: str) -> list[IntakePart]:
+    """The intake's parts in page order, each done or not (for the progress indicator)."""
+    return [
+        IntakePart(
+            "part-wants",
+            gettext("What you want to develop"),
+            bool(intake.wants or intake.wants_other),
+        ),
+        IntakePart(
+            "part-offers",
+            gettext("What you can offer"),
+            bool(intake.offers or intake.offers_other),
+            optional=role == EnrolmentRole.MENTEE,
+        ),
+        IntakePart("part-goals", gettext("Your goals"), bool(intake.goals.strip())),
+        IntakePart("part-availability", gettext("When you can meet"), bool(intake.availability)),
+        IntakePart(
+            "part-meeting",
+            gettext("How you like to meet"),
+            bool(intake.communication_preference and (intake.timezone or intake.languages)),
+        ),
+    ]

@@ -20,8 +20,14 @@ from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person
+from alongside.programmes.availability_text import AvailabilityTextError, normalise_availability
 from alongside.programmes.events import EnrolmentWithdrawn, PeopleEnrolled, ProgrammeClosing
-from alongside.programmes.format_defaults import DEFAULT_TOPICS, TEMPLATES, rules_for
+from alongside.programmes.format_defaults import (
+    DEFAULT_TOPICS,
+    TEMPLATES,
+    TOPIC_LIMITS,
+    rules_for,
+)
 from alongside.programmes.models import (
     ALLOWED_TRANSITIONS,
     CommunicationPreference,
@@ -590,10 +596,20 @@ def intake_save(
     intake = Intake.objects.select_for_update().get(enrolment=enrolment)
     vocabulary = enrolment.programme.topics
     problems: list[Problem] = []
+    changed: list[str] = []
     for key, value in fields.items():
         if key in ("wants", "offers"):
             value, topic_problems = _clean_topics(value or [], vocabulary, key)
             problems.extend(topic_problems)
+            limit = TOPIC_LIMITS[key]
+            if len(value) > limit:
+                problems.append(
+                    Problem(
+                        f"choose at most {limit}; you chose {len(value)}. The fewer you "
+                        "choose, the sharper your match.",
+                        key,
+                    )
+                )
         elif key in ("wants_other", "offers_other"):
             value = (value or "").strip()[:300]
         elif key == "goals":
@@ -603,12 +619,13 @@ def intake_save(
             if value and not is_time_zone(value):
                 problems.append(Problem(f"'{value}' is not a known IANA time zone.", key))
         elif key == "availability":
-            value = (value or "").strip()
-            if value:
-                try:
+            try:
+                value = normalise_availability(value or "")
+                if value:
                     parse_availability(value)
-                except MatchingError as error:
-                    problems.append(Problem(str(error), key))
+            except (AvailabilityTextError, MatchingError) as error:
+                problems.append(Problem(str(error), key))
+                continue
         elif key == "communication_preference":
             if value and value not in CommunicationPreference.values:
                 problems.append(Problem("must be video, in_person or chat.", key))
@@ -617,6 +634,8 @@ def intake_save(
         else:
             problems.append(Problem("is not part of the intake.", key))
             continue
+        if getattr(intake, key) != value:
+            changed.append(key)
         setattr(intake, key, value)
     if complete and not problems:
         if not (intake.wants or intake.wants_other):
@@ -625,6 +644,8 @@ def intake_save(
             problems.append(Problem("choose at least one thing you can offer.", "offers"))
     if problems:
         raise AlongsideError("The intake could not be saved.", problems=problems)
+    if not complete and not changed:
+        return intake  # saving as you go: nothing new, nothing to write or audit
     intake.updated_at = timezone.now()
     if complete and intake.completed_at is None:
         intake.completed_at = intake.updated_at

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:programme_id>/edit/", views.programme_edit, name="edit"),
     path("<int:programme_id>/stage/", views.programme_stage, name="transition"),
     path("<int:programme_id>/intake/", views.intake, name="intake"),
+    path("<int:programme_id>/intake/draft/", views.intake_autosave, name="intake_autosave"),
     path("<int:programme_id>/people/", views.enrolment, name="enrolment"),
     path("<int:programme_id>/people/enrol/", views.enrol, name="enrol"),
     path("<int:programme_id>/people/csv/", views.enrol_csv, name="enrol_csv"),

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
@@ -17,8 +18,9 @@ from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.people.models import Person
 from alongside.people.selectors import PeopleFilters, people_filter_options, people_list
-from alongside.programmes.format_defaults import TEMPLATES, rules_for
+from alongside.programmes.format_defaults import TEMPLATES, TOPIC_LIMITS, rules_for
 from alongside.programmes.forms import (
+    DAY_LABELS,
     RULES_BY_FORMAT,
     DirectoryFilterForm,
     EnrolCsvForm,
@@ -28,6 +30,7 @@ from alongside.programmes.forms import (
     ProgrammeCreateForm,
     ProgrammeEditForm,
     WithdrawForm,
+    form_cells,
 )
 from alongside.programmes.models import (
     ALLOWED_TRANSITIONS,
@@ -40,6 +43,7 @@ from alongside.programmes.selectors import (
     can_manage,
     enrolment_counts,
     enrolments_for,
+    intake_progress,
     my_enrolment,
     programme_get,
     programme_get_managed,
@@ -229,6 +233,10 @@ def _matching_url(request: OrgRequest, programme: Programme) -> str | None:
         return None
 
 
+def _forward(stage: str, to: str) -> bool:
+    return Stage.values.index(to) > Stage.values.index(stage)
+
+
 @org_view()
 def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = _visible(request, programme_id)
@@ -244,7 +252,7 @@ def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
             counts=enrolment_counts(programme=programme),
             managers=list(programme.managers.order_by("full_name", "email")),
             transitions=[
-                (to, *STAGE_ACTIONS[(programme.stage, to)])
+                (to, *STAGE_ACTIONS[(programme.stage, to)], _forward(programme.stage, to))
                 for to in Stage.values
                 if to in ALLOWED_TRANSITIONS[programme.stage]
             ],
@@ -319,7 +327,7 @@ ENROLLED_PER_PAGE = 100
 
 def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
     filter_form, people = _directory(request, request.GET)
-    page = paginate(request, people, 50)
+    page = paginate(request, people, 20)
     query = request.GET.copy()
     query.pop("page", None)
     # The enrolled list is paged too: cohorts run to thousands.
@@ -504,11 +512,37 @@ def _intake_initial(enrolment: Enrolment) -> dict[str, Any]:
     }
 
 
-@org_view()
-def intake(request: OrgRequest, programme_id: int) -> HttpResponse:
+def _my_intake(request: OrgRequest, programme_id: int) -> tuple[Programme, Enrolment | None]:
     programme = _visible(request, programme_id)
     enrolment = my_enrolment(membership=request.membership, programme=programme)
     if enrolment is None or not enrolment.is_active:
+        return programme, None
+    return programme, enrolment
+
+
+def _parts(enrolment: Enrolment) -> dict[str, Any]:
+    parts = intake_progress(intake=enrolment.intake, role=enrolment.role)
+    return {"parts": parts, "parts_done": sum(p.done for p in parts)}
+
+
+def _intake_context(programme: Programme, enrolment: Enrolment, form: IntakeForm) -> dict[str, Any]:
+    return {
+        "programme": programme,
+        "enrolment": enrolment,
+        "form": form,
+        **_parts(enrolment),
+        "limits": TOPIC_LIMITS,
+        "wants_groups": form.topic_groups("wants"),
+        "offers_groups": form.topic_groups("offers"),
+        "grid_rows": form.grid_rows(),
+        "day_labels": DAY_LABELS,
+    }
+
+
+@org_view()
+def intake(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme, enrolment = _my_intake(request, programme_id)
+    if enrolment is None:
         messages.info(request, "You are not taking part in this programme, so have no intake.")
         return _detail(request, programme)
     form = IntakeForm(
@@ -531,10 +565,43 @@ def intake(request: OrgRequest, programme_id: int) -> HttpResponse:
                 "Saved; come back to finish it." if later else "Thank you — your intake is done.",
             )
             return _detail(request, programme)
+    return render(request, "programmes/intake.html", _intake_context(programme, enrolment, form))
+
+
+@org_view()
+@require_POST
+def intake_autosave(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """Save as you go: every valid answer is kept as a draft; the others are named."""
+    programme, enrolment = _my_intake(request, programme_id)
+    if enrolment is None:
+        raise Http404("You are not taking part in this programme.")
+    form = IntakeForm(request.POST, topics=programme.topics, initial=_intake_initial(enrolment))
+    form.is_valid()
+    fields = {k: v for k, v in form.intake_fields_partial().items() if k not in form.errors}
+    problems: dict[str, list[str]] = {k: [str(e) for e in v] for k, v in form.errors.items()}
+    try:
+        intake_save(enrolment=enrolment, actor=request.user, complete=False, **fields)
+    except AlongsideError as error:
+        for field, found in problems_for_form(error).items():
+            problems.setdefault(field, []).extend(str(p) for p in found)
+        kept = {k: v for k, v in fields.items() if k not in problems}
+        intake_save(enrolment=enrolment, actor=request.user, complete=False, **kept)
+    enrolment.intake.refresh_from_db()
     return render(
         request,
-        "programmes/intake.html",
-        {"programme": programme, "enrolment": enrolment, "form": form},
+        "programmes/_intake_status.html",
+        {
+            "problems": [
+                (IntakeForm.base_fields[k].label if k in IntakeForm.base_fields else k, p)
+                for k, found in problems.items()
+                for p in found
+            ],
+            "saved_at": timezone.now(),
+            **_parts(enrolment),
+            "availability": enrolment.intake.availability,
+            "cells": sorted(form_cells(enrolment.intake.availability)),
+            "oob": True,
+        },
     )
 
 

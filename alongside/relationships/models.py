@@ -30,7 +30,12 @@ class Relationship(models.Model):
         "matches.MatchRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What everyone sees: the members' chosen name, else one made from their names
+    # (relationships/naming.py), kept current as members join and leave.
     name = models.CharField(max_length=120)
+    chosen_name = models.CharField(
+        max_length=80, blank=True, help_text="A name the members chose; empty: their names."
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     score = models.FloatField(default=0.0)
     reasons_admin = models.TextField(blank=True)

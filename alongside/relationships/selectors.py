@@ -29,6 +29,23 @@ def relationships_of_member(*, membership: Membership) -> QuerySet[Relationship]
     )
 
 
+def my_active_member(*, membership: Membership, relationship_id: int) -> RelationshipMember:
+    """The signed-in person as an active member of one of their relationships, else 404."""
+    member = (
+        RelationshipMember.objects.filter(
+            relationship_id=relationship_id,
+            relationship__organisation=membership.organisation,
+            person__user=membership.user,
+            is_active=True,
+        )
+        .select_related("relationship__organisation", "enrolment")
+        .first()
+    )
+    if member is None:
+        raise NotFound("No such relationship of yours.")
+    return member
+
+
 # --- Published relationships of a programme --------------------------------------------
 
 

@@ -12,6 +12,60 @@ from alongside.core.events import emit
 from alongside.programmes.models import Enrolment, EnrolmentStatus
 from alongside.relationships.events import MemberLeft, RelationshipEnded
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+from alongside.relationships.naming import (
+    CHOSEN_NAME_MAX,
+    NamedMember,
+    clean_chosen_name,
+    default_name,
+)
+
+
+def relationship_default_name(*, relationship: Relationship) -> str:
+    """The name the relationship's active members give it (all members once it ended)."""
+    members = list(relationship.members.select_related("person").order_by("pk"))
+    active = [m for m in members if m.is_active]
+    named = active if len(active) >= 2 else members
+    return default_name(relationship.kind, [NamedMember(m.person.name, m.role) for m in named])[
+        :120
+    ]
+
+
+def relationship_name_refresh(*, relationship: Relationship) -> None:
+    """Follow the members after someone joins or leaves, unless they chose a name."""
+    if relationship.chosen_name:
+        return
+    name = relationship_default_name(relationship=relationship)
+    if name != relationship.name:
+        relationship.name = name
+        Relationship.objects.filter(pk=relationship.pk).update(name=name)
+
+
+@transaction.atomic
+def relationship_rename(
+    *, relationship: Relationship, member: RelationshipMember, actor: User, name: str
+) -> Relationship:
+    """A member names the relationship; an empty name goes back to the members' names."""
+    locked = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    if member.relationship_id != locked.pk or not member.is_active:
+        raise AlongsideError("Only the relationship's members can rename it.", code="not_member")
+    chosen = clean_chosen_name(name)
+    if len(chosen) > CHOSEN_NAME_MAX:
+        raise AlongsideError(
+            f"Keep the name to {CHOSEN_NAME_MAX} characters; this one has {len(chosen)}.",
+            code="name_too_long",
+        )
+    old = locked.name
+    locked.chosen_name = chosen
+    locked.name = chosen or relationship_default_name(relationship=locked)
+    locked.save(update_fields=["chosen_name", "name"])
+    log_action(
+        actor=actor,
+        organisation=locked.organisation,
+        action="relationship.renamed",
+        target=locked,
+        data={"from": old, "to": locked.name, "chosen": bool(chosen)},
+    )
+    return locked
 
 
 @transaction.atomic
@@ -30,6 +84,8 @@ def relationship_members_leave(*, enrolment: Enrolment, actor: User | None) -> i
         relationship = member.relationship
         remaining = relationship.members.filter(is_active=True).count()
         ended = remaining < 2 and relationship.status != Relationship.Status.ENDED
+        if not ended:
+            relationship_name_refresh(relationship=relationship)
         if ended:
             relationship.status = Relationship.Status.ENDED
             relationship.ended_at = now

@@ -8,7 +8,7 @@ the organisation's admins may read it; anyone else gets a 404.
 from datetime import datetime, time
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
@@ -20,7 +20,12 @@ from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership
 from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.scheduling import selectors, slot_finder
-from alongside.scheduling.invite_services import calendar_feed_get_or_create, calendar_feed_renew
+from alongside.scheduling.invite_services import (
+    calendar_feed_get_or_create,
+    calendar_feed_renew,
+    meeting_calendar_file,
+    meeting_calendar_filename,
+)
 from alongside.scheduling.models import CalendarFeed
 from alongside.scheduling.services import (
     attendance_send_apologies,
@@ -335,6 +340,33 @@ def _act_on_meeting(
         membership=membership, meeting_id=meeting_id
     )
     return membership, meeting, member
+
+
+ICS_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "The meeting as an iCalendar file; its UID is the meeting's own, "
+            "so a later invitation or the subscription updates the same event.",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+@router.get(
+    f"{MEETING}/calendar.ics",
+    response={**ERRORS},
+    openapi_extra=ICS_RESPONSE,
+    summary="One meeting as a calendar file to import (add to calendar)",
+)
+def meeting_calendar(request: HttpRequest, org_slug: str, meeting_id: int) -> Any:
+    membership = membership_for(request, org_slug)
+    meeting, _member = selectors.meeting_for_viewer(membership=membership, meeting_id=meeting_id)
+    response = HttpResponse(
+        meeting_calendar_file(meeting=meeting), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{meeting_calendar_filename(meeting)}"'
+    return response
 
 
 @router.post(

@@ -19,7 +19,7 @@ from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.meetings.models import Meeting
 from alongside.organisations.models import Organisation
-from alongside.relationships.models import RelationshipMember
+from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.scheduling import invites, slot_finder
 from alongside.scheduling.models import CalendarFeed
 from alongside.scheduling.selectors import member_zone
@@ -273,3 +273,25 @@ def calendar_feed_render(*, token: str) -> bytes | None:
         items.append(invite_event(meeting, ()))
     name = f"Mentoring · {feed.organisation.name}"
     return invites.feed(items, name=name, now=now)
+
+
+def meeting_calendar_file(*, meeting: Meeting) -> bytes:
+    """One meeting as a calendar file to open or import ("add to calendar").
+
+    It carries the meeting's own UID, so a calendar that later gets the invitation or
+    the subscription updates this event instead of showing it twice.
+    """
+    members = list(
+        RelationshipMember.objects.filter(relationship_id=meeting.relationship_id, is_active=True)
+        .select_related("person")
+        .order_by("person__name")
+    )
+    meeting.relationship = Relationship.objects.select_related("programme", "organisation").get(
+        pk=meeting.relationship_id
+    )
+    name = meeting_title(meeting)
+    return invites.feed([invite_event(meeting, members)], name=name, now=timezone.now())
+
+
+def meeting_calendar_filename(meeting: Meeting) -> str:
+    return f"meeting-{meeting.number or meeting.pk}-{meeting.starts_at:%Y-%m-%d}.ics"

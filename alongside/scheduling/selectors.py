@@ -246,15 +246,25 @@ def schedule_panel_context(
         for m in members
     ]
     mine = moment.astimezone(slot_finder.zone(zone_name))
+    upcoming = upcoming_meetings(relationship=relationship, zone_name=zone_name)
+    # Once confirmed, "next" is the next meeting actually laid out (a monthly rhythm
+    # skips weeks, and a moved meeting keeps its new time), not the slot's next weekday.
+    next_start = (
+        upcoming[0]["local_start"]
+        if upcoming and schedule.status == Schedule.Status.CONFIRMED
+        else mine
+    )
     context.update(
         {
             "fit": fit,
-            "my_start": mine,
-            "my_end": mine + timedelta(minutes=schedule.duration_minutes),
+            "my_start": next_start,
+            "my_end": next_start + timedelta(minutes=schedule.duration_minutes),
             "when": slot_finder.describe_slot(
-                slot_finder.Slot(mine.weekday(), mine.time().replace(tzinfo=None), zone_name),
+                slot_finder.Slot(
+                    next_start.weekday(), next_start.time().replace(tzinfo=None), zone_name
+                ),
                 schedule.rhythm,
-                mine.date(),
+                next_start.date(),
             ),
             "local_times": local_times,
             "waiting_for": [m.person.name for m in members if m.pk not in accepted],
@@ -262,7 +272,7 @@ def schedule_panel_context(
             "my_shifts": [
                 s for s in fit.shifts if viewer_member is not None and s.key == viewer_member.pk
             ],
-            "upcoming": upcoming_meetings(relationship=relationship, zone_name=zone_name),
+            "upcoming": upcoming,
         }
     )
     return context

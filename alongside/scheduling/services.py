@@ -22,6 +22,7 @@ from alongside.core.events import emit
 from alongside.core.validators import is_time_zone
 from alongside.meetings.events import MeetingCancelled, MeetingHeld, MeetingMissed
 from alongside.meetings.models import Attendance, Meeting
+from alongside.meetings.services import agreement_rhythm_agreed
 from alongside.organisations.models import Organisation
 from alongside.programmes.models import Programme
 from alongside.relationships.models import Relationship, RelationshipMember
@@ -377,6 +378,7 @@ def _confirm(schedule: Schedule, actor: User | None) -> None:
         [Attendance(meeting=meeting, member_id=pk) for meeting in created for pk in members]
     )
     meetings_renumber(relationship=relationship)
+    agreement_rhythm_agreed(relationship=relationship, at=now)
     schedule.status = Schedule.Status.CONFIRMED
     schedule.confirmed_at = now
     schedule.save(update_fields=["status", "confirmed_at"])

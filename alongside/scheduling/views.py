@@ -30,6 +30,8 @@ from alongside.scheduling.invite_services import (
     calendar_feed_get_or_create,
     calendar_feed_render,
     calendar_feed_renew,
+    meeting_calendar_file,
+    meeting_calendar_filename,
 )
 from alongside.scheduling.models import Schedule
 from alongside.scheduling.services import (
@@ -302,7 +304,14 @@ def _apologies(request: OrgRequest, meeting: Meeting, member: RelationshipMember
     attendance_send_apologies(
         meeting=meeting, member=member, actor=request.user, attending=attending
     )
-    return "Glad you can make it." if attending else "The others know you will miss this one."
+    if attending:
+        return "Glad you can make it."
+    if meeting.relationship.kind == Relationship.Kind.CIRCLE:
+        return (
+            "The others know you will miss this one. Under Facilitation you can hand over "
+            "to someone who will be there."
+        )
+    return "The others know you will miss this one."
 
 
 meeting_reschedule_view = _meeting_action(_reschedule)
@@ -341,6 +350,25 @@ def calendar_feed_renew_view(request: OrgRequest) -> HttpResponse:
     return redirect("scheduling:calendar_feed", org_slug=request.organisation.slug)
 
 
+@org_view()
+@require_GET
+def meeting_ics(request: OrgRequest, meeting_id: int) -> HttpResponse:
+    """One meeting as a calendar file: "add to calendar" on its page and the home page."""
+    meeting, _member = _access(
+        selectors.meeting_for_viewer, membership=request.membership, meeting_id=meeting_id
+    )
+    return calendar_file_response(meeting)
+
+
+def calendar_file_response(meeting: Meeting) -> HttpResponse:
+    response = HttpResponse(
+        meeting_calendar_file(meeting=meeting), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{meeting_calendar_filename(meeting)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
 def calendar_feed_ics(request: Any, token: str) -> HttpResponse:
     """The subscription itself: no sign-in, the secret token in the address is the key."""
@@ -367,6 +395,7 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<int:meeting_id>/cancel/", meeting_cancel_view, name="meeting_cancel"),
     path("meetings/<int:meeting_id>/outcome/", meeting_outcome_view, name="meeting_outcome"),
     path("meetings/<int:meeting_id>/apologies/", meeting_apologies_view, name="meeting_apologies"),
+    path("meetings/<int:meeting_id>/calendar.ics", meeting_ics, name="meeting_ics"),
     path("calendar/", calendar_feed, name="calendar_feed"),
     path("calendar/renew/", calendar_feed_renew_view, name="calendar_feed_renew"),
 ]

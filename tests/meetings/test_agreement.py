@@ -101,7 +101,7 @@ def test_the_agreement_page_saves_goals_and_the_agreement(pair: Group, client_fo
         .content.decode()
     )
     assert "Delegation; Typed" in body
-    assert "confirmed" in body
+    assert "— agreed on" in body
     assert "Tuesdays" in body
     invalid = client.post(url, {"part": "goals", "goal_1": ""})
     assert invalid.status_code == 200

@@ -425,7 +425,7 @@ def test_intake_is_prefilled_from_the_directory(
     page = text(client_for(member).get(url("intake", circles.pk)))
     assert '<option value="Asia/Kolkata" selected>' in page
     assert 'value="English; Hindi"' in page
-    assert "Mon-Fri 09:00-17:00; Sat 10:00-12:30" in page
+    assert "Mon-Thu 10:00-12:00, 14:00-17:00" in page  # an example of typed availability
     assert 'value="Delegation"' in page  # the programme's topics as checkboxes
 
 

@@ -27,6 +27,8 @@ from alongside.matches.services.running import KIND_FOR_FORMAT, check_can_match
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Format, Programme, Stage
 from alongside.relationships.events import MemberJoined, RelationshipsPublished
 from alongside.relationships.models import Relationship, RelationshipMember
+from alongside.relationships.naming import NamedMember, default_name
+from alongside.relationships.services import relationship_name_refresh
 
 
 def match_run_publish(
@@ -56,14 +58,6 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
     run = draft_for_update(run)
     check_can_match(programme)
     kind = KIND_FOR_FORMAT[Format(programme.format)]
-    label = {
-        "circle": "Circle",
-        "group": "Group",
-        "mentoring": "Mentoring",
-        "buddy": "Buddies",
-        "pair": "Pair",
-    }[kind]
-    start_number = Relationship.objects.filter(programme=programme).count()
     # select_related, not a chained prefetch: on SQLite Django prefetches the enrolments
     # of 2,000 members as a 2,000-term OR that exceeds the expression depth limit.
     members_with_people = Prefetch(
@@ -75,7 +69,7 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
     created: list[Relationship] = []
     pending: list[tuple[Relationship, list[MatchGroupMember]]] = []
     mentor_load: dict[int, int] = defaultdict(int)
-    for offset, group in enumerate(groups, start=1):
+    for group in groups:
         members = list(group.members.all())
         for member in members:
             if member.enrolment.status != EnrolmentStatus.ACTIVE:
@@ -91,7 +85,7 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
             programme,
             run,
             kind,
-            f"{label} {start_number + offset}",
+            _name(kind, members),
             group.score,
             group.reasons_admin,
             group.reasons_participant,
@@ -207,13 +201,12 @@ def _publish_mentoring(
             code="capacity",
         )
     mentor_load[locked.pk] += len(mentees)
-    number = Relationship.objects.filter(programme=programme).count()
     if kind == Relationship.Kind.GROUP:
         relationship = _new_relationship(
             programme,
             run,
             kind,
-            f"{locked.person.name}'s group",
+            _name(kind, members),
             group.score,
             group.reasons_admin,
             group.reasons_participant,
@@ -225,18 +218,22 @@ def _publish_mentoring(
     admin_lines = group.reasons_admin.split("\n")
     participant_lines = group.reasons_participant.split("\n")
     for position, mentee in enumerate(mentees):
-        number += 1
         relationship = _new_relationship(
             programme,
             run,
             kind,
-            f"{mentee.enrolment.person.name} with {locked.person.name}",
+            _name(kind, [mentee, mentor]),
             mentee.score,
             _line_for(admin_lines, position, mentee),
             _line_for(participant_lines, position, mentee),
         )
         pending.append((relationship, [mentor, mentee]))
     return _create_relationships(pending)
+
+
+def _name(kind: str, members: Sequence[MatchGroupMember]) -> str:
+    """Named after its members ("Rohan & Aditya"), as people will recognise it."""
+    return default_name(kind, [NamedMember(m.enrolment.person.name, m.role) for m in members])[:120]
 
 
 def _new_relationship(
@@ -343,6 +340,7 @@ def relationship_add_late_joiner(
             f"{enrolment.person.name} is already in an active relationship.", code="already_matched"
         ) from error
     Enrolment.objects.filter(pk=enrolment.pk).update(late_joiner=False)
+    relationship_name_refresh(relationship=relationship)
     emit(
         MemberJoined(
             organisation_id=programme.organisation_id,
