@@ -56,6 +56,8 @@ ORG_PAGES: dict[str, Page] = {
     "organisations:member_remove": Page(ADMINS, post_only=True),
     "organisations:audit": Page(ADMINS),
     "people:list": Page(MEMBER),
+    "people:me": Page(MEMBER),  # one's own profile and "how others see me"
+    "people:export": Page(MEMBER),  # the directory as the viewer may see it
     "people:new": Page(ADMINS),
     "people:invite_many": Page(MANAGERS, post_only=True),
     "people:detail": Page(MEMBER),
@@ -580,8 +582,11 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/deactivate"): Operation(ADMINS),
     ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/reactivate"): Operation(ADMINS),
     ("GET", "/api/v1/organisations/{org_slug}/people/{person_id}/reporting-line"): Operation(
-        MEMBER
+        MANAGERS
     ),
+    ("GET", "/api/v1/organisations/{org_slug}/people/export"): Operation(MEMBER),
+    ("GET", "/api/v1/organisations/{org_slug}/me/profile"): Operation(MEMBER),
+    ("PATCH", "/api/v1/organisations/{org_slug}/me/profile"): Operation(MEMBER, {"offers": "x"}),
     ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/invite"): Operation(MANAGERS),
     ("POST", "/api/v1/organisations/{org_slug}/people/import"): Operation(ADMINS, upload=True),
     ("POST", "/api/v1/organisations/{org_slug}/people/invitations"): Operation(
