@@ -20,6 +20,7 @@ from alongside.people.api import router as people_router
 from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
 from alongside.scheduling.api import router as schedule_router
+from alongside.scim.api import router as scim_router
 from alongside.surveys.api import router as surveys_router
 
 # Operation ids are part of the published contract (generated clients name methods after
@@ -108,6 +109,7 @@ def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
 api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/organisations", people_router)
+api.add_router("/organisations", scim_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)
 api.add_router("/organisations", relationships_router)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "alongside.organisations",
     "alongside.people",
     "alongside.programmes",
+    "alongside.scim",
     "alongside.matches",
     "alongside.relationships",
     "alongside.meetings",

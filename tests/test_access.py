@@ -22,12 +22,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
+from alongside.accounts.services import api_token_create
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person, PersonImport
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+from alongside.scim.models import ScimToken
+from alongside.scim.tokens import scim_token_create
 from alongside.surveys.models import Question, Survey
 
 MEMBER, MANAGERS, ADMINS = "member", "managers", "admins"
@@ -55,6 +58,10 @@ ORG_PAGES: dict[str, Page] = {
     "organisations:member_role": Page(ADMINS, post_only=True),
     "organisations:member_remove": Page(ADMINS, post_only=True),
     "organisations:audit": Page(ADMINS),
+    "provisioning:settings": Page(ADMINS),
+    "provisioning:token_create": Page(ADMINS, post_only=True),
+    "provisioning:token_rotate": Page(ADMINS, post_only=True),
+    "provisioning:token_revoke": Page(ADMINS, post_only=True),
     "people:list": Page(MEMBER),
     "people:me": Page(MEMBER),  # one's own profile and "how others see me"
     "people:export": Page(MEMBER),  # the directory as the viewer may see it
@@ -170,6 +177,16 @@ OTHER_PAGES: dict[str, str] = {
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
+    # Each organisation's SCIM endpoint: one of its own SCIM tokens (test_scim_endpoint_…).
+    "scim:users": "scim",
+    "scim:user": "scim",
+    "scim:groups": "scim",
+    "scim:group": "scim",
+    "scim:schemas": "scim",
+    "scim:schema": "scim",
+    "scim:resource_types": "scim",
+    "scim:resource_type": "scim",
+    "scim:service_provider_config": "scim",
 }
 
 # The API's URLs are checked operation by operation through the OpenAPI schema below;
@@ -225,6 +242,7 @@ class Tenant:
     commitment: Commitment
     survey: Survey
     question: Question
+    scim_token: ScimToken
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -308,6 +326,12 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         timezone="Asia/Kolkata",
     )
     return Tenant(
+        scim_token=ScimToken.objects.create(
+            organisation=organisation,
+            name="Entra ID",
+            prefix="scim_x",
+            token_hash=f"{organisation.pk:064d}",
+        ),
         survey=survey,
         question=question,
         meeting=meeting,
@@ -357,6 +381,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "commitment_id": tenant.commitment.pk,
         "survey_id": tenant.survey.pk,
         "question_id": tenant.question.pk,
+        "token_id": tenant.scim_token.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -592,6 +617,11 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/organisations/{org_slug}/people/invitations"): Operation(
         MANAGERS, {"person_ids": []}
     ),
+    # Provisioning: the organisation's SCIM tokens, admins only.
+    ("GET", "/api/v1/organisations/{org_slug}/scim-tokens"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/scim-tokens"): Operation(ADMINS, {"name": "x"}),
+    ("POST", "/api/v1/organisations/{org_slug}/scim-tokens/{token_id}/rotate"): Operation(ADMINS),
+    ("DELETE", "/api/v1/organisations/{org_slug}/scim-tokens/{token_id}"): Operation(ADMINS),
     # Programmes: members reach only those they take part in; "managers" here means the
     # programme's own managers (the tenant's programme manager is one of them).
     ("GET", "/api/v1/organisations/{org_slug}/programmes"): Operation(MEMBER),
@@ -958,3 +988,57 @@ def test_api_cannot_revoke_someone_elses_token(cast: dict[str, User], api_for: A
     assert_json_error(response, 404, "not_found")
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+# --- SCIM ----------------------------------------------------------------------------
+
+SCIM_ROUTES = sorted(n for n, kind in OTHER_PAGES.items() if kind == "scim")
+
+
+def scim_path(name: str, slug: str, tenant: Tenant) -> str:
+    route = project_urls()[name]
+    values = {"org_slug": slug, "resource_id": str(tenant.person.pk)}
+    values |= {"schema_id": "urn:ietf:params:scim:schemas:core:2.0:User", "type_id": "User"}
+    return reverse(name, kwargs={p: values[p] for p in url_parameters(route)})
+
+
+@pytest.mark.parametrize("name", SCIM_ROUTES)
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_scim_endpoint_needs_its_own_organisations_token(
+    name: str,
+    method: str,
+    cast: dict[str, User],
+    tenant_a: Tenant,
+    tenant_b: Tenant,
+    client_for: Any,
+) -> None:
+    """No token (or a session, or a personal API token) is a 401; organisation B's SCIM
+    token on A's endpoint is a 404, as for an unknown organisation; nothing changes."""
+    url = scim_path(name, "acme", tenant_a)
+    body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": []}
+    for client, headers in (
+        (client_for(None), {}),
+        (client_for(cast["admin"]), {}),
+        (
+            client_for(None),
+            {"Authorization": "Bearer " + api_token_create(user=cast["admin"], name="x")[1]},
+        ),
+    ):
+        response = getattr(client, method)(
+            url, body, content_type="application/scim+json", headers=headers
+        )
+        assert response.status_code == 401, (name, method, response.status_code)
+    _token, secret_b = scim_token_create(
+        organisation=tenant_b.organisation, actor=cast["outsider"], name="B"
+    )
+    response = getattr(client_for(None), method)(
+        url,
+        body,
+        content_type="application/scim+json",
+        headers={"Authorization": f"Bearer {secret_b}"},
+    )
+    assert response.status_code == 404, (name, method, response.status_code)
+    assert "Acme" not in response.content.decode()
+    tenant_a.person.refresh_from_db()
+    assert tenant_a.person.is_active
+    assert tenant_a.person.name == "Nobody Signed-In"
