@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "alongside.people",
     "alongside.programmes",
     "alongside.scim",
+    "alongside.privacy",
     "alongside.matches",
     "alongside.relationships",
     "alongside.meetings",

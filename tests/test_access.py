@@ -27,6 +27,7 @@ from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, Pai
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person, PersonImport
+from alongside.privacy.models import DataRequest
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 from alongside.scim.models import ScimToken
@@ -58,6 +59,16 @@ ORG_PAGES: dict[str, Page] = {
     "organisations:member_role": Page(ADMINS, post_only=True),
     "organisations:member_remove": Page(ADMINS, post_only=True),
     "organisations:audit": Page(ADMINS),
+    # Personal data: one's own download (and its progress) for everyone; the
+    # organisation's export, the requests list and erasure for admins.
+    "privacy:my_export": Page(MEMBER, post_only=True),
+    "privacy:request": Page(MEMBER),  # one's own request (any, for admins)
+    "privacy:request_progress": Page(MEMBER),
+    "privacy:request_download": Page(MEMBER),  # a person's own download: them alone
+    "privacy:requests": Page(ADMINS),
+    "privacy:organisation_export": Page(ADMINS, post_only=True),
+    "privacy:erase_person": Page(ADMINS),
+    "privacy:erase_organisation": Page(ADMINS),
     "provisioning:settings": Page(ADMINS),
     "provisioning:token_create": Page(ADMINS, post_only=True),
     "provisioning:token_rotate": Page(ADMINS, post_only=True),
@@ -243,6 +254,7 @@ class Tenant:
     survey: Survey
     question: Question
     scim_token: ScimToken
+    data_request: DataRequest
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -325,7 +337,20 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         starts_at=datetime(2030, 1, 7, 9, tzinfo=UTC),
         timezone="Asia/Kolkata",
     )
+    # A finished download of the organisation's member's own data, so that its pages open.
+    own_entry = Person.objects.filter(organisation=organisation, user__memberships__role="member")
+    data_request = DataRequest.objects.create(
+        organisation=organisation,
+        kind=DataRequest.Kind.PERSON_EXPORT,
+        status=DataRequest.Status.DONE,
+        progress=100,
+        requested_by=own_entry.first().user if own_entry.exists() else user,  # type: ignore[union-attr]
+        person=own_entry.first() or person,
+        result=b"PK\x05\x06" + b"\x00" * 18,
+        filename="my-data.zip",
+    )
     return Tenant(
+        data_request=data_request,
         scim_token=ScimToken.objects.create(
             organisation=organisation,
             name="Entra ID",
@@ -382,6 +407,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "survey_id": tenant.survey.pk,
         "question_id": tenant.question.pk,
         "token_id": tenant.scim_token.pk,
+        "data_request_id": tenant.data_request.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -617,6 +643,18 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/organisations/{org_slug}/people/invitations"): Operation(
         MANAGERS, {"person_ids": []}
     ),
+    # Personal data rights: one's own download; the organisation's export and erasure.
+    ("POST", "/api/v1/organisations/{org_slug}/me/data-export"): Operation(MEMBER),
+    ("POST", "/api/v1/organisations/{org_slug}/data-export"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/erasure"): Operation(
+        ADMINS, {"confirmation": "x"}
+    ),
+    ("POST", "/api/v1/organisations/{org_slug}/erasure"): Operation(ADMINS, {"confirmation": "x"}),
+    ("GET", "/api/v1/organisations/{org_slug}/data-requests"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/data-requests/{data_request_id}"): Operation(MEMBER),
+    ("GET", "/api/v1/organisations/{org_slug}/data-requests/{data_request_id}/download"): (
+        Operation(MEMBER)
+    ),
     # Provisioning: the organisation's SCIM tokens, admins only.
     ("GET", "/api/v1/organisations/{org_slug}/scim-tokens"): Operation(ADMINS),
     ("POST", "/api/v1/organisations/{org_slug}/scim-tokens"): Operation(ADMINS, {"name": "x"}),
@@ -809,6 +847,7 @@ def api_call(
         .replace("{note_id}", str(tenant.note.pk))
         .replace("{survey_id}", str(tenant.survey.pk))
         .replace("{question_id}", str(tenant.question.pk))
+        .replace("{data_request_id}", str(tenant.data_request.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:

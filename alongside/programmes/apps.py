@@ -7,4 +7,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programmes and enrolment"
 
     def ready(self) -> None:
-        from alongside.programmes import listeners  # noqa: F401  (subscribes to domain events)
+        from alongside.programmes import listeners, personal_data  # noqa: F401  (subscribes to domain events)

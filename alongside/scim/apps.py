@@ -7,4 +7,4 @@ class ScimConfig(AppConfig):
     verbose_name = "Provisioning (SCIM 2.0)"
 
     def ready(self) -> None:
-        from alongside.scim import panels  # noqa: F401  (fills the settings page's panel)
+        from alongside.scim import panels, personal_data  # noqa: F401  (fills the settings page's panel)
