@@ -39,5 +39,5 @@ def erasure_preview(*, person: Person) -> dict[str, int]:
             continue
         for section, found in handler.export(subject).items():
             if found:
-                counts[section] = len(found)
+                counts[section.replace("_", " ").capitalize()] = len(found)
     return counts

@@ -131,7 +131,7 @@ def erase_person(request: OrgRequest, person_id: int) -> HttpResponse:
         "form": form,
         "preview": erasure_preview(person=person),
     }
-    return render(request, "privacy/erase_person.html", context, status=400 if form.errors else 200)
+    return render(request, "privacy/erase_person.html", context)
 
 
 @org_view(*ADMINS)
@@ -153,9 +153,4 @@ def erase_organisation(request: OrgRequest) -> HttpResponse:
                 _("The organisation is being erased. Its pages close as soon as it is done."),
             )
             return redirect("home")
-    return render(
-        request,
-        "privacy/erase_organisation.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+    return render(request, "privacy/erase_organisation.html", {"form": form})

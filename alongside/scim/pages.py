@@ -68,7 +68,7 @@ def token_create(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("Copy the token now: it is shown only once."))
             return render(request, "scim/settings.html", _context(request, TokenForm(), secret))
-    return render(request, "scim/settings.html", _context(request, form), status=400)
+    return render(request, "scim/settings.html", _context(request, form))
 
 
 @org_view(*ADMINS)
