@@ -129,20 +129,17 @@ def _shared(name: str, q: Q) -> Q:
 
 def search_q(term: str, audience: Audience) -> Q:
     """One word of a search, matched only against fields the audience can see."""
+    # Department and location are filters, not search words.
     if audience == Audience.MEMBER:
         return (
             Q(name__icontains=term)
             | _shared("job_title", Q(job_title__icontains=term))
-            | _shared("department", Q(department__icontains=term))
-            | _shared("location", Q(location__icontains=term))
             | _shared("offers", Q(offers__icontains=term))
         )
     found = (
         Q(name__icontains=term)
         | Q(email__icontains=term)
         | Q(job_title__icontains=term)
-        | Q(department__icontains=term)
-        | Q(location__icontains=term)
         | Q(offers__icontains=term)
     )
     if audience == Audience.ADMIN:
