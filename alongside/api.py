@@ -18,9 +18,11 @@ from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
 from alongside.organisations.api import router as organisations_router
 from alongside.people.api import router as people_router
+from alongside.privacy.api import router as privacy_router
 from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
 from alongside.scheduling.api import router as schedule_router
+from alongside.scim.api import router as scim_router
 from alongside.surveys.api import router as surveys_router
 from alongside.webhooks.api import router as webhooks_router
 
@@ -110,6 +112,8 @@ def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
 api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/organisations", people_router)
+api.add_router("/organisations", scim_router)
+api.add_router("/organisations", privacy_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)
 api.add_router("/organisations", relationships_router)

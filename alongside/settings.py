@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "alongside.organisations",
     "alongside.people",
     "alongside.programmes",
+    "alongside.scim",
+    "alongside.privacy",
     "alongside.matches",
     "alongside.relationships",
     "alongside.meetings",

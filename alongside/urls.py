@@ -14,7 +14,9 @@ urlpatterns = [
     path("accounts/email/", nudge_views.email_preferences, name="email_preferences"),
     path("o/<slug:org_slug>/", include("alongside.home.urls")),
     path("o/<slug:org_slug>/", include("alongside.organisations.urls")),
+    path("o/<slug:org_slug>/settings/provisioning/", include("alongside.scim.page_urls")),
     path("o/<slug:org_slug>/people/", include("alongside.people.urls")),
+    path("o/<slug:org_slug>/privacy/", include("alongside.privacy.urls")),
     path("o/<slug:org_slug>/programmes/", include("alongside.programmes.urls")),
     path(
         "o/<slug:org_slug>/programmes/<int:programme_id>/matching/",
@@ -28,6 +30,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/surveys/", include("alongside.surveys.urls")),
     path("o/<slug:org_slug>/settings/webhooks/", include("alongside.webhooks.urls")),
     path("api/v1/", api.urls),
+    # Each organisation's SCIM 2.0 endpoint, for identity providers (its own bearer tokens).
+    path("scim/v2/", include("alongside.scim.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     # A private calendar subscription: the secret token in the address is the credential.

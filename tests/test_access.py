@@ -22,12 +22,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
+from alongside.accounts.services import api_token_create
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person, PersonImport
+from alongside.privacy.models import DataRequest
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+from alongside.scim.models import ScimToken
+from alongside.scim.tokens import scim_token_create
 from alongside.surveys.models import Question, Survey
 from alongside.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -56,7 +60,23 @@ ORG_PAGES: dict[str, Page] = {
     "organisations:member_role": Page(ADMINS, post_only=True),
     "organisations:member_remove": Page(ADMINS, post_only=True),
     "organisations:audit": Page(ADMINS),
+    # Personal data: one's own download (and its progress) for everyone; the
+    # organisation's export, the requests list and erasure for admins.
+    "privacy:my_export": Page(MEMBER, post_only=True),
+    "privacy:request": Page(MEMBER),  # one's own request (any, for admins)
+    "privacy:request_progress": Page(MEMBER),
+    "privacy:request_download": Page(MEMBER),  # a person's own download: them alone
+    "privacy:requests": Page(ADMINS),
+    "privacy:organisation_export": Page(ADMINS, post_only=True),
+    "privacy:erase_person": Page(ADMINS),
+    "privacy:erase_organisation": Page(ADMINS),
+    "provisioning:settings": Page(ADMINS),
+    "provisioning:token_create": Page(ADMINS, post_only=True),
+    "provisioning:token_rotate": Page(ADMINS, post_only=True),
+    "provisioning:token_revoke": Page(ADMINS, post_only=True),
     "people:list": Page(MEMBER),
+    "people:me": Page(MEMBER),  # one's own profile and "how others see me"
+    "people:export": Page(MEMBER),  # the directory as the viewer may see it
     "people:new": Page(ADMINS),
     "people:invite_many": Page(MANAGERS, post_only=True),
     "people:detail": Page(MEMBER),
@@ -181,6 +201,16 @@ OTHER_PAGES: dict[str, str] = {
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
+    # Each organisation's SCIM endpoint: one of its own SCIM tokens (test_scim_endpoint_…).
+    "scim:users": "scim",
+    "scim:user": "scim",
+    "scim:groups": "scim",
+    "scim:group": "scim",
+    "scim:schemas": "scim",
+    "scim:schema": "scim",
+    "scim:resource_types": "scim",
+    "scim:resource_type": "scim",
+    "scim:service_provider_config": "scim",
 }
 
 # The API's URLs are checked operation by operation through the OpenAPI schema below;
@@ -238,6 +268,8 @@ class Tenant:
     question: Question
     endpoint: WebhookEndpoint
     delivery: WebhookDelivery
+    scim_token: ScimToken
+    data_request: DataRequest
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -331,9 +363,28 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event_type="meeting.held", payload={}, status="failed"
     )
+    # A finished download of the organisation's member's own data, so that its pages open.
+    own_entry = Person.objects.filter(organisation=organisation, user__memberships__role="member")
+    data_request = DataRequest.objects.create(
+        organisation=organisation,
+        kind=DataRequest.Kind.PERSON_EXPORT,
+        status=DataRequest.Status.DONE,
+        progress=100,
+        requested_by=own_entry.first().user if own_entry.exists() else user,  # type: ignore[union-attr]
+        person=own_entry.first() or person,
+        result=b"PK\x05\x06" + b"\x00" * 18,
+        filename="my-data.zip",
+    )
     return Tenant(
         endpoint=endpoint,
         delivery=delivery,
+        data_request=data_request,
+        scim_token=ScimToken.objects.create(
+            organisation=organisation,
+            name="Entra ID",
+            prefix="scim_x",
+            token_hash=f"{organisation.pk:064d}",
+        ),
         survey=survey,
         question=question,
         meeting=meeting,
@@ -385,6 +436,8 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "question_id": tenant.question.pk,
         "endpoint_id": tenant.endpoint.pk,
         "delivery_id": tenant.delivery.pk,
+        "token_id": tenant.scim_token.pk,
+        "data_request_id": tenant.data_request.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -611,13 +664,33 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/deactivate"): Operation(ADMINS),
     ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/reactivate"): Operation(ADMINS),
     ("GET", "/api/v1/organisations/{org_slug}/people/{person_id}/reporting-line"): Operation(
-        MEMBER
+        MANAGERS
     ),
+    ("GET", "/api/v1/organisations/{org_slug}/people/export"): Operation(MEMBER),
+    ("GET", "/api/v1/organisations/{org_slug}/me/profile"): Operation(MEMBER),
+    ("PATCH", "/api/v1/organisations/{org_slug}/me/profile"): Operation(MEMBER, {"offers": "x"}),
     ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/invite"): Operation(MANAGERS),
     ("POST", "/api/v1/organisations/{org_slug}/people/import"): Operation(ADMINS, upload=True),
     ("POST", "/api/v1/organisations/{org_slug}/people/invitations"): Operation(
         MANAGERS, {"person_ids": []}
     ),
+    # Personal data rights: one's own download; the organisation's export and erasure.
+    ("POST", "/api/v1/organisations/{org_slug}/me/data-export"): Operation(MEMBER),
+    ("POST", "/api/v1/organisations/{org_slug}/data-export"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/erasure"): Operation(
+        ADMINS, {"confirmation": "x"}
+    ),
+    ("POST", "/api/v1/organisations/{org_slug}/erasure"): Operation(ADMINS, {"confirmation": "x"}),
+    ("GET", "/api/v1/organisations/{org_slug}/data-requests"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/data-requests/{data_request_id}"): Operation(MEMBER),
+    ("GET", "/api/v1/organisations/{org_slug}/data-requests/{data_request_id}/download"): (
+        Operation(MEMBER)
+    ),
+    # Provisioning: the organisation's SCIM tokens, admins only.
+    ("GET", "/api/v1/organisations/{org_slug}/scim-tokens"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/scim-tokens"): Operation(ADMINS, {"name": "x"}),
+    ("POST", "/api/v1/organisations/{org_slug}/scim-tokens/{token_id}/rotate"): Operation(ADMINS),
+    ("DELETE", "/api/v1/organisations/{org_slug}/scim-tokens/{token_id}"): Operation(ADMINS),
     # Programmes: members reach only those they take part in; "managers" here means the
     # programme's own managers (the tenant's programme manager is one of them).
     ("GET", "/api/v1/organisations/{org_slug}/programmes"): Operation(MEMBER),
@@ -825,6 +898,7 @@ def api_call(
         .replace("{question_id}", str(tenant.question.pk))
         .replace("{endpoint_id}", str(tenant.endpoint.pk))
         .replace("{delivery_id}", str(tenant.delivery.pk))
+        .replace("{data_request_id}", str(tenant.data_request.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
@@ -1004,3 +1078,57 @@ def test_api_cannot_revoke_someone_elses_token(cast: dict[str, User], api_for: A
     assert_json_error(response, 404, "not_found")
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+# --- SCIM ----------------------------------------------------------------------------
+
+SCIM_ROUTES = sorted(n for n, kind in OTHER_PAGES.items() if kind == "scim")
+
+
+def scim_path(name: str, slug: str, tenant: Tenant) -> str:
+    route = project_urls()[name]
+    values = {"org_slug": slug, "resource_id": str(tenant.person.pk)}
+    values |= {"schema_id": "urn:ietf:params:scim:schemas:core:2.0:User", "type_id": "User"}
+    return reverse(name, kwargs={p: values[p] for p in url_parameters(route)})
+
+
+@pytest.mark.parametrize("name", SCIM_ROUTES)
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_scim_endpoint_needs_its_own_organisations_token(
+    name: str,
+    method: str,
+    cast: dict[str, User],
+    tenant_a: Tenant,
+    tenant_b: Tenant,
+    client_for: Any,
+) -> None:
+    """No token (or a session, or a personal API token) is a 401; organisation B's SCIM
+    token on A's endpoint is a 404, as for an unknown organisation; nothing changes."""
+    url = scim_path(name, "acme", tenant_a)
+    body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": []}
+    for client, headers in (
+        (client_for(None), {}),
+        (client_for(cast["admin"]), {}),
+        (
+            client_for(None),
+            {"Authorization": "Bearer " + api_token_create(user=cast["admin"], name="x")[1]},
+        ),
+    ):
+        response = getattr(client, method)(
+            url, body, content_type="application/scim+json", headers=headers
+        )
+        assert response.status_code == 401, (name, method, response.status_code)
+    _token, secret_b = scim_token_create(
+        organisation=tenant_b.organisation, actor=cast["outsider"], name="B"
+    )
+    response = getattr(client_for(None), method)(
+        url,
+        body,
+        content_type="application/scim+json",
+        headers={"Authorization": f"Bearer {secret_b}"},
+    )
+    assert response.status_code == 404, (name, method, response.status_code)
+    assert "Acme" not in response.content.decode()
+    tenant_a.person.refresh_from_db()
+    assert tenant_a.person.is_active
+    assert tenant_a.person.name == "Nobody Signed-In"

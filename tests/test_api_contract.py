@@ -315,10 +315,29 @@ def test_main_responses_match_the_schema(
         "location": "Pune",
         "timezone": "Asia/Kolkata",
         "languages": ["Marathi", "English"],
+        "offers": "",
         "start_date": "2022-04-01",
         "is_active": True,
         "has_account": False,
         "updated_at": person["updated_at"],
+    }
+    # A colleague gets the same shape, with what they may not see left null.
+    seen_by_member = conforms(
+        api_for(cast["member"]).get(f"{ORG}/people/{analyst.pk}"),
+        "GET",
+        f"{API}/organisations/{{org_slug}}/people/{{person_id}}",
+    )
+    hidden = {name for name, value in seen_by_member.items() if value is None}
+    assert hidden == {
+        "email",
+        "employee_id",
+        "manager",
+        "level",
+        "timezone",
+        "start_date",
+        "is_active",
+        "has_account",
+        "updated_at",
     }
 
 
@@ -353,7 +372,7 @@ def names(response: Any) -> list[str]:
 def test_people_list_filters(
     cast: dict[str, User], directory: dict[str, Person], api_for: Any
 ) -> None:
-    api = api_for(cast["member"])
+    api = api_for(cast["admin"])
     everyone = api.get(f"{ORG}/people").json()
     assert everyone["count"] == 8  # 5 active in the tree + the cast's 3 (outsider is in B)
     assert "Gopal Gone" not in [p["name"] for p in everyone["items"]]
@@ -374,6 +393,14 @@ def test_people_list_filters(
     bad = api.get(f"{ORG}/people", {"status": "sideways"})
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid"
+
+    # A colleague searches and filters only what people share, and never sees leavers.
+    colleague = api_for(cast["member"])
+    assert colleague.get(f"{ORG}/people").json()["count"] == 8
+    assert names(colleague.get(f"{ORG}/people", {"q": "e-77"})) == []  # employee id
+    assert names(colleague.get(f"{ORG}/people", {"q": "analyst@acme"})) == []  # email
+    assert names(colleague.get(f"{ORG}/people", {"q": "analyst"})) == ["Anil Analyst"]
+    assert colleague.get(f"{ORG}/people", {"status": "inactive"}).status_code == 403
 
 
 def test_people_list_pagination(cast: dict[str, User], org_a: Organisation, api_for: Any) -> None:
@@ -560,7 +587,13 @@ def test_deactivate_and_reactivate(
 def test_reporting_line_endpoint(
     cast: dict[str, User], directory: dict[str, Person], api_for: Any
 ) -> None:
-    api = api_for(cast["member"])
+    api = api_for(cast["manager"])
+    assert (
+        api_for(cast["member"])
+        .get(f"{ORG}/people/{directory['analyst'].pk}/reporting-line")
+        .status_code
+        == 403
+    )
     analyst = api.get(f"{ORG}/people/{directory['analyst'].pk}/reporting-line").json()
     assert [m["name"] for m in analyst["managers"]] == ["Farhan Finance", "Chitra CEO"]
     assert analyst["direct_reports"] == []

@@ -7,4 +7,4 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self) -> None:
-        from alongside.meetings import listeners  # noqa: F401  (subscribes to domain events)
+        from alongside.meetings import listeners, personal_data  # noqa: F401  (subscribes to domain events)

@@ -1,24 +1,41 @@
 from datetime import date, datetime
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from alongside.accounts.api_auth import request_user
-from alongside.core.errors import AlongsideError
+from alongside.audit.services import log_action
+from alongside.core.errors import AlongsideError, Forbidden
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
-from alongside.organisations.models import Role
+from alongside.organisations.models import Membership, Role
 from alongside.people.importing import people_import_apply
 from alongside.people.invitations import invitation_send, invitations_request_bulk
 from alongside.people.models import Person
+from alongside.people.presenting import directory_csv
 from alongside.people.selectors import (
     PeopleFilters,
+    own_person,
     people_list,
     person_get,
     person_reporting_line,
 )
-from alongside.people.services import person_create, person_set_active, person_update
+from alongside.people.services import (
+    person_create,
+    person_profile_update,
+    person_set_active,
+    person_update,
+)
+from alongside.people.visibility import (
+    Audience,
+    audience_of,
+    can_see_inactive,
+    person_as_seen,
+    shared_fields,
+)
 
 router = Router(tags=["people"])
 
@@ -31,25 +48,51 @@ class PersonBrief(Schema):
 
 
 class PersonOut(Schema):
+    """A person as the caller may see them: a field the caller may not see is null.
+
+    Colleagues (members) see the name and the public fields the person shares; programme
+    managers also see contact and matching details and the manager; admins see all.
+    """
+
     id: int
     name: str
-    email: str
-    employee_id: str
-    manager: PersonBrief | None
-    department: str
-    job_title: str
-    level: str
-    location: str
-    timezone: str
-    languages: list[str]
-    start_date: date | None
-    is_active: bool
-    has_account: bool
-    updated_at: datetime
+    email: str | None = None
+    employee_id: str | None = None
+    manager: PersonBrief | None = None
+    department: str | None = None
+    job_title: str | None = None
+    level: str | None = None
+    location: str | None = None
+    timezone: str | None = None
+    languages: list[str] | None = None
+    offers: str | None = None
+    start_date: date | None = None
+    is_active: bool | None = None
+    has_account: bool | None = None
+    updated_at: datetime | None = None
 
-    @staticmethod
-    def resolve_has_account(person: Person) -> bool:
-        return person.user_id is not None
+
+def person_out(person: Person, audience: Audience) -> PersonOut:
+    seen = person_as_seen(person, audience)
+    manager = seen.pop("manager", None)
+    if audience != Audience.MEMBER:
+        seen["updated_at"] = person.updated_at
+    return PersonOut(
+        id=person.pk,
+        manager=PersonBrief.from_orm(manager) if manager is not None else None,
+        **seen,
+    )
+
+
+class ProfileOut(Schema):
+    shared_fields: list[str]
+    offers: str
+    seen_by: dict[str, PersonOut]
+
+
+class ProfileIn(Schema):
+    shared_fields: list[str] | None = None
+    offers: str | None = None
 
 
 class PersonIn(Schema):
@@ -125,17 +168,18 @@ class PeoplePagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination: Input, **params):  # type: ignore[no-untyped-def,override]
         size = max(1, min(pagination.page_size, 500))
         offset = (max(pagination.page, 1) - 1) * size
-        return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
+        return {"items": queryset[offset : offset + size], "count": queryset.count()}
 
 
-@router.get("/{org_slug}/people", response=list[PersonOut], summary="List and filter people")
-@paginate(PeoplePagination)
-def list_people(request: HttpRequest, org_slug: str, filters: Query[PeopleQuery]):  # type: ignore[no-untyped-def]
-    membership = membership_for(request, org_slug)
+def _people(membership: Membership, filters: PeopleQuery) -> QuerySet[Person]:
     if filters.status not in {"active", "inactive", "all"}:
         raise AlongsideError("status must be one of: active, inactive, all.")
+    audience = audience_of(membership)
+    if filters.status != "active" and not can_see_inactive(audience):
+        raise Forbidden(_("Only organisation admins can list people who have left."))
     return people_list(
         organisation=membership.organisation,
+        audience=audience,
         filters=PeopleFilters(
             search=filters.q,
             department=filters.department,
@@ -146,21 +190,119 @@ def list_people(request: HttpRequest, org_slug: str, filters: Query[PeopleQuery]
     )
 
 
+class SeenPeople:
+    """A lazy view of a queryset that the paginator slices, shown as the caller may see."""
+
+    def __init__(self, people: QuerySet[Person], audience: Audience) -> None:
+        self.people, self.audience = people, audience
+
+    def count(self) -> int:
+        return self.people.count()
+
+    def __getitem__(self, window: slice) -> list[PersonOut]:
+        return [person_out(p, self.audience) for p in self.people[window]]
+
+
+@router.get(
+    "/{org_slug}/people",
+    response=list[PersonOut],
+    summary="List and filter people (what the caller may see)",
+    description=(
+        "Members see active people and only the fields each shares; search and filters "
+        "look only at what the caller may see. Programme managers see contact and "
+        "matching details of active people; admins see everyone and every field."
+    ),
+)
+@paginate(PeoplePagination)
+def list_people(request: HttpRequest, org_slug: str, filters: Query[PeopleQuery]):  # type: ignore[no-untyped-def]
+    membership = membership_for(request, org_slug)
+    return SeenPeople(_people(membership, filters), audience_of(membership))
+
+
+@router.get(
+    "/{org_slug}/people/export",
+    response={200: None, **ERRORS},
+    summary="The directory as CSV (what the caller may see)",
+    openapi_extra={
+        "responses": {200: {"description": "CSV", "content": {"text/csv": {"schema": {}}}}}
+    },
+)
+def export_people(request: HttpRequest, org_slug: str, filters: Query[PeopleQuery]) -> HttpResponse:
+    membership = membership_for(request, org_slug)
+    audience = audience_of(membership)
+    people = _people(membership, filters)
+    log_action(
+        actor=request_user(request),
+        organisation=membership.organisation,
+        action="people.exported",
+        data={"audience": str(audience)},
+    )
+    response = HttpResponse(
+        "".join(directory_csv(people, audience)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="people.csv"'
+    return response
+
+
+@router.get(
+    "/{org_slug}/me/profile",
+    response={200: ProfileOut, **ERRORS},
+    summary="My profile: what I share, and how colleagues, managers and admins see me",
+)
+def get_my_profile(request: HttpRequest, org_slug: str) -> ProfileOut:
+    membership = membership_for(request, org_slug)
+    person = own_person(organisation=membership.organisation, user=request_user(request))
+    return _profile_out(person)
+
+
+@router.patch(
+    "/{org_slug}/me/profile",
+    response={200: ProfileOut, **ERRORS},
+    summary="Choose which public fields colleagues see, and what I can offer",
+)
+def update_my_profile(request: HttpRequest, org_slug: str, payload: ProfileIn) -> ProfileOut:
+    membership = membership_for(request, org_slug)
+    person = own_person(organisation=membership.organisation, user=request_user(request))
+    person = person_profile_update(
+        person=person,
+        actor=request_user(request),
+        shared_fields=payload.shared_fields,
+        offers=payload.offers,
+    )
+    return _profile_out(person)
+
+
+def _profile_out(person: Person) -> ProfileOut:
+    return ProfileOut(
+        shared_fields=list(shared_fields(person)),
+        offers=person.offers,
+        seen_by={str(audience): person_out(person, audience) for audience in Audience},
+    )
+
+
 @router.post(
     "/{org_slug}/people", response={201: PersonOut, **ERRORS}, summary="Add a person (admins)"
 )
-def create_person(request: HttpRequest, org_slug: str, payload: PersonIn) -> Status[Person]:
+def create_person(request: HttpRequest, org_slug: str, payload: PersonIn) -> Status[PersonOut]:
     membership = membership_for(request, org_slug, Role.ADMIN)
     person = person_create(
         organisation=membership.organisation, actor=request_user(request), **payload.dict()
     )
-    return Status(201, person)
+    return Status(201, person_out(person, Audience.ADMIN))
 
 
-@router.get("/{org_slug}/people/{int:person_id}", response={200: PersonOut, **ERRORS})
-def get_person(request: HttpRequest, org_slug: str, person_id: int) -> Person:
+@router.get(
+    "/{org_slug}/people/{int:person_id}",
+    response={200: PersonOut, **ERRORS},
+    summary="One person (what the caller may see)",
+)
+def get_person(request: HttpRequest, org_slug: str, person_id: int) -> PersonOut:
     membership = membership_for(request, org_slug)
-    return person_get(organisation=membership.organisation, person_id=person_id)
+    audience = audience_of(membership)
+    person = person_get(
+        organisation=membership.organisation, person_id=person_id, audience=audience
+    )
+    return person_out(person, audience)
 
 
 @router.patch(
@@ -170,11 +312,18 @@ def get_person(request: HttpRequest, org_slug: str, person_id: int) -> Person:
 )
 def update_person(
     request: HttpRequest, org_slug: str, person_id: int, payload: PersonPatch
-) -> Person:
+) -> PersonOut:
     membership = membership_for(request, org_slug, Role.ADMIN)
-    person = person_get(organisation=membership.organisation, person_id=person_id)
-    return person_update(
+    person = _admin_get(membership, person_id)
+    person = person_update(
         person=person, actor=request_user(request), **payload.dict(exclude_unset=True)
+    )
+    return person_out(person, Audience.ADMIN)
+
+
+def _admin_get(membership: Membership, person_id: int) -> Person:
+    return person_get(
+        organisation=membership.organisation, person_id=person_id, audience=Audience.ADMIN
     )
 
 
@@ -183,10 +332,11 @@ def update_person(
     response={200: PersonOut, **ERRORS},
     summary="Deactivate a person (admins)",
 )
-def deactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> Person:
+def deactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> PersonOut:
     membership = membership_for(request, org_slug, Role.ADMIN)
-    person = person_get(organisation=membership.organisation, person_id=person_id)
-    return person_set_active(person=person, actor=request_user(request), active=False)
+    person = _admin_get(membership, person_id)
+    person = person_set_active(person=person, actor=request_user(request), active=False)
+    return person_out(person, Audience.ADMIN)
 
 
 @router.post(
@@ -194,20 +344,25 @@ def deactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> Pe
     response={200: PersonOut, **ERRORS},
     summary="Reactivate a person (admins)",
 )
-def reactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> Person:
+def reactivate_person(request: HttpRequest, org_slug: str, person_id: int) -> PersonOut:
     membership = membership_for(request, org_slug, Role.ADMIN)
-    person = person_get(organisation=membership.organisation, person_id=person_id)
-    return person_set_active(person=person, actor=request_user(request), active=True)
+    person = _admin_get(membership, person_id)
+    person = person_set_active(person=person, actor=request_user(request), active=True)
+    return person_out(person, Audience.ADMIN)
 
 
 @router.get(
     "/{org_slug}/people/{int:person_id}/reporting-line",
     response={200: ReportingLineOut, **ERRORS},
-    summary="A person's managers (nearest first) and reports",
+    summary="A person's managers (nearest first) and reports (admins, programme managers)",
 )
 def get_reporting_line(request: HttpRequest, org_slug: str, person_id: int) -> ReportingLineOut:
-    membership = membership_for(request, org_slug)
-    person = person_get(organisation=membership.organisation, person_id=person_id)
+    membership = membership_for(request, org_slug, Role.ADMIN, Role.PROGRAMME_MANAGER)
+    person = person_get(
+        organisation=membership.organisation,
+        person_id=person_id,
+        audience=audience_of(membership),
+    )
     line = person_reporting_line(person=person)
     return ReportingLineOut(
         managers=[PersonBrief.from_orm(p) for p in line.managers],
@@ -223,7 +378,11 @@ def get_reporting_line(request: HttpRequest, org_slug: str, person_id: int) -> R
 )
 def invite_person(request: HttpRequest, org_slug: str, person_id: int) -> Status[InvitationOut]:
     membership = membership_for(request, org_slug, Role.ADMIN, Role.PROGRAMME_MANAGER)
-    person = person_get(organisation=membership.organisation, person_id=person_id)
+    person = person_get(
+        organisation=membership.organisation,
+        person_id=person_id,
+        audience=audience_of(membership),
+    )
     invitation = invitation_send(person=person, actor=request_user(request))
     return Status(
         201,

@@ -7,4 +7,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "People directory"
 
     def ready(self) -> None:
-        from alongside.people import listeners  # noqa: F401  (subscribes to domain events)
+        from alongside.people import listeners, personal_data  # noqa: F401  (subscribes to domain events)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from alongside.organisations.forms import time_zone_choices
+from alongside.people.models import Person
+from alongside.people.visibility import FIELD_LABELS, OPTIONAL_PUBLIC_FIELDS, Audience
 
 
 class PeopleFilterForm(forms.Form):
@@ -19,13 +22,28 @@ class PeopleFilterForm(forms.Form):
         choices=[("active", "Active"), ("inactive", "Inactive"), ("all", "Everyone")],
     )
 
-    def __init__(self, *args: object, options: dict[str, list[str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        options: dict[str, list[str]],
+        audience: Audience = Audience.ADMIN,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Colleagues search only what people share, and never see leavers.
+        if audience == Audience.MEMBER:
+            del self.fields["level"]
+            search = self.fields["q"]
+            search.widget.attrs["placeholder"] = _("Name, title, department…")
+        if audience != Audience.ADMIN:
+            del self.fields["status"]
         for name, key, label in (
             ("department", "departments", "All departments"),
             ("location", "locations", "All locations"),
             ("level", "levels", "All levels"),
         ):
+            if name not in self.fields:
+                continue
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", label), *((v, v) for v in options[key])]
@@ -59,3 +77,35 @@ class ImportConfirmForm(forms.Form):
         label="Deactivate people who are not in this file",
         help_text="Use this when the file is a complete export of everyone.",
     )
+
+
+class ProfileForm(forms.Form):
+    offers = forms.CharField(
+        label=_("What I can offer colleagues"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A sentence or two: skills, experience, topics you are happy to talk about."),
+    )
+    shared_fields = forms.MultipleChoiceField(
+        label=_("Colleagues may see"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(name, FIELD_LABELS[name]) for name in OPTIONAL_PUBLIC_FIELDS],
+        help_text=_(
+            "Your name is always shown. Programme managers and admins see what running "
+            "programmes needs whatever you choose here."
+        ),
+    )
+
+    def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "offers": person.offers,
+                "shared_fields": [
+                    name for name in OPTIONAL_PUBLIC_FIELDS if getattr(person, f"share_{name}")
+                ],
+            },
+        )
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]

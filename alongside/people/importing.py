@@ -19,6 +19,7 @@ from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.organisations.models import Organisation
 from alongside.people.models import Person, PersonImport
+from alongside.people.services import people_mark_left
 from alongside.spreadsheets.people import CsvProblem, PersonRow, parse_people_csv
 
 # Columns of the file → fields of Person that they write.
@@ -226,7 +227,7 @@ def people_import_apply(
         )
     if dry_run:
         return plan
-    _write_plan(organisation, plan)
+    _write_plan(organisation, plan, actor=actor)
     log_action(
         actor=actor,
         organisation=organisation,
@@ -237,7 +238,7 @@ def people_import_apply(
     return plan
 
 
-def _write_plan(organisation: Organisation, plan: ImportPlan) -> None:
+def _write_plan(organisation: Organisation, plan: ImportPlan, *, actor: User | None) -> None:
     now = timezone.now()
     columns = plan.columns
     # Employee ids may move between people in the file (a swap, or a newcomer taking a
@@ -304,6 +305,10 @@ def _write_plan(organisation: Organisation, plan: ImportPlan) -> None:
             Person.objects.bulk_update(managed, ["manager"], batch_size=500)
 
     if plan.to_deactivate:
-        Person.objects.filter(pk__in=[p.pk for p in plan.to_deactivate]).update(
-            is_active=False, updated_at=now
+        # Leavers take the same path as everywhere else: out of the programmes still
+        # running, their history kept.
+        people_mark_left(
+            organisation=organisation,
+            person_ids=[p.pk for p in plan.to_deactivate],
+            actor=actor,
         )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy as _
 
 from alongside.core.validators import validate_time_zone
 
@@ -39,6 +40,17 @@ class Person(models.Model):
     languages = models.JSONField(default=list, blank=True)
     start_date = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # The person's own profile: what they can offer colleagues, and which of the optional
+    # public fields colleagues may see (people/visibility.py). Name is always shown.
+    offers = models.CharField(_("what I can offer"), max_length=300, blank=True)
+    share_job_title = models.BooleanField(default=True)
+    share_department = models.BooleanField(default=True)
+    share_location = models.BooleanField(default=True)
+    share_languages = models.BooleanField(default=True)
+    share_offers = models.BooleanField(default=True)
+    # Set when the person's data was erased: the row stays, anonymised, so that the
+    # relationships, enrolments and programme totals they were part of stay whole.
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=django_timezone.now)
     updated_at = models.DateTimeField(default=django_timezone.now)
 

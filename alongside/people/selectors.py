@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Organisation
-from alongside.people import reporting_line
+from alongside.people import reporting_line, visibility
 from alongside.people.models import Person
+from alongside.people.visibility import Audience
 
 
 @dataclass(frozen=True)
@@ -19,39 +21,46 @@ class PeopleFilters:
     status: str = "active"  # active | inactive | all
 
 
-def people_list(*, organisation: Organisation, filters: PeopleFilters) -> QuerySet[Person]:
-    people = Person.objects.filter(organisation=organisation).select_related("manager")
-    if filters.status == "active":
+def people_list(
+    *, organisation: Organisation, filters: PeopleFilters, audience: Audience
+) -> QuerySet[Person]:
+    """The directory as ``audience`` may see it: searches and filters only look at what
+    that audience can see (people/visibility.py)."""
+    people = visibility.visible_people(
+        Person.objects.filter(organisation=organisation).select_related("manager"), audience
+    )
+    status = filters.status if visibility.can_see_inactive(audience) else "active"
+    if status == "active":
         people = people.filter(is_active=True)
-    elif filters.status == "inactive":
+    elif status == "inactive":
         people = people.filter(is_active=False)
     for term in filters.search.split():
-        people = people.filter(
-            Q(name__icontains=term)
-            | Q(email__icontains=term)
-            | Q(employee_id__iexact=term)
-            | Q(job_title__icontains=term)
-        )
-    if filters.department:
-        people = people.filter(department=filters.department)
-    if filters.location:
-        people = people.filter(location=filters.location)
-    if filters.level:
-        people = people.filter(level=filters.level)
+        people = people.filter(visibility.search_q(term, audience))
+    for name in ("department", "location", "level"):
+        value = getattr(filters, name)
+        if value:
+            people = people.filter(visibility.filter_q(name, value, audience))
     return people.order_by("name", "id")
 
 
-def people_filter_options(*, organisation: Organisation) -> dict[str, list[str]]:
+def people_filter_options(
+    *, organisation: Organisation, audience: Audience = Audience.ADMIN
+) -> dict[str, list[str]]:
+    """The values the directory's filters offer; a member is offered only shared values."""
     rows = (
-        Person.objects.filter(organisation=organisation, is_active=True)
-        .values_list("department", "location", "level")
+        Person.objects.filter(organisation=organisation, is_active=True, erased_at__isnull=True)
+        .values_list("department", "location", "level", "share_department", "share_location")
         .distinct()
     )
+    member = audience == Audience.MEMBER
     departments, locations, levels = set(), set(), set()
-    for department, location, level in rows:
-        departments.add(department)
-        locations.add(location)
-        levels.add(level)
+    for department, location, level, share_department, share_location in rows:
+        if share_department or not member:
+            departments.add(department)
+        if share_location or not member:
+            locations.add(location)
+        if not member:
+            levels.add(level)
     return {
         "departments": sorted(d for d in departments if d),
         "locations": sorted(loc for loc in locations if loc),
@@ -65,14 +74,29 @@ def _level_sort_key(level: str) -> tuple[str, int, str]:
     return (prefix, int(digits) if digits else -1, level)
 
 
-def person_get(*, organisation: Organisation, person_id: int) -> Person:
+def person_get(*, organisation: Organisation, person_id: int, audience: Audience) -> Person:
+    """A person of the organisation; someone ``audience`` may not see is not found."""
     person = (
-        Person.objects.filter(organisation=organisation, pk=person_id)
+        visibility.visible_people(
+            Person.objects.filter(organisation=organisation, pk=person_id), audience
+        )
         .select_related("manager", "user")
         .first()
     )
     if person is None:
         raise NotFound("No such person in this organisation.")
+    return person
+
+
+def own_person(*, organisation: Organisation, user: Any) -> Person:
+    """The signed-in user's own entry in the organisation's directory."""
+    person = (
+        Person.objects.filter(organisation=organisation, user=user)
+        .select_related("manager", "user")
+        .first()
+    )
+    if person is None:
+        raise NotFound("You have no entry in this organisation's directory yet.")
     return person
 
 
@@ -109,7 +133,7 @@ def reporting_line_ancestors(*, organisation: Organisation) -> dict[int, frozens
 
 def directory_overview(*, organisation: Organisation) -> dict[str, int]:
     """The directory at a glance: people, accounts, departments, locations, members."""
-    people = Person.objects.filter(organisation=organisation).aggregate(
+    people = Person.objects.filter(organisation=organisation, erased_at__isnull=True).aggregate(
         active=Count("id", filter=Q(is_active=True)),
         inactive=Count("id", filter=Q(is_active=False)),
         with_account=Count("id", filter=Q(is_active=True, user__isnull=False)),

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.events import emit
 from alongside.organisations.models import Organisation
 from alongside.people import reporting_line
+from alongside.people.events import PersonLeft
 from alongside.people.models import Person
 from alongside.people.selectors import manager_map
+from alongside.people.visibility import OPTIONAL_PUBLIC_FIELDS
 from alongside.spreadsheets.people import (
     KNOWN_COLUMNS,
     MAX_LENGTHS,
@@ -113,7 +118,7 @@ def _clean_person_fields(
 
 
 @transaction.atomic
-def person_create(*, organisation: Organisation, actor: User, **fields: Any) -> Person:
+def person_create(*, organisation: Organisation, actor: User | None, **fields: Any) -> Person:
     for required in ("name", "email"):
         fields.setdefault(required, "")
     cleaned, problems = _clean_person_fields(organisation=organisation, person=None, fields=fields)
@@ -132,7 +137,9 @@ def person_create(*, organisation: Organisation, actor: User, **fields: Any) -> 
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: User, **fields: Any) -> Person:
+def person_update(*, person: Person, actor: User | None, **fields: Any) -> Person:
+    if person.erased_at is not None:
+        raise AlongsideError(_("An erased person cannot be changed."), code="erased")
     cleaned, problems = _clean_person_fields(
         organisation=person.organisation, person=person, fields=fields
     )
@@ -166,16 +173,104 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def person_set_active(*, person: Person, actor: User, active: bool) -> Person:
+def people_mark_left(
+    *, organisation: Organisation, person_ids: Iterable[int], actor: User | None
+) -> list[int]:
+    """The one leaver path, for the pages, the API, a people import and provisioning.
+
+    The people become inactive in the directory and leave the programmes still running
+    (a listener withdraws their enrolments, which takes them out of their relationships);
+    nothing of their history is deleted. Returns the ids of those who were active.
+    """
+    leaving = list(
+        Person.objects.select_for_update()
+        .filter(organisation=organisation, pk__in=list(person_ids), is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not leaving:
+        return []
+    Person.objects.filter(pk__in=leaving).update(is_active=False, updated_at=timezone.now())
+    for person_id in leaving:
+        emit(
+            PersonLeft(
+                organisation_id=organisation.pk,
+                person_id=person_id,
+                actor_id=actor.pk if actor is not None else None,
+            )
+        )
+    return leaving
+
+
+@transaction.atomic
+def person_set_active(*, person: Person, actor: User | None, active: bool) -> Person:
+    if person.erased_at is not None:
+        raise AlongsideError(_("An erased person cannot be changed."), code="erased")
     if person.is_active == active:
         return person
-    person.is_active = active
-    person.updated_at = timezone.now()
-    person.save(update_fields=["is_active", "updated_at"])
+    if active:
+        person.is_active = True
+        person.updated_at = timezone.now()
+        person.save(update_fields=["is_active", "updated_at"])
+    else:
+        people_mark_left(organisation=person.organisation, person_ids=[person.pk], actor=actor)
+        person.refresh_from_db()
     log_action(
         actor=actor,
         organisation=person.organisation,
         action="person.reactivated" if active else "person.deactivated",
         target=person,
     )
+    return person
+
+
+@transaction.atomic
+def person_profile_update(
+    *,
+    person: Person,
+    actor: User,
+    shared_fields: Iterable[str] | None = None,
+    offers: str | None = None,
+) -> Person:
+    """The person's own choices: what they can offer, and which public fields they share."""
+    problems: list[Problem] = []
+    changed: dict[str, Any] = {}
+    if shared_fields is not None:
+        chosen = list(shared_fields)
+        unknown = sorted(set(chosen) - set(OPTIONAL_PUBLIC_FIELDS))
+        for name in unknown:
+            problems.append(
+                Problem(
+                    _("'%(field)s' is not a field you can choose to share; choose from %(all)s.")
+                    % {"field": name, "all": ", ".join(OPTIONAL_PUBLIC_FIELDS)},
+                    field="shared_fields",
+                )
+            )
+        for name in OPTIONAL_PUBLIC_FIELDS:
+            value = name in chosen
+            if getattr(person, f"share_{name}") != value:
+                changed[f"share_{name}"] = value
+    if offers is not None:
+        text = offers.strip()
+        if len(text) > 300:
+            problems.append(
+                Problem(_("is longer than 300 characters; shorten it."), field="offers")
+            )
+        elif text != person.offers:
+            changed["offers"] = text
+    if problems:
+        raise AlongsideError(_("Your profile could not be saved."), problems=problems)
+    if changed:
+        for name, value in changed.items():
+            setattr(person, name, value)
+        person.updated_at = timezone.now()
+        person.save(update_fields=[*changed, "updated_at"])
+        # The audit keeps which switches changed, not the text the person wrote.
+        log_action(
+            actor=actor,
+            organisation=person.organisation,
+            action="person.profile_updated",
+            target=person,
+            data={"changed": sorted(changed)},
+        )
     return person

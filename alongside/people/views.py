@@ -2,16 +2,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
-from alongside.people.forms import ImportConfirmForm, ImportUploadForm, PeopleFilterForm, PersonForm
+from alongside.people.forms import (
+    ImportConfirmForm,
+    ImportUploadForm,
+    PeopleFilterForm,
+    PersonForm,
+    ProfileForm,
+)
 from alongside.people.importing import (
     people_import_confirm,
     people_import_discard,
@@ -22,27 +32,46 @@ from alongside.people.invitations import (
     invitations_request_bulk,
 )
 from alongside.people.models import Person, PersonImport
+from alongside.people.presenting import directory_csv, facts, list_columns, row_cells
 from alongside.people.selectors import (
     PeopleFilters,
+    own_person,
     people_filter_options,
     people_list,
     person_get,
     person_reporting_line,
 )
-from alongside.people.services import person_create, person_set_active, person_update
+from alongside.people.services import (
+    person_create,
+    person_profile_update,
+    person_set_active,
+    person_update,
+)
+from alongside.people.visibility import (
+    AUDIENCE_LABELS,
+    Audience,
+    audience_of,
+    can_see_reporting_lines,
+    person_as_seen,
+)
 from alongside.spreadsheets.people import KNOWN_COLUMNS
 
 
 def _person_or_404(request: OrgRequest, person_id: int) -> Person:
     try:
-        return person_get(organisation=request.organisation, person_id=person_id)
+        return person_get(
+            organisation=request.organisation,
+            person_id=person_id,
+            audience=audience_of(request.membership),
+        )
     except NotFound as error:
         raise Http404(error.message) from error
 
 
 def _filters_from(request: OrgRequest, data: Any) -> tuple[PeopleFilterForm, PeopleFilters]:
-    options = people_filter_options(organisation=request.organisation)
-    form = PeopleFilterForm(data or None, options=options)
+    audience = audience_of(request.membership)
+    options = people_filter_options(organisation=request.organisation, audience=audience)
+    form = PeopleFilterForm(data or None, options=options, audience=audience)
     # Keep every valid filter even when one is not (e.g. a department only inactive
     # people have): cleaned_data holds the fields that did validate.
     form.is_valid()
@@ -57,14 +86,33 @@ def _filters_from(request: OrgRequest, data: Any) -> tuple[PeopleFilterForm, Peo
     return form, filters
 
 
+def _list(request: OrgRequest, filters: PeopleFilters) -> QuerySet[Person]:
+    return people_list(
+        organisation=request.organisation,
+        filters=filters,
+        audience=audience_of(request.membership),
+    )
+
+
 @org_view()
 def people_index(request: OrgRequest) -> HttpResponse:
     form, filters = _filters_from(request, request.GET)
-    people = people_list(organisation=request.organisation, filters=filters)
+    people = _list(request, filters)
     page = paginate(request, people, 50)
+    audience = audience_of(request.membership)
+    page.object_list = [
+        (person, row_cells(person_as_seen(person, audience), audience))
+        for person in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    context: dict[str, Any] = {"form": form, "page": page, "query": query.urlencode()}
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "columns": list_columns(audience),
+        "export_query": query.urlencode(),
+    }
     if request.membership.can_manage_programmes:
         context["awaiting_invitation"] = people.filter(user__isnull=True, is_active=True).count()
     if request.htmx and not request.htmx.boosted:
@@ -75,11 +123,59 @@ def people_index(request: OrgRequest) -> HttpResponse:
 @org_view()
 def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
-    return render(
-        request,
-        "people/detail.html",
-        {"person": person, "line": person_reporting_line(person=person)},
+    audience = audience_of(request.membership)
+    context: dict[str, Any] = {
+        "person": person,
+        "facts": facts(person, audience),
+        "line": (
+            person_reporting_line(person=person) if can_see_reporting_lines(audience) else None
+        ),
+    }
+    return render(request, "people/detail.html", context)
+
+
+@org_view()
+def people_export(request: OrgRequest) -> StreamingHttpResponse:
+    """The directory as CSV, with exactly the people and fields the viewer may see."""
+    _form, filters = _filters_from(request, request.GET)
+    audience = audience_of(request.membership)
+    people = _list(request, filters)
+    log_action(
+        actor=request.user,
+        organisation=request.organisation,
+        action="people.exported",
+        data={"audience": str(audience), "filters": request.GET.urlencode()[:500]},
     )
+    response = StreamingHttpResponse(
+        directory_csv(people, audience), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="people.csv"'
+    return response
+
+
+@org_view()
+def my_profile(request: OrgRequest) -> HttpResponse:
+    """The person's own profile: what they share, and how each audience sees them."""
+    person = own_person(organisation=request.organisation, user=request.user)
+    form = ProfileForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_profile_update(
+                person=person,
+                actor=request.user,
+                shared_fields=form.cleaned_data["shared_fields"],
+                offers=form.cleaned_data["offers"],
+            )
+        except AlongsideError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("people:me", org_slug=request.organisation.slug)
+    previews = [
+        {"audience": audience, "label": AUDIENCE_LABELS[audience], "facts": facts(person, audience)}
+        for audience in Audience
+    ]
+    return render(request, "people/me.html", {"person": person, "form": form, "previews": previews})
 
 
 def _person_initial(person: Person) -> dict[str, Any]:
@@ -98,7 +194,7 @@ def _person_initial(person: Person) -> dict[str, Any]:
     }
 
 
-def _apply_errors(form: PersonForm, error: AlongsideError) -> None:
+def _apply_errors(form: forms.Form, error: AlongsideError) -> None:
     for field, problems in problems_for_form(error).items():
         for problem in problems:
             form.add_error(field if field in form.fields else None, problem)
@@ -167,9 +263,7 @@ def person_invite(request: OrgRequest, person_id: int) -> HttpResponse:
 def people_invite(request: OrgRequest) -> HttpResponse:
     """Invite everyone matching the list's current filters who has not signed in yet."""
     _form, filters = _filters_from(request, request.POST)
-    ids = list(
-        people_list(organisation=request.organisation, filters=filters).values_list("pk", flat=True)
-    )
+    ids = list(_list(request, filters).values_list("pk", flat=True))
     count = invitations_request_bulk(
         organisation=request.organisation, person_ids=ids, actor=request.user
     )

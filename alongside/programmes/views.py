@@ -18,6 +18,7 @@ from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
 from alongside.people.models import Person
 from alongside.people.selectors import PeopleFilters, people_filter_options, people_list
+from alongside.people.visibility import audience_of
 from alongside.programmes.format_defaults import TEMPLATES, TOPIC_LIMITS, rules_for
 from alongside.programmes.forms import (
     DAY_LABELS,
@@ -308,6 +309,7 @@ def _directory(request: OrgRequest, data: Any) -> tuple[DirectoryFilterForm, Que
     cleaned: dict[str, Any] = getattr(form, "cleaned_data", {})
     people = people_list(
         organisation=request.organisation,
+        audience=audience_of(request.membership),
         filters=PeopleFilters(
             search=cleaned.get("q", ""),
             department=cleaned.get("department", ""),

@@ -213,11 +213,13 @@ def my_relationships(request: HttpRequest, org_slug: str) -> Any:
                         "name": m.person.name,
                         "role": m.role,
                         "is_active": m.is_active,
-                        "job_title": m.person.job_title,
-                        "department": m.person.department,
-                        "location": m.person.location,
+                        # The public fields each person shares; the time zone is
+                        # what meeting each other needs.
+                        "job_title": m.person.job_title if m.person.share_job_title else "",
+                        "department": (m.person.department if m.person.share_department else ""),
+                        "location": m.person.location if m.person.share_location else "",
                         "timezone": m.person.timezone,
-                        "languages": m.person.languages,
+                        "languages": m.person.languages if m.person.share_languages else [],
                     }
                     for m in relationship.members.all()
                     if m.person.user_id != user.pk

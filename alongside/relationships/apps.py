@@ -7,4 +7,4 @@ class RelationshipsConfig(AppConfig):
     verbose_name = "Relationships"
 
     def ready(self) -> None:
-        from alongside.relationships import listeners  # noqa: F401  (subscribes to domain events)
+        from alongside.relationships import listeners, personal_data  # noqa: F401  (subscribes to domain events)

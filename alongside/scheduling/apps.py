@@ -7,4 +7,4 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Meeting times and calendars"
 
     def ready(self) -> None:
-        from alongside.scheduling import listeners, panels  # noqa: F401  (events, page panels)
+        from alongside.scheduling import listeners, panels, personal_data  # noqa: F401  (events, page panels)
