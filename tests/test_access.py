@@ -157,6 +157,10 @@ ORG_PAGES: dict[str, Page] = {
 OTHER_PAGES: dict[str, str] = {
     "home": "signed-in",  # redirects into the user's own organisation
     "accounts:login": "public",
+    "accounts:sign_in_realm": "public",  # where an address signs in (home-realm discovery)
+    "accounts:sign_in_link_sent": "public",
+    "accounts:sign_in_link": "public",  # the single-use secret in the URL is the credential
+    "accounts:sign_in_link_fresh": "public",  # mails a fresh link to the stale link's owner
     "accounts:logout": "public",
     "accounts:password_reset": "public",
     "accounts:password_reset_done": "public",

@@ -1,20 +1,46 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
-from alongside.accounts.models import normalise_email
+from alongside.accounts.models import User, normalise_email
+from alongside.accounts.sign_in_policy import PASSWORD, sign_in_refusal
 
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def clean_username(self) -> str:
         # Emails are stored lowercased; normalise before authenticating so that sign-in
         # is case-insensitive and the lockout counts every spelling as one account.
         return normalise_email(self.cleaned_data["username"])
+
+    def clean(self) -> dict[str, Any]:
+        if self.cleaned_data.get("username") and not self.cleaned_data.get("password"):
+            raise forms.ValidationError(
+                _("Enter your password, or ask for a sign-in link by email."),
+                code="password_missing",
+            )
+        return super().clean()
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        assert isinstance(user, User)
+        refusal = sign_in_refusal(user, PASSWORD)
+        if refusal:
+            raise forms.ValidationError(refusal, code="refused")
 
 
 class SetPasswordForm(forms.Form):

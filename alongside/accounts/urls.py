@@ -7,6 +7,10 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("login/realm/", views.sign_in_realm, name="sign_in_realm"),
+    path("login/link-sent/", views.sign_in_link_sent, name="sign_in_link_sent"),
+    path("link/<str:secret>/", views.sign_in_link_open, name="sign_in_link"),
+    path("link/<str:secret>/fresh/", views.sign_in_link_fresh, name="sign_in_link_fresh"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
