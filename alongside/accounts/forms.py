@@ -44,20 +44,29 @@ class SignInForm(AuthenticationForm):
 
 
 class SetPasswordForm(forms.Form):
+    """A password to choose, optional: an emailed link signs in without one."""
+
     password = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password (optional)"),
+        required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters; not a common password.",
+        help_text=_(
+            "At least 10 characters; not a common password. Without one, you sign in "
+            "with a link we email you."
+        ),
     )
     password_again = forms.CharField(
-        label="The same password again",
+        label=_("The same password again"),
+        required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The two passwords differ.")
+        if (data.get("password") or data.get("password_again")) and data.get(
+            "password"
+        ) != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
         return data
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from alongside.organisations.forms import time_zone_choices
+from alongside.people.directory_filters import DirectoryFilter
 
 
 class PeopleFilterForm(forms.Form):
@@ -19,8 +20,22 @@ class PeopleFilterForm(forms.Form):
         choices=[("active", "Active"), ("inactive", "Inactive"), ("all", "Everyone")],
     )
 
-    def __init__(self, *args: object, options: dict[str, list[str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        options: dict[str, list[str]],
+        extra: list[tuple[DirectoryFilter, list[tuple[str, str]]]] = (),  # type: ignore[assignment]
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Filters other apps add, for the viewers they offer choices to.
+        self.extra_names = [directory_filter.name for directory_filter, _choices in extra]
+        for directory_filter, choices in extra:
+            self.fields[directory_filter.name] = forms.ChoiceField(
+                required=False,
+                label=directory_filter.label,
+                choices=[("", directory_filter.everyone), *choices],
+            )
         for name, key, label in (
             ("department", "departments", "All departments"),
             ("location", "locations", "All locations"),
@@ -29,6 +44,9 @@ class PeopleFilterForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", label), *((v, v) for v in options[key])]
+
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.extra_names]
 
 
 class PersonForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Organisation
 from alongside.people import reporting_line
+from alongside.people.directory_filters import apply_directory_filters
 from alongside.people.models import Person
 
 
@@ -17,6 +18,8 @@ class PeopleFilters:
     location: str = ""
     level: str = ""
     status: str = "active"  # active | inactive | all
+    #: filters other apps add (directory_filters.py), as (name, value) pairs
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 def people_list(*, organisation: Organisation, filters: PeopleFilters) -> QuerySet[Person]:
@@ -38,6 +41,7 @@ def people_list(*, organisation: Organisation, filters: PeopleFilters) -> QueryS
         people = people.filter(location=filters.location)
     if filters.level:
         people = people.filter(level=filters.level)
+    people = apply_directory_filters(people, filters.extra)
     return people.order_by("name", "id")
 
 

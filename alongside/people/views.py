@@ -11,6 +11,7 @@ from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
+from alongside.people.directory_filters import directory_filters
 from alongside.people.forms import ImportConfirmForm, ImportUploadForm, PeopleFilterForm, PersonForm
 from alongside.people.importing import (
     people_import_confirm,
@@ -42,7 +43,12 @@ def _person_or_404(request: OrgRequest, person_id: int) -> Person:
 
 def _filters_from(request: OrgRequest, data: Any) -> tuple[PeopleFilterForm, PeopleFilters]:
     options = people_filter_options(organisation=request.organisation)
-    form = PeopleFilterForm(data or None, options=options)
+    extra = [
+        (directory_filter, choices)
+        for directory_filter in directory_filters()
+        if (choices := directory_filter.choices(request.membership))
+    ]
+    form = PeopleFilterForm(data or None, options=options, extra=extra)
     # Keep every valid filter even when one is not (e.g. a department only inactive
     # people have): cleaned_data holds the fields that did validate.
     form.is_valid()
@@ -53,6 +59,10 @@ def _filters_from(request: OrgRequest, data: Any) -> tuple[PeopleFilterForm, Peo
         location=cleaned.get("location", ""),
         level=cleaned.get("level", ""),
         status=cleaned.get("status") or "active",
+        extra=tuple(
+            (directory_filter.name, cleaned.get(directory_filter.name) or "")
+            for directory_filter, _choices in extra
+        ),
     )
     return form, filters
 
