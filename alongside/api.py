@@ -20,6 +20,7 @@ from alongside.people.api import router as people_router
 from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
 from alongside.scheduling.api import router as schedule_router
+from alongside.sso.api import router as sso_router
 from alongside.surveys.api import router as surveys_router
 
 # Operation ids are part of the published contract (generated clients name methods after
@@ -116,3 +117,4 @@ api.add_router("/organisations", schedule_router)
 api.add_router("", nudges_router)
 api.add_router("/organisations", dashboards_router)
 api.add_router("/organisations", surveys_router)
+api.add_router("/organisations", sso_router)

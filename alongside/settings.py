@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "alongside.accounts",
     "alongside.organisations",
     "alongside.people",
+    "alongside.sso",
     "alongside.programmes",
     "alongside.matches",
     "alongside.relationships",

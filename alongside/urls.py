@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/email/", nudge_views.email_preferences, name="email_preferences"),
     path("o/<slug:org_slug>/", include("alongside.home.urls")),
     path("o/<slug:org_slug>/", include("alongside.organisations.urls")),
+    path("o/<slug:org_slug>/", include("alongside.sso.urls")),
+    path("sso/<slug:org_slug>/", include("alongside.sso.flow_urls")),
     path("o/<slug:org_slug>/people/", include("alongside.people.urls")),
     path("o/<slug:org_slug>/programmes/", include("alongside.programmes.urls")),
     path(

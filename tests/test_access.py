@@ -55,6 +55,9 @@ ORG_PAGES: dict[str, Page] = {
     "organisations:member_role": Page(ADMINS, post_only=True),
     "organisations:member_remove": Page(ADMINS, post_only=True),
     "organisations:audit": Page(ADMINS),
+    "sso:settings": Page(ADMINS),
+    "sso:switch": Page(ADMINS, post_only=True),
+    "sso:try": Page(ADMINS, post_only=True),
     "people:list": Page(MEMBER),
     "people:new": Page(ADMINS),
     "people:invite_many": Page(MANAGERS, post_only=True),
@@ -172,6 +175,13 @@ OTHER_PAGES: dict[str, str] = {
     "email_preferences": "signed-in",  # the user's own email frequency, in every organisation
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
+    # Single sign-on with an organisation's identity provider: public by nature (the
+    # provider's signed answer is the credential); each organisation's own addresses.
+    "sso_flow:start": "public",
+    "sso_flow:oidc_callback": "public",
+    "sso_flow:saml_acs": "public",
+    "sso_flow:saml_finish": "public",
+    "sso_flow:saml_metadata": "public",
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
 }
 
@@ -567,6 +577,15 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/organisations/{org_slug}"): Operation(MEMBER),
     ("PATCH", "/api/v1/organisations/{org_slug}"): Operation(ADMINS, {"name": "Hacked"}),
     ("GET", "/api/v1/organisations/{org_slug}/memberships"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/sso"): Operation(ADMINS),
+    ("PUT", "/api/v1/organisations/{org_slug}/sso"): Operation(
+        ADMINS, {"protocol": "oidc", "email_domains": ["intruder.test"]}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/sso"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/sso/enabled"): Operation(ADMINS, {"enabled": True}),
+    ("POST", "/api/v1/organisations/{org_slug}/sso/required"): Operation(
+        ADMINS, {"required": True}
+    ),
     ("POST", "/api/v1/organisations/{org_slug}/memberships"): Operation(
         ADMINS, {"email": "olivia.outsider@other.test", "role": "admin"}
     ),
