@@ -123,9 +123,6 @@ def invitation_accept(*, secret: str, password: str = "") -> User:
             code="invitation_invalid",
         )
     user = invitation.user
-    refusal = sign_in_refusal(user, INVITATION)
-    if refusal:
-        raise AlongsideError(refusal, code="refused", status=403)
     if password:
         try:
             validate_password(password, user)
@@ -141,6 +138,11 @@ def invitation_accept(*, secret: str, password: str = "") -> User:
     Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": Role.MEMBER}
     )
+    # Asked once the invitation's membership exists (an error undoes it): an organisation
+    # that signs in only with single sign-on refuses invitations too.
+    refusal = sign_in_refusal(user, INVITATION)
+    if refusal:
+        raise AlongsideError(refusal, code="refused", status=403)
     person = invitation.person
     if person.user_id is None:
         person.user = user

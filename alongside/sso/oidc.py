@@ -14,7 +14,7 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from joserfc import errors as jose_errors
@@ -71,13 +71,14 @@ def client(connection: SsoConnection) -> DjangoOAuth2App:
     return app
 
 
-def start(request: HttpRequest, connection: SsoConnection) -> HttpResponse:
+def start(request: HttpRequest, connection: SsoConnection) -> str:
+    """The provider's authorisation address for this sign-in (state, nonce and PKCE
+    verifier go to the session)."""
     try:
         response = client(connection).authorize_redirect(request, redirect_uri(connection))
     except requests.RequestException as error:
         raise unreachable(connection, error) from error
-    assert isinstance(response, HttpResponse)
-    return response
+    return str(response["Location"])
 
 
 def unreachable(connection: SsoConnection, error: Exception) -> AlongsideError:
@@ -102,7 +103,9 @@ def _token_error(connection: SsoConnection, error: Exception) -> AlongsideError:
             "The identity provider's ID token had already expired when it arrived, so it was "
             "refused. Check that the provider's clock is right, then sign in again."
         )
-    elif isinstance(error, jose_errors.InvalidClaimError) and claim == "aud":
+    elif isinstance(error, jose_errors.ClaimError) and claim in ("aud", "azp"):
+        # Authlib asks for an authorised party (azp) whenever the audience is not this
+        # client alone, so a token for someone else fails there first.
         message = _(
             "The ID token was issued for another application (wrong audience), not for client "
             "id %(client)s, so it was refused."

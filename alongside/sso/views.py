@@ -22,7 +22,7 @@ from alongside.core.errors import AlongsideError
 from alongside.organisations.tenancy import ADMINS, OrgRequest, org_view
 from alongside.sso import oidc, saml
 from alongside.sso.forms import SsoSettingsForm
-from alongside.sso.models import SsoConnection
+from alongside.sso.models import DEFAULT_MAPPING, SsoConnection
 from alongside.sso.selectors import connection_for
 from alongside.sso.services import (
     admins_to_ask,
@@ -50,10 +50,15 @@ def _begin(request: HttpRequest, connection: SsoConnection, flow: dict[str, Any]
     request.session[FLOW_KEY] = {"organisation": connection.organisation.slug, **flow}
     try:
         if connection.protocol == SsoConnection.Protocol.OIDC:
-            return oidc.start(request, connection)
-        return redirect(saml.start(request, connection))
+            url = oidc.start(request, connection)
+        else:
+            url = saml.start(request, connection)
     except AlongsideError as error:
         return _refused(request, connection, error)
+    # A page that moves on by itself rather than a redirect: these flows often begin with
+    # a form (sign-in, "try sign-in"), and the form-action policy (CSP) forbids a form's
+    # redirect to another site, while a page's own navigation is not restricted.
+    return render(request, "sso/redirect.html", {"connection": connection, "url": url})
 
 
 def _refused(
@@ -175,7 +180,12 @@ def saml_metadata(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 def _initial(connection: SsoConnection | None) -> dict[str, Any]:
     if connection is None:
-        return {"protocol": SsoConnection.Protocol.OIDC}
+        defaults = DEFAULT_MAPPING[SsoConnection.Protocol.OIDC]
+        return {
+            "protocol": SsoConnection.Protocol.OIDC,
+            "attribute_email": defaults["email"],
+            "attribute_name": defaults["name"],
+        }
     mapping = connection.mapping()
     return {
         "protocol": connection.protocol,
