@@ -15,6 +15,7 @@ from alongside.dashboards.api import router as dashboards_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
+from alongside.organisations.access_api import router as access_router
 from alongside.organisations.api import router as organisations_router
 from alongside.people.api import router as people_router
 from alongside.programmes.api import router as programmes_router
@@ -108,6 +109,7 @@ def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
 
 api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/organisations", access_router)
 api.add_router("/organisations", people_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)

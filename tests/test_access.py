@@ -55,6 +55,10 @@ ORG_PAGES: dict[str, Page] = {
     "organisations:member_role": Page(ADMINS, post_only=True),
     "organisations:member_remove": Page(ADMINS, post_only=True),
     "organisations:audit": Page(ADMINS),
+    "organisations:access": Page(ADMINS),
+    "organisations:unlock": Page(ADMINS, post_only=True),
+    "organisations:service_token_new": Page(ADMINS, post_only=True),
+    "organisations:service_token_revoke": Page(ADMINS, post_only=True),
     "sso:settings": Page(ADMINS),
     "sso:switch": Page(ADMINS, post_only=True),
     "sso:try": Page(ADMINS, post_only=True),
@@ -577,6 +581,15 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/organisations/{org_slug}"): Operation(MEMBER),
     ("PATCH", "/api/v1/organisations/{org_slug}"): Operation(ADMINS, {"name": "Hacked"}),
     ("GET", "/api/v1/organisations/{org_slug}/memberships"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/lockouts"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/lockouts/unlock"): Operation(
+        ADMINS, {"email": "ravi.member@acme.test"}
+    ),
+    ("GET", "/api/v1/organisations/{org_slug}/service-tokens"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/service-tokens"): Operation(
+        ADMINS, {"name": "intruder", "role": "admin", "expires_at": "2099-01-01T00:00:00Z"}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/service-tokens/{token_id}"): Operation(ADMINS),
     ("GET", "/api/v1/organisations/{org_slug}/sso"): Operation(ADMINS),
     ("PUT", "/api/v1/organisations/{org_slug}/sso"): Operation(
         ADMINS, {"protocol": "oidc", "email_domains": ["intruder.test"]}
