@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install lint architecture types migrations-check unit postgres bench serve clean
+.PHONY: demo test install lint architecture types migrations-check unit postgres bench serve clean identity-providers
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ demo: install
 
 serve: install
 	$(BIN)/alongside runserver 127.0.0.1:8000
+
+# The test OpenID provider (8101) and SAML identity provider (8102) the demo's Heron
+# Health signs in with; the SAML one needs xmlsec1.
+identity-providers: install
+	$(BIN)/python -m tests.identity_providers
 
 test: install lint architecture types migrations-check unit postgres
 

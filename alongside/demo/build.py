@@ -31,6 +31,8 @@ from alongside.demo.history import build_history
 from alongside.demo.history import describe as describe_history
 from alongside.demo.programmes import build_programmes
 from alongside.demo.programmes import describe as describe_programmes
+from alongside.demo.sso import ADMIN_EMAIL as HERON_ADMIN
+from alongside.demo.sso import build_sso_demo
 from alongside.demo.surveys import build_surveys
 from alongside.demo.surveys import describe as describe_surveys
 from alongside.organisations.models import Membership, Organisation, Role
@@ -358,6 +360,9 @@ def build_demo(
     if stdout is not None:
         stdout.write(describe_surveys(surveys))
     _refresh_health(organisation, today)
+    heron, _heron_admin = build_sso_demo(password=data.DEMO_PASSWORD)
+    if stdout is not None:
+        stdout.write(f"{heron.name}: single sign-on with the test OpenID provider.\n")
     return DemoResult(
         organisation=organisation,
         admin=users[Role.ADMIN],
@@ -566,6 +571,13 @@ def sign_in_box(result: DemoResult) -> str:
         f"  Member              {result.member.email}",
         "",
         f"The admin may also open the Django admin at {data.ADMIN_URL}",
+        "",
+        "No password? 'Email me a sign-in link' on the sign-in page works for anyone",
+        "in the directory; the link is printed by the worker (console email).",
+        "",
+        "Single sign-on: Heron Health signs in with a test OpenID provider. Start it",
+        "with `make identity-providers`, then sign in as anyone@heron.example",
+        f"(its admin {HERON_ADMIN} also has the demo password).",
     ]
     width = max(len(row) for row in rows)
     lines = ["┌" + "─" * (width + 2) + "┐"]
