@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def normalise_email(email: str) -> str:
@@ -44,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May open the Django admin.")
     is_active = models.BooleanField(default=True)
     is_service_account = models.BooleanField(
-        default=False, help_text="An integration's account: API tokens only, never a sign-in."
+        default=False, help_text=_("An integration's account: API tokens only, never a sign-in.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -86,7 +87,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="After this moment the token no longer works."
+        null=True, blank=True, help_text=_("After this moment the token no longer works.")
     )
 
     class Meta:
@@ -119,15 +120,15 @@ class SignInLink(models.Model):
     """
 
     class Purpose(models.TextChoices):
-        REQUESTED = "requested", "Asked for on the sign-in page"
-        EMAIL = "email", "In an email about a page"
+        REQUESTED = "requested", _("Asked for on the sign-in page")
+        EMAIL = "email", _("In an email about a page")
 
     email = models.EmailField(db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     next_path = models.CharField(max_length=500, default="/")
     organisation_id = models.BigIntegerField(
-        null=True, blank=True, help_text="The organisation whose email carried the link."
+        null=True, blank=True, help_text=_("The organisation whose email carried the link.")
     )
     browser_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 #: The attributes a connection maps from the identity provider.
 MAPPED = ("email", "name", "employee_id")
@@ -23,15 +24,17 @@ class SsoConnection(models.Model):
     """
 
     class Protocol(models.TextChoices):
-        OIDC = "oidc", "OpenID Connect"
-        SAML = "saml", "SAML 2.0"
+        OIDC = "oidc", _("OpenID Connect")
+        SAML = "saml", _("SAML 2.0")
 
     organisation = models.OneToOneField(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="sso"
     )
     protocol = models.CharField(max_length=8, choices=Protocol.choices)
     display_name = models.CharField(
-        max_length=100, blank=True, help_text="Shown on the sign-in button, e.g. 'Acme Entra ID'."
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the sign-in button, e.g. 'Acme Entra ID'."),
     )
     # OpenID Connect
     issuer_url = models.URLField(max_length=500, blank=True)
@@ -48,12 +51,12 @@ class SsoConnection(models.Model):
     email_domains = models.JSONField(default=list, blank=True)
     attribute_mapping = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(
-        default=False, help_text="Offered on the sign-in page and for its email domains."
+        default=False, help_text=_("Offered on the sign-in page and for its email domains.")
     )
     required = models.BooleanField(
-        default=False, help_text="The only way in for the organisation's members."
+        default=False, help_text=_("The only way in for the organisation's members.")
     )
-    version = models.PositiveIntegerField(default=1, help_text="Goes up with each change.")
+    version = models.PositiveIntegerField(default=1, help_text=_("Goes up with each change."))
     tested_version = models.PositiveIntegerField(null=True, blank=True)
     tested_at = models.DateTimeField(null=True, blank=True)
     last_test = models.JSONField(default=dict, blank=True)
@@ -78,7 +81,9 @@ class SsoConnection(models.Model):
 
     @property
     def label(self) -> str:
-        return self.display_name or f"{self.organisation.name} single sign-on"
+        return self.display_name or _("%(organisation)s single sign-on") % {
+            "organisation": self.organisation.name
+        }
 
     @property
     def tested(self) -> bool:
