@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from alongside.core.errors import AlongsideError, Problem
 from alongside.people.models import Person
 
 
@@ -46,3 +48,25 @@ def apply_directory_filters(
         if directory_filter is not None and value:
             people = directory_filter.apply(people, value)
     return people
+
+
+def filtered_people(*, membership: Any, filters: dict[str, str]) -> QuerySet[Person]:
+    """Active people matching ``filters`` (name -> value), each checked against what the
+    filter offers this viewer; an unknown filter or value is refused by name."""
+    problems = []
+    for name, value in filters.items():
+        directory_filter = _filters.get(name)
+        if directory_filter is None:
+            problems.append(
+                Problem(
+                    _("'%(name)s' is not a directory filter; use %(known)s.")
+                    % {"name": name, "known": ", ".join(_filters) or "-"},
+                    f"filters.{name}",
+                )
+            )
+        elif value not in {choice for choice, _label in directory_filter.choices(membership)}:
+            problems.append(Problem(_("is not one of your choices."), f"filters.{name}"))
+    if problems:
+        raise AlongsideError(_("The filters could not be used."), problems=problems)
+    people = Person.objects.filter(organisation=membership.organisation, is_active=True)
+    return apply_directory_filters(people, tuple(filters.items()))

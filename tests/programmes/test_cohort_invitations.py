@@ -175,3 +175,30 @@ def test_the_directory_filters_by_programme_and_invites_that_cohort(
     # A plain member is not offered the filter: a programme's cohort is its managers' business.
     assert 'name="programme"' not in client_for(member).get("/o/acme/people/").content.decode()
     assert 'name="programme"' in client_for(manager).get("/o/acme/people/").content.decode()
+
+
+def test_the_directory_bulk_invite_api_filters_by_programme(
+    circles: Programme,
+    manager: User,
+    member: User,
+    directory: dict[str, Person],
+    api_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    enrolment_add(programme=circles, actor=manager, people=[directory["chen"]], welcome=False)
+    api = api_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.post(
+            "/api/v1/organisations/acme/people/invitations",
+            {"filters": {"programme": str(circles.pk)}},
+        )
+    assert answer.status_code == 202
+    assert answer.json() == {"queued": 1}
+    assert [m.to for m in mail.outbox] == [["chen@acme.test"]]
+    refused = api.post(
+        "/api/v1/organisations/acme/people/invitations", {"filters": {"programme": "999999"}}
+    )
+    assert refused.status_code == 400
+    assert refused.json()["problems"][0]["field"] == "filters.programme"
+    unknown = api.post("/api/v1/organisations/acme/people/invitations", {"filters": {"team": "x"}})
+    assert unknown.json()["problems"][0]["message"].startswith("'team' is not a directory filter")
