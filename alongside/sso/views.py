@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -124,7 +125,6 @@ def _complete(request: HttpRequest, connection: SsoConnection, finish: Any) -> H
     except AlongsideError as error:
         return _refused(request, connection, error)
     login(request, user, backend=MODEL_BACKEND)
-    request.session["signed_in_with_sso"] = connection.organisation.slug
     next_path = flow.get("next") if flow.get("organisation") == connection.organisation.slug else ""
     return redirect(
         safe_next(next_path)
@@ -205,9 +205,7 @@ def _settings_context(request: OrgRequest, form: SsoSettingsForm) -> dict[str, A
     connection = connection_for(request.organisation.slug)
     protocol = form["protocol"].value() or SsoConnection.Protocol.OIDC
     slug = request.organisation.slug
-    from django.conf import settings as django_settings
-
-    site = django_settings.SITE_URL
+    site = settings.SITE_URL
     return {
         "form": form,
         "connection": connection,
