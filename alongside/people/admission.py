@@ -20,7 +20,10 @@ def _entries(email: str, organisation_id: int | None) -> list[Person]:
     people = Person.objects.filter(email__iexact=normalise_email(email), is_active=True)
     if organisation_id is not None:
         people = people.filter(organisation_id=organisation_id)
-    return list(people.select_related("organisation").order_by("organisation_id"))
+    # Locked, so that two links opened at once for one address make one account.
+    return list(
+        people.select_for_update().select_related("organisation").order_by("organisation_id", "pk")
+    )
 
 
 def may_admit(email: str) -> bool:

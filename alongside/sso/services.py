@@ -446,6 +446,9 @@ def sso_sign_in(*, connection: SsoConnection, identity: Identity, client_ip: str
     """The account a verified identity signs in as: made just in time for a directory
     person (member of the organisation, linked to their entry)."""
     person = identity_check(connection, identity)
+    # Two first sign-ins of one person at once (two tabs, a double click) make one account:
+    # the second waits here, then finds it.
+    person = Person.objects.select_for_update().get(pk=person.pk)
     organisation = connection.organisation
     email = normalise_email(person.email)
     user = User.objects.filter(email=email).first()
