@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from alongside.accounts.models import User, normalise_email
@@ -41,6 +42,27 @@ class SignInForm(AuthenticationForm):
         refusal = sign_in_refusal(user, PASSWORD)
         if refusal:
             raise forms.ValidationError(refusal, code="refused")
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset, for accounts that may sign in with a password.
+
+    Django sends nothing to an account without a usable password, nor to someone in the
+    directory who has no account yet, so they were left with no way in. The view sends
+    those addresses what "Email me a sign-in link" sends (a link, or a pointer to their
+    single sign-on); ``reset_sent`` tells it whether a reset went out instead.
+    """
+
+    reset_sent = False
+
+    def get_users(self, email: str) -> Any:
+        for user in super().get_users(email):
+            if sign_in_refusal(user, PASSWORD) is None:
+                yield user
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.reset_sent = any(True for _user in self.get_users(self.cleaned_data["email"]))
+        super().save(*args, **kwargs)
 
 
 class SetPasswordForm(forms.Form):

@@ -212,3 +212,54 @@ def test_password_missing_says_what_to_do(cast: dict[str, User]) -> None:
     response = Client().post(LOGIN, {"username": "ravi.member@acme.test", "password": ""})
     assert response.status_code == 200
     assert "ask for a sign-in link" in response.content.decode()
+
+
+# --- "Forgotten your password?" for people without one -------------------------------------
+
+
+def reset(client: Client, email: str, address: str = "203.0.113.5") -> Any:
+    with _capture(execute=True):
+        return client.post("/accounts/password-reset/", {"email": email}, REMOTE_ADDR=address)
+
+
+def test_a_password_reset_for_a_directory_person_without_an_account_sends_a_sign_in_link(
+    cast: dict[str, User], org_a: Organisation
+) -> None:
+    """Someone a programme enrolled, who never had an account, used to get nothing here."""
+    Person.objects.create(organisation=org_a, name="Neha New", email="neha.new@acme.test")
+    client = Client()
+    response = reset(client, "Neha.New@acme.test")
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["neha.new@acme.test"]
+    assert "/accounts/reset/" not in mail.outbox[0].body
+    assert client.get(link_in(mail.outbox[0]))["Location"] == "/"  # the asking browser: in
+    assert signed_in(client) == str(User.objects.get(email="neha.new@acme.test").pk)
+
+
+def test_a_password_reset_for_an_account_without_a_password_sends_a_sign_in_link(
+    cast: dict[str, User], org_a: Organisation
+) -> None:
+    user = User.objects.create_user("no.password@acme.test", password=None)
+    Membership.objects.create(user=user, organisation=org_a, role="member")
+    reset(Client(), "no.password@acme.test")
+    assert len(mail.outbox) == 1
+    assert "/accounts/link/" in mail.outbox[0].body
+    assert "/accounts/reset/" not in mail.outbox[0].body
+
+
+def test_a_password_reset_still_resets_a_password_and_answers_alike_for_strangers(
+    cast: dict[str, User], settings: Any
+) -> None:
+    settings.SITE_URL = "https://mentoring.example.org"
+    known = reset(Client(), "ravi.member@acme.test")
+    assert len(mail.outbox) == 1
+    assert "https://mentoring.example.org/accounts/reset/" in mail.outbox[0].body
+    assert "/accounts/link/" not in mail.outbox[0].body
+    unknown = reset(Client(), "nobody@acme.test")
+    assert len(mail.outbox) == 1  # nothing for an address nobody has
+    assert unknown.status_code == known.status_code == 302
+    assert unknown["Location"] == known["Location"]
+    page = Client().get(known["Location"]).content.decode()
+    assert "a link to choose a new one is on its way; it works for 3 days" in page
+    assert "a sign-in link is on its way instead; it works once, for 15 minutes" in page

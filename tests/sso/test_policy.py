@@ -161,3 +161,17 @@ def test_an_invitation_does_not_bypass_sso(org_a: Organisation, admin: User) -> 
     assert response.status_code == 200
     assert "single sign-on only" in response.content.decode()
     assert client.session.get(SESSION_KEY) is None
+
+
+def test_a_password_reset_where_sso_is_the_only_way_in_points_to_it(
+    cast: dict[str, User], org_a: Organisation, django_capture_on_commit_callbacks: Any
+) -> None:
+    connect(org_a, required=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/accounts/password-reset/", {"email": "ravi.member@acme.test"})
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert mail.outbox[0].subject == "Sign in to Alongside with single sign-on"
+    assert "/accounts/reset/" not in body  # a new password would be refused anyway
+    assert "/sso/acme/start/" in body
