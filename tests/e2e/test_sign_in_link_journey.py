@@ -88,6 +88,7 @@ def test_an_admin_lifts_a_pause_and_issues_a_service_token(
     Membership.objects.create(user=other, organisation=acme, role=Role.ADMIN)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto("/accounts/login/")
+    shoot(page, "sign-in-1366")
     page.fill("#id_username", "bilal.admin@acme.test")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
@@ -104,6 +105,8 @@ def test_an_admin_lifts_a_pause_and_issues_a_service_token(
     page.set_viewport_size({"width": 390, "height": 844})
     # Nothing sticks out sideways on a phone (wide tables scroll inside their box).
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # On a phone each paused account is a labelled card with its Unlock button in view.
+    expect(page.get_by_role("button", name="Unlock")).to_be_in_viewport()
     shoot(page, "access-390")
     page.get_by_role("button", name="Unlock").click()
     expect(page.locator(".message.success")).to_contain_text(

@@ -280,6 +280,11 @@ def test_saml_try_sign_in_records_what_the_provider_sent(
     sign_in_with_password(page, "asha.admin@acme.test")
     page.goto("/o/acme/settings/sign-in/")
     expect(page.locator("#id_idp_metadata_url")).to_have_value(saml_idp.metadata_url)
+    page.set_viewport_size({"width": 390, "height": 844})
+    # The long addresses to give the provider wrap inside their box on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "sso-saml-settings-390")
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_role("button", name="Try sign-in").click()
     at_provider(page, "kiran.k@acme.test", employee_id="E-1042")
     page.wait_for_url("**/o/acme/settings/sign-in/")
