@@ -45,24 +45,14 @@ class SignInForm(AuthenticationForm):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Django's reset, for accounts that may sign in with a password.
-
-    Django sends nothing to an account without a usable password, nor to someone in the
-    directory who has no account yet, so they were left with no way in. The view sends
-    those addresses what "Email me a sign-in link" sends (a link, or a pointer to their
-    single sign-on); ``reset_sent`` tells it whether a reset went out instead.
-    """
-
-    reset_sent = False
+    """Django's reset, only for accounts that may sign in with a password (Django already
+    leaves out those without a usable one); accounts/password_reset.py sends the others
+    a sign-in link instead."""
 
     def get_users(self, email: str) -> Any:
         for user in super().get_users(email):
             if sign_in_refusal(user, PASSWORD) is None:
                 yield user
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.reset_sent = any(True for _user in self.get_users(self.cleaned_data["email"]))
-        super().save(*args, **kwargs)
 
 
 class SetPasswordForm(forms.Form):

@@ -71,7 +71,7 @@ def safe_next(path: str | None) -> str:
 # --- Asking for a link --------------------------------------------------------------------
 
 
-def _check_rate(email: str, client_ip: str, now: datetime) -> None:
+def check_rate(email: str, client_ip: str, now: datetime) -> None:
     hour_ago = now - timedelta(hours=1)
     per_address = int(getattr(settings, "SIGN_IN_LINK_PER_ADDRESS_HOURLY", 5))
     per_client = int(getattr(settings, "SIGN_IN_LINK_PER_CLIENT_HOURLY", 20))
@@ -101,7 +101,7 @@ def sign_in_link_request(*, email: str, next_path: str, browser_nonce: str, clie
         )
     now = timezone.now()
     with transaction.atomic():
-        _check_rate(email, client_ip, now)
+        check_rate(email, client_ip, now)
         SignInLinkRequest.objects.create(
             email_hash=email_digest(email), client_ip=client_ip or None, created_at=now
         )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.forms import ApiTokenForm, PasswordResetForm, SignInForm
 from alongside.accounts.models import ApiToken, User, normalise_email
+from alongside.accounts.password_reset import password_reset_request, reset_days
 from alongside.accounts.services import api_token_create, api_token_revoke
 from alongside.accounts.sign_in_links import (
     BROWSER_COOKIE,
@@ -103,35 +103,25 @@ class SignInView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     """A reset for an account with a password; a sign-in link for everyone else.
 
-    Someone who never set a password (or is in a directory with no account yet) gets what
-    "Email me a sign-in link" sends, from the background task that decides it, so the
-    page answers alike for every address.
+    The ask is queued (accounts/password_reset.py), so the page answers alike, and as
+    fast, for every address.
     """
 
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    html_email_template_name = "accounts/email/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        self.extra_email_context = {
-            "site_url": settings.SITE_URL,
-            "days": settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24),
-        }
-        response = super().form_valid(form)
-        if form.reset_sent:
-            return response
         nonce = _browser_nonce(self.request)
-        # Rate limited: the same answer as for any other address.
-        with suppress(AlongsideError):
-            sign_in_link_request(
+        try:
+            password_reset_request(
                 email=form.cleaned_data["email"],
-                next_path="/",
                 browser_nonce=nonce,
                 client_ip=client_ip(self.request),
             )
+        except AlongsideError as error:
+            form.add_error("email", error.message)
+            return self.form_invalid(form)
+        response = redirect("accounts:password_reset_done")
         _remember_browser(response, nonce)
         return response
 
@@ -140,10 +130,7 @@ def password_reset_done(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/password_reset_done.html",
-        {
-            "days": settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24),
-            "minutes": requested_minutes(),
-        },
+        {"days": reset_days(), "minutes": requested_minutes()},
     )
 
 

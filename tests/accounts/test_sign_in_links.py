@@ -260,6 +260,20 @@ def test_a_password_reset_still_resets_a_password_and_answers_alike_for_stranger
     assert len(mail.outbox) == 1  # nothing for an address nobody has
     assert unknown.status_code == known.status_code == 302
     assert unknown["Location"] == known["Location"]
+    # The page only queued the work: nothing was sent while the request lasted.
+    with _capture(execute=False) as queued:
+        Client().post("/accounts/password-reset/", {"email": "ravi.member@acme.test"})
+    assert len(queued) == 1 and len(mail.outbox) == 1
     page = Client().get(known["Location"]).content.decode()
     assert "a link to choose a new one is on its way; it works for 3 days" in page
     assert "a sign-in link is on its way instead; it works once, for 15 minutes" in page
+
+
+def test_password_reset_asks_share_the_sign_in_link_rate_limit(cast: dict[str, User]) -> None:
+    client = Client()
+    for _n in range(5):
+        assert reset(client, "ravi.member@acme.test")["Location"].endswith("/sent/")
+    limited = reset(client, "ravi.member@acme.test")
+    assert limited.status_code == 200
+    assert "Too many sign-in links were asked for in the last hour" in limited.content.decode()
+    assert len(mail.outbox) == 5
