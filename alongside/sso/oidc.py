@@ -162,6 +162,19 @@ def finish(request: HttpRequest, connection: SsoConnection) -> Identity:
     except (OAuthError, jose_errors.JoseError) as error:
         raise _token_error(connection, error) from error
     mapping = connection.mapping()
+    if mapping["email"] == "email" and claims.get("email_verified") in (False, "false"):
+        # Whoever controls an account at the provider could otherwise put a colleague's
+        # address in it and be signed in as them. Providers that never send the claim
+        # (Entra ID) vouch for their directory's addresses.
+        raise AlongsideError(
+            _(
+                "The identity provider says it has not verified the address %(email)s, so it "
+                "cannot sign in here. Verify it with the provider, or ask an organisation admin."
+            )
+            % {"email": _claim(claims, "email")},
+            code="email_not_verified",
+            status=403,
+        )
     return Identity(
         subject=str(claims.get("sub", "")),
         email=_claim(claims, mapping["email"]).lower(),

@@ -200,6 +200,11 @@ OIDC_REFUSALS = [
     ("ravi.member@acme.test", "bad_signature", "signature does not match the identity provider"),
     ("ravi@gmail.com", "", "covers only acme.test"),
     (
+        "ravi.member@acme.test",
+        "unverified_email",
+        "says it has not verified the address ravi.member@acme.test",
+    ),
+    (
         "stranger@acme.test",
         "",
         "stranger@acme.test is not in Acme India's people directory, so it cannot sign in "

@@ -21,7 +21,7 @@ TAMPER = "x_test_tamper"
 def userinfo(claims: dict[str, Any], user: Any) -> dict[str, Any]:
     profile = PROFILES.get(user.pk, {})
     claims["email"] = user.email
-    claims["email_verified"] = True
+    claims["email_verified"] = profile.get("scenario") != "unverified_email"
     claims["name"] = profile.get("name", user.email)
     return claims
 

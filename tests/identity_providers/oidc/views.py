@@ -16,6 +16,7 @@ SCENARIOS = {
     "wrong_audience": "Send a token for another audience",
     "expired": "Send an expired token",
     "bad_signature": "Sign the token with an unpublished key",
+    "unverified_email": "Say the email address is not verified",
 }
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
