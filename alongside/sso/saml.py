@@ -182,7 +182,8 @@ def finish(request: HttpRequest, connection: SsoConnection, key: str) -> Identit
     if reason or not auth.is_authenticated():
         message = _reason_message(reason or "not authenticated")
         raise AlongsideError(
-            f"{message} ({_('details')}: {reason or _('no assertion')})",
+            _("%(message)s (details: %(reason)s)")
+            % {"message": message, "reason": reason or _("no assertion")},
             code="provider_response",
             status=403,
         )
