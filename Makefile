@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 PORT ?= 8000
 VAR := var
 
-.PHONY: demo test install runtime lint architecture types migrations-check unit postgres bench bench-demo serve clean
+.PHONY: demo test install runtime lint architecture types migrations-check unit postgres bench bench-demo serve clean identity-providers
 
 # What the app needs to run (`make demo`); the test and lint tools come with `make test`.
 $(RUNTIME_STAMP): pyproject.toml
@@ -41,6 +41,11 @@ demo: runtime
 
 serve: runtime
 	$(BIN)/alongside runserver 127.0.0.1:$(PORT)
+
+# The test OpenID provider (8101) and SAML identity provider (8102) the demo's Heron
+# Health signs in with; the SAML one needs xmlsec1.
+identity-providers: install
+	$(BIN)/python -m tests.identity_providers
 
 test: install lint architecture types migrations-check unit postgres
 

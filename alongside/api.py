@@ -16,6 +16,7 @@ from alongside.home.api import router as home_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
+from alongside.organisations.access_api import router as access_router
 from alongside.organisations.api import router as organisations_router
 from alongside.people.api import router as people_router
 from alongside.privacy.api import router as privacy_router
@@ -23,6 +24,7 @@ from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
 from alongside.scheduling.api import router as schedule_router
 from alongside.scim.api import router as scim_router
+from alongside.sso.api import router as sso_router
 from alongside.surveys.api import router as surveys_router
 from alongside.webhooks.api import router as webhooks_router
 
@@ -111,6 +113,7 @@ def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
 
 api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/organisations", access_router)
 api.add_router("/organisations", people_router)
 api.add_router("/organisations", scim_router)
 api.add_router("/organisations", privacy_router)
@@ -124,3 +127,4 @@ api.add_router("/organisations", dashboards_router)
 api.add_router("/organisations", surveys_router)
 api.add_router("/organisations", webhooks_router)
 api.add_router("/organisations", home_router)
+api.add_router("/organisations", sso_router)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "alongside.accounts",
     "alongside.organisations",
     "alongside.people",
+    "alongside.sso",
     "alongside.programmes",
     "alongside.scim",
     "alongside.privacy",
@@ -193,17 +194,37 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 INVITATION_VALID_DAYS = int(os.environ.get("ALONGSIDE_INVITATION_VALID_DAYS", "14"))
+# Signing in by email (alongside/accounts/sign_in_links.py): a link asked for on the
+# sign-in page lasts minutes; the links in the product's own emails (a reminder, a match)
+# last days, so that people who never set a password get in from them.
+SIGN_IN_LINK_MINUTES = int(os.environ.get("ALONGSIDE_SIGN_IN_LINK_MINUTES", "15"))
+EMAIL_LINK_VALID_DAYS = int(os.environ.get("ALONGSIDE_EMAIL_LINK_VALID_DAYS", "7"))
+SIGN_IN_LINK_PER_ADDRESS_HOURLY = 5
+SIGN_IN_LINK_PER_CLIENT_HOURLY = 20
 
-# Brute-force protection: lock a username+address pair after repeated failures.
+# Brute-force protection (alongside/accounts/lockout.py): a password sign-in is paused
+# per account after ALONGSIDE_LOGIN_FAILURE_LIMIT failures from any address, and per
+# address after ALONGSIDE_LOGIN_ADDRESS_FAILURE_LIMIT failures across any accounts.
 AXES_FAILURE_LIMIT = int(os.environ.get("ALONGSIDE_LOGIN_FAILURE_LIMIT", "5"))
+ALONGSIDE_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("ALONGSIDE_LOGIN_ADDRESS_FAILURE_LIMIT", "30")
+)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "alongside.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "alongside.accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ALONGSIDE_PROXY_COUNT", "0")) or None
 AXES_ENABLE_ADMIN = True
 AXES_VERBOSE = False
+
+# Client addresses behind reverse proxies (alongside/core/client_ip.py): the number of
+# trusted proxies in front of the app; ALONGSIDE_BEHIND_PROXY alone means one.
+ALONGSIDE_BEHIND_PROXY = _env_bool("ALONGSIDE_BEHIND_PROXY", False)
+ALONGSIDE_PROXY_COUNT = int(
+    os.environ.get("ALONGSIDE_PROXY_COUNT", "") or (1 if ALONGSIDE_BEHIND_PROXY else 0)
+)
+AXES_CLIENT_IP_CALLABLE = "alongside.core.client_ip.client_ip"
 
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -222,7 +243,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("ALONGSIDE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("ALONGSIDE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("ALONGSIDE_HSTS_PRELOAD", False)
-    if _env_bool("ALONGSIDE_BEHIND_PROXY", False):
+    if ALONGSIDE_BEHIND_PROXY or ALONGSIDE_PROXY_COUNT:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SILENCED_SYSTEM_CHECKS: list[str] = []
     if not SECURE_SSL_REDIRECT:

@@ -15,6 +15,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("alongside.home.urls")),
     path("o/<slug:org_slug>/", include("alongside.organisations.urls")),
     path("o/<slug:org_slug>/settings/provisioning/", include("alongside.scim.page_urls")),
+    path("o/<slug:org_slug>/", include("alongside.sso.urls")),
+    path("sso/<slug:org_slug>/", include("alongside.sso.flow_urls")),
     path("o/<slug:org_slug>/people/", include("alongside.people.urls")),
     path("o/<slug:org_slug>/privacy/", include("alongside.privacy.urls")),
     path("o/<slug:org_slug>/programmes/", include("alongside.programmes.urls")),

@@ -74,6 +74,13 @@ ORG_PAGES: dict[str, Page] = {
     "provisioning:token_create": Page(ADMINS, post_only=True),
     "provisioning:token_rotate": Page(ADMINS, post_only=True),
     "provisioning:token_revoke": Page(ADMINS, post_only=True),
+    "organisations:access": Page(ADMINS),
+    "organisations:unlock": Page(ADMINS, post_only=True),
+    "organisations:service_token_new": Page(ADMINS, post_only=True),
+    "organisations:service_token_revoke": Page(ADMINS, post_only=True),
+    "sso:settings": Page(ADMINS),
+    "sso:switch": Page(ADMINS, post_only=True),
+    "sso:try": Page(ADMINS, post_only=True),
     "people:list": Page(MEMBER),
     "people:me": Page(MEMBER),  # one's own profile and "how others see me"
     "people:export": Page(MEMBER),  # the directory as the viewer may see it
@@ -100,6 +107,7 @@ ORG_PAGES: dict[str, Page] = {
     "programmes:enrol": Page(MANAGERS, post_only=True),
     "programmes:enrol_csv": Page(MANAGERS, post_only=True),
     "programmes:remind": Page(MANAGERS, post_only=True),
+    "programmes:invite_not_signed_in": Page(MANAGERS, post_only=True),
     "programmes:self_enrol_settings": Page(MANAGERS, post_only=True),
     "programmes:withdraw": Page(MANAGERS, post_only=True),
     "meetings:mine": Page(MEMBER),
@@ -190,6 +198,10 @@ ORG_PAGES: dict[str, Page] = {
 OTHER_PAGES: dict[str, str] = {
     "home": "signed-in",  # redirects into the user's own organisation
     "accounts:login": "public",
+    "accounts:sign_in_realm": "public",  # where an address signs in (home-realm discovery)
+    "accounts:sign_in_link_sent": "public",
+    "accounts:sign_in_link": "public",  # the single-use secret in the URL is the credential
+    "accounts:sign_in_link_fresh": "public",  # mails a fresh link to the stale link's owner
     "accounts:logout": "public",
     "accounts:password_reset": "public",
     "accounts:password_reset_done": "public",
@@ -200,6 +212,13 @@ OTHER_PAGES: dict[str, str] = {
     "email_preferences": "signed-in",  # the user's own email frequency, in every organisation
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
+    # Single sign-on with an organisation's identity provider: public by nature (the
+    # provider's signed answer is the credential); each organisation's own addresses.
+    "sso_flow:start": "public",
+    "sso_flow:oidc_callback": "public",
+    "sso_flow:saml_acs": "public",
+    "sso_flow:saml_finish": "public",
+    "sso_flow:saml_metadata": "public",
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
     # Each organisation's SCIM endpoint: one of its own SCIM tokens (test_scim_endpoint_…).
     "scim:users": "scim",
@@ -646,6 +665,24 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/organisations/{org_slug}"): Operation(MEMBER),
     ("PATCH", "/api/v1/organisations/{org_slug}"): Operation(ADMINS, {"name": "Hacked"}),
     ("GET", "/api/v1/organisations/{org_slug}/memberships"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/lockouts"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/lockouts/unlock"): Operation(
+        ADMINS, {"email": "ravi.member@acme.test"}
+    ),
+    ("GET", "/api/v1/organisations/{org_slug}/service-tokens"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/service-tokens"): Operation(
+        ADMINS, {"name": "intruder", "role": "admin", "expires_at": "2099-01-01T00:00:00Z"}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/service-tokens/{token_id}"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/sso"): Operation(ADMINS),
+    ("PUT", "/api/v1/organisations/{org_slug}/sso"): Operation(
+        ADMINS, {"protocol": "oidc", "email_domains": ["intruder.test"]}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/sso"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/sso/enabled"): Operation(ADMINS, {"enabled": True}),
+    ("POST", "/api/v1/organisations/{org_slug}/sso/required"): Operation(
+        ADMINS, {"required": True}
+    ),
     ("POST", "/api/v1/organisations/{org_slug}/memberships"): Operation(
         ADMINS, {"email": "olivia.outsider@other.test", "role": "admin"}
     ),
@@ -710,6 +747,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("POST", f"{PROGRAMME}/self-enrolment"): Operation(MANAGERS, {"open": False}),
     ("POST", f"{PROGRAMME}/reminders"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/invitations"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/intake"): Operation(MEMBER),
     ("PUT", f"{PROGRAMME}/intake"): Operation(MEMBER, {"goals": "x", "complete": False}),
     ("POST", "/api/v1/organisations/{org_slug}/programmes/join/{token}"): Operation(MEMBER, {}),

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def normalise_email(email: str) -> str:
@@ -42,6 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200, blank=True)
     is_staff = models.BooleanField(default=False, help_text="May open the Django admin.")
     is_active = models.BooleanField(default=True)
+    is_service_account = models.BooleanField(
+        default=False, help_text=_("An integration's account: API tokens only, never a sign-in.")
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
@@ -81,6 +86,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("After this moment the token no longer works.")
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -90,8 +98,66 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @staticmethod
     def generate_secret() -> str:
         return API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class SignInLink(models.Model):
+    """A single-use link, sent by email, that signs its reader in and opens a page.
+
+    ``requested`` links are asked for on the sign-in page: they last minutes and are
+    bound to the browser that asked (a random cookie, of which only the hash is kept).
+    ``email`` links stand in the product's own emails (a reminder, a match, a meeting) so
+    that someone who never set a password gets in from them; they last days. Only the
+    hash of the secret is stored.
+    """
+
+    class Purpose(models.TextChoices):
+        REQUESTED = "requested", _("Asked for on the sign-in page")
+        EMAIL = "email", _("In an email about a page")
+
+    email = models.EmailField(db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    next_path = models.CharField(max_length=500, default="/")
+    organisation_id = models.BigIntegerField(
+        null=True, blank=True, help_text=_("The organisation whose email carried the link.")
+    )
+    browser_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Sign-in link for {self.email} ({self.get_purpose_display()})"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        return self.used_at is None and self.expires_at > (now or timezone.now())
+
+
+class SignInLinkRequest(models.Model):
+    """One ask for a sign-in link, kept an hour for the rate limits.
+
+    Recorded for every ask, whether or not the address has an account, so the limits
+    say nothing about which addresses exist; the address itself is kept only as a hash.
+    """
+
+    email_hash = models.CharField(max_length=64, db_index=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Sign-in link asked at {self.created_at:%Y-%m-%d %H:%M}"

@@ -43,14 +43,15 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
 
 
 def api_token_authenticate(secret: str) -> User | None:
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=hash_secret(secret), revoked_at__isnull=True)
+        .exclude(expires_at__lte=now)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -30,6 +30,8 @@ from alongside.demo.history import build_history, history_summary
 from alongside.demo.history import describe as describe_history
 from alongside.demo.programmes import CIRCLES_NAME, HIPO_NAME, build_programmes
 from alongside.demo.programmes import describe as describe_programmes
+from alongside.demo.sso import ADMIN_EMAIL as HERON_ADMIN
+from alongside.demo.sso import build_sso_demo
 from alongside.demo.surveys import build_surveys
 from alongside.demo.surveys import describe as describe_surveys
 from alongside.health.models import RelationshipHealth
@@ -352,11 +354,13 @@ def build_demo(
     )
     _refresh_health(organisation, today)
     mentor, facilitator = _participant_sign_ins(organisation, users[Role.MEMBER])
+    heron, _heron_admin = build_sso_demo(password=data.DEMO_PASSWORD)
     summary = (
         f"{organisation.name}: {counts['people']} people, {counts['active']} active.\n"
         + describe_programmes(programmes)
         + describe_history(history_summary(organisation=organisation, story=history))
         + describe_surveys(surveys)
+        + f"{heron.name}: single sign-on with the test OpenID provider.\n"
     )
     if stdout is not None:
         stdout.write(summary)
@@ -643,7 +647,17 @@ def sign_in_box(result: DemoResult, login_url: str = data.LOGIN_URL) -> str:
         rows.append(f"  Mentor              {result.mentor.email}")
     if result.facilitator is not None:
         rows.append(f"  Circle facilitator  {result.facilitator.email}")
-    rows += ["", f"The admin may also open the Django admin at {admin_url}"]
+    rows += [
+        "",
+        f"The admin may also open the Django admin at {admin_url}",
+        "",
+        "No password? 'Email me a sign-in link' on the sign-in page works for anyone",
+        "in the directory; the link is printed by the worker (console email).",
+        "",
+        "Single sign-on: Heron Health signs in with a test OpenID provider. Start it",
+        "with `make identity-providers`, then sign in as anyone@heron.example",
+        f"(its admin {HERON_ADMIN} also has the demo password).",
+    ]
     width = max(len(row) for row in rows)
     lines = ["┌" + "─" * (width + 2) + "┐"]
     lines += [f"│ {row.ljust(width)} │" for row in rows]

@@ -307,7 +307,7 @@ def _circles(
         matching_rules={"min_size": 5, "max_size": 6, "target_size": 6},
     )
     programme_transition(programme=programme, actor=manager, to=Stage.ENROLLING)
-    enrolments = enrolment_add(programme=programme, actor=manager, people=chosen)
+    enrolments = enrolment_add(welcome=False, programme=programme, actor=manager, people=chosen)
     for enrolment in enrolments:
         person = enrolment.person
         wants = rng.sample(list(MANAGER_WANTS), rng.randint(2, 3))
@@ -376,6 +376,7 @@ def _hipo(
     mentor_enrolments = []
     for number, mentor in enumerate(mentors):
         mentor_enrolments += enrolment_add(
+            welcome=False,
             programme=programme,
             actor=manager,
             people=[mentor],
@@ -383,7 +384,11 @@ def _hipo(
             capacity=1 if number % 4 == 3 else 2,
         )
     mentee_enrolments = enrolment_add(
-        programme=programme, actor=manager, people=[*mentees, member], role=EnrolmentRole.MENTEE
+        welcome=False,
+        programme=programme,
+        actor=manager,
+        people=[*mentees, member],
+        role=EnrolmentRole.MENTEE,
     )
     for enrolment in mentor_enrolments:
         person = enrolment.person
@@ -450,8 +455,8 @@ def _buddies(
         topics=BUDDY_TOPICS,
     )
     programme_transition(programme=programme, actor=manager, to=Stage.ENROLLING)
-    enrolments = enrolment_add(programme=programme, actor=manager, people=volunteers)
-    enrolments += enrolment_add(programme=programme, actor=manager, people=joiners)
+    enrolments = enrolment_add(welcome=False, programme=programme, actor=manager, people=volunteers)
+    enrolments += enrolment_add(welcome=False, programme=programme, actor=manager, people=joiners)
     self_enrol_set_open(programme=programme, actor=manager, open=True)
     newcomer_wants = BUDDY_TOPICS[:7]
     for enrolment in enrolments:

@@ -273,7 +273,7 @@ def _closed_pairs(organisation: Organisation, manager: User, today: date) -> lis
             end_date=ended,
         )
         programme_transition(programme=programme, actor=manager, to=Stage.ENROLLING)
-        enrolments = enrolment_add(programme=programme, actor=manager, people=people)
+        enrolments = enrolment_add(welcome=False, programme=programme, actor=manager, people=people)
         areas, topics = list(programme.capability_areas), list(programme.topics)
         for enrolment in enrolments:
             person = enrolment.person

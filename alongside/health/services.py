@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -23,8 +22,10 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
+from alongside.accounts.sign_in_links import email_link
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
@@ -389,41 +390,51 @@ def _set_status(relationship: Relationship, status: str, refusal: str) -> None:
     relationship.save(update_fields=["status"])
 
 
+def intervention_email(
+    *, member: RelationshipMember, relationship: Relationship, intervention: Intervention
+) -> EmailMultiAlternatives:
+    """A programme manager's message to a member; its link signs in and opens the relationship."""
+    programme = relationship.programme
+    path = reverse("meetings:relationship", args=[programme.organisation.slug, relationship.pk])
+    rematch = intervention.kind == Intervention.Kind.REMATCH_OFFER
+    sender = intervention.actor.get_full_name() if intervention.actor else ""
+    context = {
+        "person": member.person,
+        "programme": programme,
+        "relationship": relationship,
+        "message": intervention.message,
+        "sender": sender or _("Your programme manager"),
+        "link": email_link(
+            email=member.person.email, path=path, organisation_id=programme.organisation_id
+        ),
+        "rematch": rematch,
+    }
+    subject = (
+        _("Would a new match help? (%(programme)s)") % {"programme": programme.name}
+        if rematch
+        else _("A message about %(relationship)s (%(programme)s)")
+        % {"relationship": relationship.name, "programme": programme.name}
+    )
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("health/email/intervention.txt", context),
+        to=[member.person.email],
+    )
+    email.attach_alternative(
+        render_to_string("health/email/intervention.html", context), "text/html"
+    )
+    return email
+
+
 def _email_members(relationship: Relationship, intervention: Intervention) -> None:
     members: Sequence[RelationshipMember] = list(
         relationship.members.filter(is_active=True).select_related("person")
     )
-    programme = relationship.programme
-    link = settings.SITE_URL + reverse("meetings:mine", args=[programme.organisation.slug])
-    rematch = intervention.kind == Intervention.Kind.REMATCH_OFFER
-    sender = intervention.actor.get_full_name() if intervention.actor else ""
-    emails = []
-    for member in members:
-        if not member.person.email:
-            continue
-        context = {
-            "person": member.person,
-            "programme": programme,
-            "relationship": relationship,
-            "message": intervention.message,
-            "sender": sender or "Your programme manager",
-            "link": link,
-            "rematch": rematch,
-        }
-        subject = (
-            f"Would a new match help? ({programme.name})"
-            if rematch
-            else f"A message about {relationship.name} ({programme.name})"
-        )
-        email = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("health/email/intervention.txt", context),
-            to=[member.person.email],
-        )
-        email.attach_alternative(
-            render_to_string("health/email/intervention.html", context), "text/html"
-        )
-        emails.append(email)
+    emails = [
+        intervention_email(member=member, relationship=relationship, intervention=intervention)
+        for member in members
+        if member.person.email
+    ]
     if not emails:
         raise AlongsideError(f"No one in {relationship.name} has an email address.", code="email")
     transaction.on_commit(lambda: [e.send(fail_silently=False) for e in emails])

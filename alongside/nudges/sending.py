@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from alongside.accounts.sign_in_links import email_link
 from alongside.nudges.catalogue import DIGEST_KEY, catalogue
 from alongside.nudges.models import (
     Frequency,
@@ -335,21 +336,28 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _signing_in(delivery: NudgeDelivery, path: str) -> str:
+    """A link that also signs in a recipient who never set a password, then opens ``path``."""
+    if not path.startswith("/"):
+        return _absolute(path)
+    return email_link(email=delivery.email, path=path, organisation_id=delivery.organisation_id)
+
+
 def delivery_email(
     delivery: NudgeDelivery, items: Sequence[NudgeDelivery] = ()
 ) -> EmailMultiAlternatives:
     context: dict[str, Any] = {
         "delivery": delivery,
         "when": local_time(delivery.event_at, delivery.timezone),
-        "link": _absolute(delivery.link),
-        "preferences_link": _absolute(reverse("email_preferences")),
+        "link": _signing_in(delivery, delivery.link),
+        "preferences_link": _signing_in(delivery, reverse("email_preferences")),
         "items": [
             {
                 "subject": item.subject,
                 "message": item.message,
                 "when": local_time(item.event_at, delivery.timezone),
                 "action_label": item.action_label,
-                "link": _absolute(item.link),
+                "link": _signing_in(delivery, item.link),
             }
             for item in items
         ],

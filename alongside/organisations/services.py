@@ -103,9 +103,10 @@ def _parse_role(role: str) -> Role:
 
 
 def _ensure_an_admin_remains(organisation: Organisation, leaving: Membership) -> None:
-    others = Membership.objects.filter(organisation=organisation, role=Role.ADMIN).exclude(
-        pk=leaving.pk
-    )
+    # A service account (an API integration) never counts as the admin who remains.
+    others = Membership.objects.filter(
+        organisation=organisation, role=Role.ADMIN, user__is_service_account=False
+    ).exclude(pk=leaving.pk)
     if leaving.role == Role.ADMIN and not others.exists():
         raise AlongsideError(
             "An organisation needs at least one admin: make someone else an admin first.",

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from alongside.accounts.api_auth import request_user
@@ -12,6 +12,7 @@ from alongside.core.errors import AlongsideError, Forbidden
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
+from alongside.people.directory_filters import filtered_people
 from alongside.people.importing import people_import_apply
 from alongside.people.invitations import invitation_send, invitations_request_bulk
 from alongside.people.models import Person
@@ -153,7 +154,14 @@ class InvitationOut(Schema):
 
 
 class BulkInviteIn(Schema):
-    person_ids: list[int]
+    person_ids: list[int] | None = Field(
+        default=None, description="These people; with `filters`, those of them who match."
+    )
+    filters: dict[str, str] = Field(
+        default_factory=dict,
+        description='Directory filters other parts add, e.g. {"programme": "12"}: everyone '
+        "active who matches (programmes the caller manages).",
+    )
 
 
 class BulkInviteOut(Schema):
@@ -431,9 +439,19 @@ def invite_people(
     request: HttpRequest, org_slug: str, payload: BulkInviteIn
 ) -> Status[BulkInviteOut]:
     membership = membership_for(request, org_slug, Role.ADMIN, Role.PROGRAMME_MANAGER)
+    person_ids = payload.person_ids
+    if payload.filters:
+        matching = set(
+            filtered_people(membership=membership, filters=payload.filters).values_list(
+                "pk", flat=True
+            )
+        )
+        person_ids = sorted(
+            matching if person_ids is None else [i for i in person_ids if i in matching]
+        )
     queued = invitations_request_bulk(
         organisation=membership.organisation,
-        person_ids=payload.person_ids,
+        person_ids=person_ids or [],
         actor=request_user(request),
     )
     return Status(202, BulkInviteOut(queued=queued))

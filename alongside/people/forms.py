@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.organisations.forms import time_zone_choices
+from alongside.people.directory_filters import DirectoryFilter
 from alongside.people.models import Person
 from alongside.people.visibility import FIELD_LABELS, OPTIONAL_PUBLIC_FIELDS, Audience
 
@@ -27,6 +28,7 @@ class PeopleFilterForm(forms.Form):
         *args: object,
         options: dict[str, list[str]],
         audience: Audience = Audience.ADMIN,
+        extra: list[tuple[DirectoryFilter, list[tuple[str, str]]]] = (),  # type: ignore[assignment]
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -37,6 +39,14 @@ class PeopleFilterForm(forms.Form):
             search.widget.attrs["placeholder"] = _("Name, title, department…")
         if audience != Audience.ADMIN:
             del self.fields["status"]
+        # Filters other apps add, for the viewers they offer choices to.
+        self.extra_names = [directory_filter.name for directory_filter, _choices in extra]
+        for directory_filter, choices in extra:
+            self.fields[directory_filter.name] = forms.ChoiceField(
+                required=False,
+                label=directory_filter.label,
+                choices=[("", directory_filter.everyone), *choices],
+            )
         for name, key, label in (
             ("department", "departments", "All departments"),
             ("location", "locations", "All locations"),
@@ -47,6 +57,9 @@ class PeopleFilterForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", label), *((v, v) for v in options[key])]
+
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.extra_names]
 
 
 class PersonForm(forms.Form):

@@ -6,26 +6,52 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from alongside.accounts.forms import SetPasswordForm
+from alongside.accounts.sign_in_links import safe_next
 from alongside.core.errors import AlongsideError
 from alongside.core.messages import problems_for_form
-from alongside.people.invitations import invitation_accept, invitation_from_secret
+from alongside.people.invitations import (
+    invitation_accept,
+    invitation_find,
+    invitation_from_secret,
+)
 
 
 def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
     invitation = invitation_from_secret(secret)
+    next_path = safe_next(request.GET.get("next") or request.POST.get("next"))
     if invitation is None:
-        return render(request, "people/invitation_invalid.html", status=404)
+        stale = invitation_find(secret)
+        return render(
+            request,
+            "people/invitation_invalid.html",
+            {"email": stale.person.email if stale else "", "next": next_path},
+            status=404,
+        )
     form = SetPasswordForm(request.POST or None)
+    refused = ""
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(secret=secret, password=form.cleaned_data["password"])
         except AlongsideError as error:
-            for message in problems_for_form(error).get("password", [error.message]):
+            if error.code == "refused":
+                refused = error.message
+            for message in problems_for_form(error).get(
+                "password", [] if refused else [error.message]
+            ):
                 form.add_error("password", message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {invitation.organisation.name}.")
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name}
+            )
+            if next_path != "/":
+                return redirect(next_path)
             return redirect("home:organisation", org_slug=invitation.organisation.slug)
-    return render(request, "people/invitation.html", {"invitation": invitation, "form": form})
+    return render(
+        request,
+        "people/invitation.html",
+        {"invitation": invitation, "form": form, "next": next_path, "refused": refused},
+    )

@@ -14,8 +14,11 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User, hash_secret, normalise_email
+from alongside.accounts.sign_in_policy import INVITATION, sign_in_refusal
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.organisations.models import Membership, Organisation, Role
@@ -29,9 +32,11 @@ def _user_for_person(person: Person) -> User:
     return user
 
 
-@transaction.atomic
-def invitation_send(*, person: Person, actor: User) -> Invitation:
-    """Email a one-click link that lets ``person`` set a password and join."""
+def invitation_create(*, person: Person, actor: User | None) -> tuple[Invitation, str]:
+    """A fresh invitation for ``person`` (older pending ones are revoked); returns its secret.
+
+    Call inside the caller's transaction; the caller sends the email that carries it.
+    """
     if not person.is_active:
         raise AlongsideError(f"{person.name} is inactive; reactivate them before inviting.")
     user = _user_for_person(person)
@@ -48,27 +53,53 @@ def invitation_send(*, person: Person, actor: User) -> Invitation:
         created_by=actor,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    return invitation, secret
+
+
+def invitation_link(secret: str, next_path: str = "") -> str:
     link = settings.SITE_URL + reverse("invitations:accept", args=[secret])
+    return f"{link}?{urlencode({'next': next_path})}" if next_path else link
+
+
+def invitation_email(*, person: Person, inviter: User | None, link: str) -> EmailMultiAlternatives:
     context = {
         "person": person,
         "organisation": person.organisation,
-        "inviter": actor,
+        "inviter": inviter,
         "link": link,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     message = EmailMultiAlternatives(
-        subject=f"You're invited to {person.organisation.name} on Alongside",
+        subject=_("You're invited to %(organisation)s on Alongside")
+        % {"organisation": person.organisation.name},
         body=render_to_string("people/email/invitation.txt", context),
         to=[person.email],
     )
     message.attach_alternative(
         render_to_string("people/email/invitation.html", context), "text/html"
     )
+    return message
+
+
+@transaction.atomic
+def invitation_send(*, person: Person, actor: User) -> Invitation:
+    """Email a one-click link that lets ``person`` join (and, if they like, set a password)."""
+    invitation, secret = invitation_create(person=person, actor=actor)
+    message = invitation_email(person=person, inviter=actor, link=invitation_link(secret))
     transaction.on_commit(lambda: message.send(fail_silently=False))
     log_action(
         actor=actor, organisation=person.organisation, action="invitation.sent", target=person
     )
     return invitation
+
+
+def invitation_find(secret: str) -> Invitation | None:
+    """The invitation behind a link, whatever its state."""
+    return (
+        Invitation.objects.select_related("organisation", "person")
+        .filter(token_hash=hash_secret(secret))
+        .first()
+    )
 
 
 def invitation_from_secret(secret: str) -> Invitation | None:
@@ -83,7 +114,8 @@ def invitation_from_secret(secret: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, secret: str, password: str) -> User:
+def invitation_accept(*, secret: str, password: str = "") -> User:
+    """Join with the invitation; a password is optional (emailed links sign in too)."""
     invitation = invitation_from_secret(secret)
     if invitation is None:
         raise AlongsideError(
@@ -91,20 +123,26 @@ def invitation_accept(*, secret: str, password: str) -> User:
             code="invitation_invalid",
         )
     user = invitation.user
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise AlongsideError(
-            "Choose a stronger password.",
-            problems=[Problem(message, field="password") for message in error.messages],
-        ) from error
-    user.set_password(password)
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise AlongsideError(
+                "Choose a stronger password.",
+                problems=[Problem(message, field="password") for message in error.messages],
+            ) from error
+        user.set_password(password)
     if not user.full_name:
         user.full_name = invitation.person.name
     user.save()
     Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": Role.MEMBER}
     )
+    # Asked once the invitation's membership exists (an error undoes it): an organisation
+    # that signs in only with single sign-on refuses invitations too.
+    refusal = sign_in_refusal(user, INVITATION)
+    if refusal:
+        raise AlongsideError(refusal, code="refused", status=403)
     person = invitation.person
     if person.user_id is None:
         person.user = user

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Organisation
 from alongside.people import reporting_line, visibility
+from alongside.people.directory_filters import apply_directory_filters
 from alongside.people.models import Person
 from alongside.people.visibility import Audience
 
@@ -19,6 +20,8 @@ class PeopleFilters:
     location: str = ""
     level: str = ""
     status: str = "active"  # active | inactive | all
+    #: filters other apps add (directory_filters.py), as (name, value) pairs
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 def people_list(
@@ -40,6 +43,7 @@ def people_list(
         value = getattr(filters, name)
         if value:
             people = people.filter(visibility.filter_q(name, value, audience))
+    people = apply_directory_filters(people, filters.extra)
     return people.order_by("name", "id")
 
 

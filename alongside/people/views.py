@@ -15,6 +15,7 @@ from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
+from alongside.people.directory_filters import directory_filters
 from alongside.people.forms import (
     ImportConfirmForm,
     ImportUploadForm,
@@ -71,7 +72,12 @@ def _person_or_404(request: OrgRequest, person_id: int) -> Person:
 def _filters_from(request: OrgRequest, data: Any) -> tuple[PeopleFilterForm, PeopleFilters]:
     audience = audience_of(request.membership)
     options = people_filter_options(organisation=request.organisation, audience=audience)
-    form = PeopleFilterForm(data or None, options=options, audience=audience)
+    extra = [
+        (directory_filter, choices)
+        for directory_filter in directory_filters()
+        if (choices := directory_filter.choices(request.membership))
+    ]
+    form = PeopleFilterForm(data or None, options=options, audience=audience, extra=extra)
     # Keep every valid filter even when one is not (e.g. a department only inactive
     # people have): cleaned_data holds the fields that did validate.
     form.is_valid()
@@ -82,6 +88,10 @@ def _filters_from(request: OrgRequest, data: Any) -> tuple[PeopleFilterForm, Peo
         location=cleaned.get("location", ""),
         level=cleaned.get("level", ""),
         status=cleaned.get("status") or "active",
+        extra=tuple(
+            (directory_filter.name, cleaned.get(directory_filter.name) or "")
+            for directory_filter, _choices in extra
+        ),
     )
     return form, filters
 

@@ -3,14 +3,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError, NotFound, Problem
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
+from alongside.people.account_state import account_state_of
 from alongside.people.models import Person
+from alongside.programmes.invitations import programme_invite_not_signed_in
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.programmes.selectors import (
     enrolment_counts,
@@ -108,10 +110,19 @@ class EnrolmentOut(Schema):
     withdrawn_reason: str
     intake_complete: bool
     intake_reminders: int
+    account_state: str = Field(
+        description="The person's way in: no_account, invited (or has an account that never "
+        "signed in) or signed_in."
+    )
 
     @staticmethod
     def resolve_name(enrolment: Enrolment) -> str:
         return enrolment.person.name
+
+    @staticmethod
+    def resolve_account_state(enrolment: Enrolment) -> str:
+        annotated = getattr(enrolment, "account_state", None)
+        return annotated or account_state_of(enrolment.person)
 
     @staticmethod
     def resolve_email(enrolment: Enrolment) -> str:
@@ -153,6 +164,10 @@ class SelfEnrolOut(Schema):
 
 class RemindedOut(Schema):
     reminded: int
+
+
+class InvitedOut(Schema):
+    queued: int
 
 
 class IntakeOut(Schema):
@@ -464,6 +479,20 @@ def send_reminders(request: HttpRequest, org_slug: str, programme_id: int) -> Re
     programme = _managed(membership, programme_id)
     count = intake_send_reminders(programme=programme, actor=request_user(request))
     return RemindedOut(reminded=count)
+
+
+@router.post(
+    PROGRAMME + "/invitations",
+    response={200: InvitedOut, **ERRORS},
+    summary="Invite everyone in the programme not yet signed in (its managers)",
+    description="Emails the programme's welcome again, with a fresh invitation, to each active "
+    "participant who has not signed in yet; sent in the background.",
+)
+def invite_not_signed_in(request: HttpRequest, org_slug: str, programme_id: int) -> InvitedOut:
+    membership = membership_for(request, org_slug)
+    programme = _managed(membership, programme_id)
+    count = programme_invite_not_signed_in(programme=programme, actor=request_user(request))
+    return InvitedOut(queued=count)
 
 
 @router.get(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Role
+from alongside.people.account_state import SIGNED_IN, account_state
 from alongside.programmes.models import (
     Enrolment,
     EnrolmentRole,
@@ -78,14 +79,26 @@ def my_enrolment(*, membership: Membership, programme: Programme) -> Enrolment |
 
 
 def enrolments_for(*, programme: Programme, status: str = "active") -> QuerySet[Enrolment]:
-    enrolments = Enrolment.objects.filter(programme=programme).select_related("person", "intake")
+    """A programme's enrolments, each with its person's ``account_state``."""
+    enrolments = (
+        Enrolment.objects.filter(programme=programme)
+        .select_related("person", "intake")
+        .annotate(account_state=account_state("person"))
+    )
     if status in EnrolmentStatus.values:
         enrolments = enrolments.filter(status=status)
     return enrolments.order_by("person__name", "pk")
 
 
 def enrolment_counts(*, programme: Programme) -> dict[str, int]:
-    return Enrolment.objects.filter(programme=programme).aggregate(
+    enrolments = Enrolment.objects.filter(programme=programme).annotate(
+        account=account_state("person")
+    )
+    return enrolments.aggregate(
+        not_signed_in=Count(
+            "pk",
+            filter=Q(status=EnrolmentStatus.ACTIVE, person__is_active=True) & ~Q(account=SIGNED_IN),
+        ),
         active=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE)),
         withdrawn=Count("pk", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
         intake_done=Count(

@@ -6,10 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from alongside.accounts.models import User
@@ -21,6 +18,7 @@ from alongside.matching import MatchingError, parse_availability
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Person
 from alongside.programmes.availability_text import AvailabilityTextError, normalise_availability
+from alongside.programmes.emails import intake_reminder_email
 from alongside.programmes.events import EnrolmentWithdrawn, PeopleEnrolled, ProgrammeClosing
 from alongside.programmes.format_defaults import (
     DEFAULT_TOPICS,
@@ -28,6 +26,7 @@ from alongside.programmes.format_defaults import (
     TOPIC_LIMITS,
     rules_for,
 )
+from alongside.programmes.invitations import programme_welcome_queue
 from alongside.programmes.models import (
     ALLOWED_TRANSITIONS,
     CommunicationPreference,
@@ -341,8 +340,14 @@ def enrolment_add(
     role: str | None = None,
     capacity: int | None = None,
     source: str = EnrolmentSource.DIRECTORY,
+    welcome: bool = True,
 ) -> list[Enrolment]:
-    """Enrol people (skipping those already enrolled; re-activating the withdrawn)."""
+    """Enrol people (skipping those already enrolled; re-activating the withdrawn).
+
+    Those enrolled by someone else are emailed the programme's welcome, which is the
+    invitation of anyone without an account (programmes/invitations.py), unless
+    ``welcome`` is off.
+    """
     _check_open_for_enrolment(programme)
     role = _default_role(programme, role)
     if capacity is None:
@@ -401,6 +406,10 @@ def enrolment_add(
                 enrolment_ids=tuple(e.pk for e in added),
             )
         )
+        if welcome and source != EnrolmentSource.SELF:
+            programme_welcome_queue(
+                programme=programme, enrolment_ids=[e.pk for e in added], actor=actor
+            )
     return added
 
 
@@ -662,8 +671,6 @@ def intake_save(
 @transaction.atomic
 def intake_send_reminders(*, programme: Programme, actor: User) -> int:
     """Email everyone whose intake is not done yet; returns how many were reminded."""
-    from django.conf import settings
-
     pending = list(
         Intake.objects.select_related("enrolment__person").filter(
             enrolment__programme=programme,
@@ -672,20 +679,8 @@ def intake_send_reminders(*, programme: Programme, actor: User) -> int:
         )
     )
     now = timezone.now()
-    link = settings.SITE_URL + reverse(
-        "programmes:intake", args=[programme.organisation.slug, programme.pk]
-    )
     for intake in pending:
-        person = intake.enrolment.person
-        context = {"person": person, "programme": programme, "link": link}
-        message = EmailMultiAlternatives(
-            subject=f"A few questions before {programme.name} matches you",
-            body=render_to_string("programmes/email/intake_reminder.txt", context),
-            to=[person.email],
-        )
-        message.attach_alternative(
-            render_to_string("programmes/email/intake_reminder.html", context), "text/html"
-        )
+        message = intake_reminder_email(person=intake.enrolment.person, programme=programme)
         transaction.on_commit(lambda m=message: m.send(fail_silently=False))  # type: ignore[misc]
         intake.reminded_at = now
         intake.reminder_count += 1

@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:programme_id>/people/csv/", views.enrol_csv, name="enrol_csv"),
     path("<int:programme_id>/people/remind/", views.remind, name="remind"),
     path(
+        "<int:programme_id>/people/invite/",
+        views.invite_not_signed_in,
+        name="invite_not_signed_in",
+    ),
+    path(
         "<int:programme_id>/people/self-enrolment/",
         views.self_enrol_settings,
         name="self_enrol_settings",

@@ -10,12 +10,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
+from alongside.people.account_state import LABELS as ACCOUNT_LABELS
 from alongside.people.models import Person
 from alongside.people.selectors import PeopleFilters, people_filter_options, people_list
 from alongside.people.visibility import audience_of
@@ -33,6 +36,7 @@ from alongside.programmes.forms import (
     WithdrawForm,
     form_cells,
 )
+from alongside.programmes.invitations import programme_invite_not_signed_in
 from alongside.programmes.models import (
     ALLOWED_TRANSITIONS,
     Enrolment,
@@ -359,6 +363,8 @@ def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) 
         "enrolled_count": counts["active"],
         "withdrawn": withdrawn,
         "pending": counts["active"] - counts["intake_done"],
+        "not_signed_in": counts["not_signed_in"],
+        "account_labels": ACCOUNT_LABELS,
         "join_url": join_url,
     }
     context.update(extra)
@@ -372,6 +378,25 @@ def enrolment(request: OrgRequest, programme_id: int) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         return render(request, "programmes/directory_rows.html", context)
     return render(request, "programmes/enrolment.html", context)
+
+
+@org_view()
+@require_POST
+def invite_not_signed_in(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """Invite everyone in the programme who has not signed in yet (their welcome again)."""
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
+    count = programme_invite_not_signed_in(programme=programme, actor=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext("Sending %(count)d invitation.", "Sending %(count)d invitations.", count)
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Everyone in this programme has signed in."))
+    return redirect(
+        "programmes:enrolment", org_slug=request.organisation.slug, programme_id=programme.pk
+    )
 
 
 @org_view()

@@ -14,8 +14,10 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
+from alongside.accounts.sign_in_links import email_link
 from alongside.audit.services import log_action
 from alongside.meetings.models import Meeting
 from alongside.organisations.models import Organisation
@@ -151,55 +153,75 @@ def meeting_invites_send_to_member(*, meeting_ids: Sequence[int], member_id: int
     return sent
 
 
+def meeting_invitation_email(
+    *,
+    meeting: Meeting,
+    member: RelationshipMember,
+    members: Sequence[RelationshipMember],
+    summary: str,
+    ics: bytes,
+) -> EmailMultiAlternatives:
+    """A calendar invitation (or its update or cancellation) for one member, in their zone;
+    its link signs in and opens the meeting page."""
+    relationship = meeting.relationship
+    organisation = relationship.organisation
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    method = "CANCEL" if cancelled else "REQUEST"
+    updated = meeting.ical_sequence > 0
+    zone_name = member_zone(member, organisation)
+    local = meeting.starts_at.astimezone(slot_finder.zone(zone_name))
+    path = reverse("meetings:meeting", args=[organisation.slug, meeting.pk])
+    context = {
+        "person": member.person,
+        "meeting": meeting,
+        "title": summary,
+        "others": [m.person for m in members if m.pk != member.pk],
+        "relationship": relationship,
+        "programme": relationship.programme,
+        "local_start": local,
+        "local_end": local + timedelta(minutes=meeting.duration_minutes),
+        "zone_name": zone_name,
+        "link": email_link(email=member.person.email, path=path, organisation_id=organisation.pk),
+        "cancelled": cancelled,
+        "updated": updated,
+    }
+    when = f"{local:%a %d %b %H:%M} ({zone_name})"
+    if cancelled:
+        subject = _("Cancelled: %(title)s on %(when)s") % {"title": summary, "when": when}
+    elif updated:
+        subject = _("Updated: %(title)s on %(when)s") % {"title": summary, "when": when}
+    else:
+        subject = _("Invitation: %(title)s on %(when)s") % {"title": summary, "when": when}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("scheduling/email/invitation.txt", context),
+        to=[member.person.email],
+    )
+    message.attach_alternative(
+        render_to_string("scheduling/email/invitation.html", context), "text/html"
+    )
+    # The calendar part both inline (Outlook, Apple Mail, Gmail read it as an
+    # invitation) and as an attachment for clients that only import files.
+    message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
+    message.attach("invite.ics", ics, f"application/ics; method={method}")
+    return message
+
+
 def _send_invitation(
     meeting: Meeting,
     members: Sequence[RelationshipMember],
     now: datetime,
     only: RelationshipMember | None = None,
 ) -> None:
-    relationship = meeting.relationship
-    organisation = relationship.organisation
     event = invite_event(meeting, members)
     ics = invites.invitation(event, organizer=settings.DEFAULT_FROM_EMAIL, now=now)
-    cancelled = meeting.status == Meeting.Status.CANCELLED
-    method = "CANCEL" if cancelled else "REQUEST"
-    updated = meeting.ical_sequence > 0
-    messages = []
-    for member in members:
-        if only is not None and member.pk != only.pk:
-            continue
-        if not member.person.email:
-            continue
-        zone_name = member_zone(member, organisation)
-        local = meeting.starts_at.astimezone(slot_finder.zone(zone_name))
-        context = {
-            "person": member.person,
-            "meeting": meeting,
-            "title": event.summary,
-            "others": [m.person for m in members if m.pk != member.pk],
-            "relationship": relationship,
-            "programme": relationship.programme,
-            "local_start": local,
-            "local_end": local + timedelta(minutes=meeting.duration_minutes),
-            "zone_name": zone_name,
-            "link": event.url,
-            "cancelled": cancelled,
-            "updated": updated,
-        }
-        verb = "Cancelled" if cancelled else ("Updated" if updated else "Invitation")
-        message = EmailMultiAlternatives(
-            subject=f"{verb}: {event.summary} on {local:%a %d %b %H:%M} ({zone_name})",
-            body=render_to_string("scheduling/email/invitation.txt", context),
-            to=[member.person.email],
+    messages = [
+        meeting_invitation_email(
+            meeting=meeting, member=member, members=members, summary=event.summary, ics=ics
         )
-        message.attach_alternative(
-            render_to_string("scheduling/email/invitation.html", context), "text/html"
-        )
-        # The calendar part both inline (Outlook, Apple Mail, Gmail read it as an
-        # invitation) and as an attachment for clients that only import files.
-        message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
-        message.attach("invite.ics", ics, f"application/ics; method={method}")
-        messages.append(message)
+        for member in members
+        if (only is None or member.pk == only.pk) and member.person.email
+    ]
     for message in messages:
         message.send(fail_silently=False)
 

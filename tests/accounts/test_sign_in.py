@@ -163,10 +163,13 @@ def test_successful_sign_in_resets_the_failure_count(cast: dict[str, User]) -> N
 # --- Password reset ----------------------------------------------------------------------
 
 
-def test_password_reset_by_email(cast: dict[str, User]) -> None:
+def test_password_reset_by_email(
+    cast: dict[str, User], django_capture_on_commit_callbacks: Any
+) -> None:
     client = Client()
     assert client.get("/accounts/password-reset/").status_code == 200
-    response = client.post("/accounts/password-reset/", {"email": "Ravi.Member@acme.test"})
+    with django_capture_on_commit_callbacks(execute=True):  # the queued email goes out
+        response = client.post("/accounts/password-reset/", {"email": "Ravi.Member@acme.test"})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1
@@ -193,8 +196,11 @@ def test_password_reset_by_email(cast: dict[str, User]) -> None:
     assert "new_password1" not in again.content.decode()
 
 
-def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(db: None) -> None:
-    response = Client().post("/accounts/password-reset/", {"email": "nobody@acme.test"})
+def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/accounts/password-reset/", {"email": "nobody@acme.test"})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mail.outbox == []

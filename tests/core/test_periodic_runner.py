@@ -110,6 +110,8 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("scheduling.send_due_invites", "done"),
         ("surveys.open_due", "done"),
         ("webhooks.send_due", "done"),
+        ("accounts.forget_sign_in_links", "done"),
+        ("sso.forget_saml_handoffs", "done"),
     }
 
 

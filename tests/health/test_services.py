@@ -23,6 +23,7 @@ from alongside.health.services import (
 from alongside.organisations.models import Organisation
 from alongside.relationships.models import Relationship
 from tests.dashboards.helpers import add_meeting, make_pair, make_programme
+from tests.links import link_targets
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -209,7 +210,8 @@ def test_offering_a_rematch_points_the_members_to_their_page(
         intervention_create(relationship=pair.relationship, actor=manager, kind="rematch_offer")
     assert len(mail.outbox) == 2
     assert "rematch" in mail.outbox[0].body
-    assert "/o/acme/mentoring/" in mail.outbox[0].body
+    # The link signs in (also someone with no password) and opens the relationship.
+    assert link_targets(mail.outbox[0].body) == [f"/o/acme/mentoring/r/{pair.relationship.pk}/"]
     assert Intervention.objects.get().kind == "rematch_offer"
 
 

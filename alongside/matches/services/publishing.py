@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
+from alongside.accounts.sign_in_links import email_link
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
 from alongside.core.events import emit
@@ -24,6 +25,7 @@ from alongside.matches.models import (
 )
 from alongside.matches.services.review import draft_for_update
 from alongside.matches.services.running import KIND_FOR_FORMAT, check_can_match
+from alongside.people.models import Person
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Format, Programme, Stage
 from alongside.relationships.events import MemberJoined, RelationshipsPublished
 from alongside.relationships.models import Relationship, RelationshipMember
@@ -265,9 +267,37 @@ def _line_for(lines: list[str], position: int, mentee: MatchGroupMember) -> str:
     return lines[position] if position < len(lines) else ""
 
 
+def matched_email(
+    *,
+    member: RelationshipMember,
+    others: Sequence[Person],
+    programme: Programme,
+    relationship: Relationship,
+) -> EmailMultiAlternatives:
+    """You've been matched: who with, and a link that signs in and opens the relationship."""
+    path = reverse("meetings:relationship", args=[programme.organisation.slug, relationship.pk])
+    context = {
+        "person": member.person,
+        "others": others,
+        "programme": programme,
+        "relationship": relationship,
+        "link": email_link(
+            email=member.person.email, path=path, organisation_id=programme.organisation_id
+        ),
+    }
+    message = EmailMultiAlternatives(
+        subject=_("You've been matched in %(programme)s") % {"programme": programme.name},
+        body=render_to_string("relationships/email/matched.txt", context),
+        to=[member.person.email],
+    )
+    message.attach_alternative(
+        render_to_string("relationships/email/matched.html", context), "text/html"
+    )
+    return message
+
+
 def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None:
     """Tell every member of a new relationship who they are with (after commit)."""
-    home = settings.SITE_URL + reverse("meetings:mine", args=[programme.organisation.slug])
     messages = []
     # The members of all the relationships in a few queries, not one per relationship.
     members_of: dict[int, list[RelationshipMember]] = defaultdict(list)
@@ -281,22 +311,11 @@ def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None
         members = members_of[relationship.pk]
         for member in members:
             others = [m.person for m in members if m.pk != member.pk]
-            context = {
-                "person": member.person,
-                "others": others,
-                "programme": programme,
-                "relationship": relationship,
-                "link": home,
-            }
-            message = EmailMultiAlternatives(
-                subject=f"You've been matched in {programme.name}",
-                body=render_to_string("relationships/email/matched.txt", context),
-                to=[member.person.email],
+            messages.append(
+                matched_email(
+                    member=member, others=others, programme=programme, relationship=relationship
+                )
             )
-            message.attach_alternative(
-                render_to_string("relationships/email/matched.html", context), "text/html"
-            )
-            messages.append(message)
     if messages:
         transaction.on_commit(lambda: [m.send(fail_silently=True) for m in messages])
 
