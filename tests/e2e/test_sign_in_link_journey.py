@@ -68,7 +68,7 @@ def test_someone_without_a_password_signs_in_with_an_emailed_link(
     # In the browser that asked, it signs in at once and opens the page asked for.
     page.goto(path)
     page.wait_for_url("**/o/acme/people/")
-    expect(page.locator(".account-menu summary")).to_have_text("Neha")
+    expect(page.locator(".account-menu summary")).to_have_text("Account: Neha")
     assert User.objects.get(email="neha.new@acme.test").has_usable_password() is False
 
 

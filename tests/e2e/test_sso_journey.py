@@ -151,7 +151,7 @@ def test_an_admin_sets_up_openid_connect_and_a_new_person_signs_in(
     expect(page.locator(".message.success")).to_contain_text(
         "Try sign-in worked: the provider signed in ravi.member@acme.test, who is Ravi Member"
     )
-    expect(page.locator(".account-menu summary")).to_have_text("Asha")  # still the admin
+    expect(page.locator(".account-menu summary")).to_have_text("Account: Asha")  # still the admin
     page.get_by_role("button", name="Switch on").click()
     expect(page.locator(".message.success")).to_contain_text("Single sign-on is on")
     shoot(page, "sso-settings-on-1366")
@@ -171,7 +171,7 @@ def test_an_admin_sets_up_openid_connect_and_a_new_person_signs_in(
     neha.get_by_role("link", name="Continue with single sign-on").click()
     at_provider(neha, "neha.new@acme.test")
     neha.wait_for_url("**/o/acme/")
-    expect(neha.locator(".account-menu summary")).to_have_text("Neha")
+    expect(neha.locator(".account-menu summary")).to_have_text("Account: Neha")
     user = User.objects.get(email="neha.new@acme.test")
     assert not user.has_usable_password()
     assert Membership.objects.get(user=user, organisation=acme).role == "member"
