@@ -11,7 +11,7 @@ from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
 from alongside.people.models import Person
-from alongside.programmes.models import Enrolment, Intake, Programme
+from alongside.programmes.models import Enrolment, EnrolmentStatus, Intake, Programme
 from alongside.programmes.selectors import (
     enrolment_counts,
     enrolments_for,
@@ -135,6 +135,7 @@ class EnrolIn(Schema):
 class EnrolledOut(Schema):
     added: int
     enrolments: list[EnrolmentOut]
+    already_enrolled: list[EnrolmentOut] = []
 
 
 class WithdrawIn(Schema):
@@ -362,7 +363,7 @@ def list_enrolments(
     response={200: EnrolledOut, **ERRORS},
     summary="Enrol people from the directory (its managers)",
     description="`role` is mentor or mentee in mentoring formats; `capacity` is a mentor's "
-    "number of mentees. People already enrolled are skipped.",
+    "number of mentees. People already enrolled are skipped and listed in `already_enrolled`.",
 )
 def enrol_people(
     request: HttpRequest, org_slug: str, programme_id: int, payload: EnrolIn
@@ -385,7 +386,15 @@ def enrol_people(
         role=payload.role,
         capacity=payload.capacity,
     )
-    return {"added": len(added), "enrolments": _reloaded(added)}
+    added_ids = {enrolment.pk for enrolment in added}
+    already = [
+        enrolment
+        for enrolment in enrolments_for(programme=programme, status=EnrolmentStatus.ACTIVE)
+        .filter(person__in=people)
+        .order_by("person__name", "pk")
+        if enrolment.pk not in added_ids
+    ]
+    return {"added": len(added), "enrolments": _reloaded(added), "already_enrolled": already}
 
 
 def _reloaded(enrolments: list[Enrolment]) -> list[Enrolment]:

@@ -36,6 +36,7 @@ from alongside.programmes.models import (
     Stage,
     new_enrol_token,
 )
+from alongside.spreadsheets.cells import control_character_problem
 from alongside.spreadsheets.people import CsvProblem, check_email, decode_csv_bytes
 
 RULE_KEYS = frozenset(rules_for(Format.PEER_PAIRS).keys())
@@ -336,7 +337,12 @@ def enrolment_add(
     capacity: int | None = None,
     source: str = EnrolmentSource.DIRECTORY,
 ) -> list[Enrolment]:
-    """Enrol people (skipping those already enrolled; re-activating the withdrawn)."""
+    """Enrol people (skipping those already enrolled; re-activating the withdrawn).
+
+    The programme's row is locked first: two requests enrolling the same person at the
+    same moment queue here, and the second finds the first one's enrolment and skips it.
+    """
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
     _check_open_for_enrolment(programme)
     role = _default_role(programme, role)
     if capacity is None:
@@ -427,6 +433,18 @@ def enrolment_import_emails(
                     CsvProblem(1, unknown, "unknown column; use email, role, capacity.")
                 )
             for offset, line in enumerate(body):
+                control = [
+                    CsvProblem(
+                        start + offset,
+                        header[i] if i < len(header) and header[i] else f"column {i + 1}",
+                        message,
+                    )
+                    for i, cell in enumerate(line)
+                    if (message := control_character_problem(cell)) is not None
+                ]
+                if control:
+                    problems.extend(control)
+                    continue
                 rows.append(
                     (start + offset, dict(zip(header, (c.strip() for c in line), strict=False)))
                 )

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
+from alongside.spreadsheets.cells import control_character_problem
+
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = (
     "employee_id",
@@ -257,6 +259,11 @@ def parse_people_csv(
 
     columns: list[str] = []
     for index, raw in enumerate(header_cells):
+        control = control_character_problem(raw)
+        if control is not None:
+            problems.append(CsvProblem(1, f"column {index + 1}", control))
+            columns.append("")
+            continue
         name = normalise_header(raw)
         if not name:
             columns.append("")  # an unnamed column is fine while it stays empty
@@ -318,6 +325,10 @@ def _read_rows(
                 )
             )
             continue
+        control = _control_problems(row_number, cells, columns)
+        if control:
+            problems.extend(control)
+            continue
         values = {
             name: (cells[i].strip() if i < len(cells) else "")
             for i, name in enumerate(columns)
@@ -333,6 +344,17 @@ def _read_rows(
         if row is not None:
             rows.append(row)
     return rows, problems
+
+
+def _control_problems(row_number: int, cells: list[str], columns: list[str]) -> list[CsvProblem]:
+    """A control character in any cell, named by its column (or its position)."""
+    problems = []
+    for i, cell in enumerate(cells):
+        message = control_character_problem(cell)
+        if message is not None:
+            name = columns[i] if i < len(columns) and columns[i] else f"column {i + 1}"
+            problems.append(CsvProblem(row_number, name, message))
+    return problems
 
 
 def _check_row(

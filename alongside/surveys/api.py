@@ -1,4 +1,3 @@
-import csv
 import io
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +17,7 @@ from alongside.programmes.selectors import (
     programme_get,
     programme_get_managed,
 )
+from alongside.spreadsheets.cells import SafeCsvWriter
 from alongside.surveys import selectors
 from alongside.surveys.closing import (
     closing_for,
@@ -487,7 +487,7 @@ def export_csv(
         raise Forbidden("Only organisation admins can export answers with names.")
     survey_data_exported(programme=programme, actor=request_user(request), identified=identified)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     for row in selectors.export_rows(programme=programme, identified=identified):
         writer.writerow(row)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
@@ -21,6 +20,7 @@ from alongside.organisations.models import Role
 from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import my_enrolment, programme_get, programme_get_managed
+from alongside.spreadsheets.cells import SafeCsvWriter
 from alongside.surveys import selectors
 from alongside.surveys.closing import (
     closing_for,
@@ -494,7 +494,7 @@ def export(request: OrgRequest, programme_id: int) -> StreamingHttpResponse:
     if identified and request.membership.role != Role.ADMIN:
         raise PermissionDenied("Only organisation admins can export answers with names.")
     survey_data_exported(programme=programme, actor=request.user, identified=identified)
-    writer = csv.writer(_Echo())
+    writer = SafeCsvWriter(_Echo())
 
     def rows() -> Iterator[str]:
         for row in selectors.export_rows(programme=programme, identified=identified):

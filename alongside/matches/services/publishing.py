@@ -307,10 +307,15 @@ def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None
 def relationship_add_late_joiner(
     *, relationship: Relationship, enrolment: Enrolment, actor: User
 ) -> RelationshipMember:
-    """Put a late joiner into an existing circle/group without disturbing anyone else."""
+    """Put a late joiner into an existing circle/group without disturbing anyone else.
+
+    The relationship's row is locked before its members are counted, so that joiners
+    added at the same moment queue here and each counts the places the others took.
+    """
     programme = relationship.programme
     if enrolment.programme_id != programme.pk or enrolment.status != EnrolmentStatus.ACTIVE:
         raise AlongsideError("Only an active participant of this programme can join.")
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.status != Relationship.Status.ACTIVE:
         raise AlongsideError(f"{relationship.name} is not active.")
     members = list(relationship.members.filter(is_active=True).select_related("enrolment__person"))
