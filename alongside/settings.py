@@ -269,6 +269,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files with a content hash in their name (everything collectstatic writes in production)
+# are cached for ten years by WhiteNoise itself; the few without one (favicon) for a day.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60 * 60 * 24
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
