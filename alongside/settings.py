@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "alongside.dashboards",
     "alongside.home",
     "alongside.demo",
+    "alongside.outbox",
     "alongside.audit",
     "alongside.core",
     "django.contrib.admin",

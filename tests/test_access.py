@@ -25,6 +25,7 @@ from alongside.accounts.models import ApiToken, User
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
+from alongside.outbox.models import OutboundEmail
 from alongside.people.models import Person, PersonImport
 from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
@@ -55,6 +56,8 @@ ORG_PAGES: dict[str, Page] = {
     "organisations:member_role": Page(ADMINS, post_only=True),
     "organisations:member_remove": Page(ADMINS, post_only=True),
     "organisations:audit": Page(ADMINS),
+    "organisations:emails": Page(ADMINS),
+    "organisations:email_retry": Page(ADMINS, post_only=True),
     "people:list": Page(MEMBER),
     "people:new": Page(ADMINS),
     "people:invite_many": Page(MANAGERS, post_only=True),
@@ -88,6 +91,7 @@ ORG_PAGES: dict[str, Page] = {
     "matches:run": Page(MANAGERS, post_only=True),
     "matches:run_detail": Page(MANAGERS),
     "matches:run_progress": Page(MANAGERS),
+    "matches:people_picker": Page(MANAGERS),
     "matches:move": Page(MANAGERS, post_only=True),
     "matches:swap": Page(MANAGERS, post_only=True),
     "matches:lock_group": Page(MANAGERS, post_only=True),
@@ -223,6 +227,7 @@ class Tenant:
     commitment: Commitment
     survey: Survey
     question: Question
+    email: OutboundEmail
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -306,6 +311,15 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         timezone="Asia/Kolkata",
     )
     return Tenant(
+        email=OutboundEmail.objects.create(
+            organisation=organisation,
+            kind="test",
+            recipients=[person.email],
+            subject="A failed email",
+            payload={},
+            status=OutboundEmail.Status.FAILED,
+            last_error="SMTPRecipientsRefused: no such mailbox",
+        ),
         survey=survey,
         question=question,
         meeting=meeting,
@@ -355,6 +369,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "commitment_id": tenant.commitment.pk,
         "survey_id": tenant.survey.pk,
         "question_id": tenant.question.pk,
+        "email_id": tenant.email.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -562,6 +577,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/organisations/{org_slug}"): Operation(MEMBER),
     ("PATCH", "/api/v1/organisations/{org_slug}"): Operation(ADMINS, {"name": "Hacked"}),
     ("GET", "/api/v1/organisations/{org_slug}/memberships"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/emails"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/emails/{email_id}/retry"): Operation(ADMINS),
     ("POST", "/api/v1/organisations/{org_slug}/memberships"): Operation(
         ADMINS, {"email": "olivia.outsider@other.test", "role": "admin"}
     ),
@@ -613,6 +630,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/match-runs/{{run_id}}/groups"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/match-runs/{{run_id}}/unmatched"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs/{{run_id}}/move"): Operation(
         MANAGERS, {"enrolment_id": 0, "group_number": None}
     ),
@@ -774,6 +793,7 @@ def api_call(
         .replace("{note_id}", str(tenant.note.pk))
         .replace("{survey_id}", str(tenant.survey.pk))
         .replace("{question_id}", str(tenant.question.pk))
+        .replace("{email_id}", str(tenant.email.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
@@ -940,7 +960,7 @@ def test_api_outsider_sees_only_their_own_organisations(
 ) -> None:
     response = api_for(cast["outsider"]).get("/api/v1/organisations")
     assert response.status_code == 200
-    assert [o["slug"] for o in response.json()] == ["other"]
+    assert [o["slug"] for o in response.json()["items"]] == ["other"]
     me = api_for(cast["outsider"]).get("/api/v1/me").json()
     assert [m["organisation"] for m in me["memberships"]] == ["other"]
 

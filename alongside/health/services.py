@@ -37,6 +37,7 @@ from alongside.health.models import (
     RelationshipHealth,
 )
 from alongside.meetings.models import Commitment, Meeting
+from alongside.outbox.services import Outgoing, emails_enqueue
 from alongside.programmes.models import Programme
 from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.surveys.models import Pulse
@@ -407,7 +408,14 @@ def _email_members(relationship: Relationship, intervention: Intervention) -> No
         email.attach_alternative(
             render_to_string("health/email/intervention.html", context), "text/html"
         )
-        emails.append(email)
+        emails.append(
+            Outgoing(
+                email,
+                kind="intervention",
+                organisation_id=programme.organisation_id,
+                dedupe_key=f"intervention:{intervention.pk}:{member.pk}",
+            )
+        )
     if not emails:
         raise AlongsideError(f"No one in {relationship.name} has an email address.", code="email")
-    transaction.on_commit(lambda: [e.send(fail_silently=False) for e in emails])
+    emails_enqueue(emails)

@@ -2,9 +2,10 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Pagination
 from alongside.core.errors import AlongsideError
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
@@ -117,19 +118,8 @@ class BulkInviteOut(Schema):
     queued: int
 
 
-class PeoplePagination(PageNumberPagination):
-    class Input(Schema):
-        page: int = 1
-        page_size: int = 50
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):  # type: ignore[no-untyped-def,override]
-        size = max(1, min(pagination.page_size, 500))
-        offset = (max(pagination.page, 1) - 1) * size
-        return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
-
-
 @router.get("/{org_slug}/people", response=list[PersonOut], summary="List and filter people")
-@paginate(PeoplePagination)
+@paginate(Pagination)
 def list_people(request: HttpRequest, org_slug: str, filters: Query[PeopleQuery]):  # type: ignore[no-untyped-def]
     membership = membership_for(request, org_slug)
     if filters.status not in {"active", "inactive", "all"}:

@@ -19,6 +19,7 @@ from alongside.accounts.models import User, hash_secret, normalise_email
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.organisations.models import Membership, Organisation, Role
+from alongside.outbox.services import email_enqueue
 from alongside.people.models import Invitation, Person
 
 
@@ -64,7 +65,12 @@ def invitation_send(*, person: Person, actor: User) -> Invitation:
     message.attach_alternative(
         render_to_string("people/email/invitation.html", context), "text/html"
     )
-    transaction.on_commit(lambda: message.send(fail_silently=False))
+    email_enqueue(
+        message,
+        kind="invitation",
+        organisation_id=person.organisation_id,
+        dedupe_key=f"invitation:{invitation.pk}",
+    )
     log_action(
         actor=actor, organisation=person.organisation, action="invitation.sent", target=person
     )

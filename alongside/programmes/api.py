@@ -4,8 +4,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Pagination
 from alongside.core.errors import AlongsideError, NotFound, Problem
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
@@ -247,6 +249,7 @@ PROGRAMME = "/{org_slug}/programmes/{int:programme_id}"
     description="Admins see all; programme managers those they manage or take part in; "
     "members those they take part in.",
 )
+@paginate(Pagination)
 def list_programmes(request: HttpRequest, org_slug: str) -> list[ProgrammeOut]:
     membership = membership_for(request, org_slug)
     managed = set(programmes_managed(membership=membership).values_list("pk", flat=True))
@@ -298,6 +301,7 @@ def update_programme(
     response={200: list[ManagerOut], **ERRORS},
     summary="Who manages a programme",
 )
+@paginate(Pagination)
 def list_managers(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     membership = membership_for(request, org_slug)
     programme = programme_get(membership=membership, programme_id=programme_id)
@@ -345,6 +349,7 @@ def change_stage(
     summary="Enrolments with their intake status (its managers)",
     description="`status`: active (default), withdrawn or all.",
 )
+@paginate(Pagination)
 def list_enrolments(
     request: HttpRequest, org_slug: str, programme_id: int, status: str = "active"
 ) -> list[Enrolment]:
@@ -355,7 +360,7 @@ def list_enrolments(
             "status must be one of: active, withdrawn, all.",
             problems=[Problem("must be active, withdrawn or all.", "status")],
         )
-    return list(enrolments_for(programme=programme, status=status))
+    return enrolments_for(programme=programme, status=status)  # type: ignore[return-value]
 
 
 @router.post(

@@ -19,6 +19,7 @@ from alongside.core.events import emit
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.organisations.models import Membership, Organisation, Role
+from alongside.outbox.services import email_enqueue
 from alongside.people.models import Person
 from alongside.programmes.events import EnrolmentWithdrawn, ProgrammeClosing
 from alongside.programmes.format_defaults import DEFAULT_TOPICS, TEMPLATES, rules_for
@@ -676,7 +677,7 @@ def intake_send_reminders(*, programme: Programme, actor: User) -> int:
         message.attach_alternative(
             render_to_string("programmes/email/intake_reminder.html", context), "text/html"
         )
-        transaction.on_commit(lambda m=message: m.send(fail_silently=False))  # type: ignore[misc]
+        email_enqueue(message, kind="intake_reminder", organisation_id=programme.organisation_id)
         intake.reminded_at = now
         intake.reminder_count += 1
     Intake.objects.bulk_update(pending, ["reminded_at", "reminder_count"])

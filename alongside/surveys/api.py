@@ -4,8 +4,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Pagination
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
@@ -286,6 +288,7 @@ def _closing_out(closing: Closing, programme: Programme) -> dict[str, Any]:
     response={200: list[SurveyOut], **ERRORS},
     summary="The programme's start and end surveys with their questions",
 )
+@paginate(Pagination)
 def list_surveys(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = _managed(request, org_slug, programme_id)
     surveys_ensure(programme=programme)
@@ -554,6 +557,7 @@ def close_programme(request: HttpRequest, org_slug: str, programme_id: int) -> A
     response={200: list[MySurveyOut], **ERRORS},
     summary="My open and closed surveys across my programmes",
 )
+@paginate(Pagination)
 def my_surveys(request: HttpRequest, org_slug: str) -> Any:
     membership = membership_for(request, org_slug)
     return [
@@ -628,6 +632,7 @@ def put_my_response(
     response={200: list[PersonalChangeOut], **ERRORS},
     summary="My own before and after per capability area",
 )
+@paginate(Pagination)
 def my_outcomes(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     membership = membership_for(request, org_slug)
     programme = programme_get(membership=membership, programme_id=programme_id)

@@ -185,7 +185,7 @@ def test_closing_schedules_sends_the_survey_and_closes(
 ) -> None:
     from django.core import mail
 
-    from alongside.nudges.sending import nudges_send_due
+    from tests.nudges.helpers import send_nudges
 
     manager = cast["manager"]
     with pytest.raises(AlongsideError, match="in the past"):
@@ -204,7 +204,7 @@ def test_closing_schedules_sends_the_survey_and_closes(
     )
     assert closing.session_at == datetime(2099, 6, 28, 10, 0, tzinfo=UTC)
     with django_capture_on_commit_callbacks(execute=True):
-        nudges_send_due()
+        send_nudges()
     told = [m for m in mail.outbox if "closing session" in m.subject]
     assert len(told) == 12
     assert "Room 4" in told[0].body

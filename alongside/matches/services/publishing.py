@@ -24,6 +24,7 @@ from alongside.matches.models import (
 )
 from alongside.matches.services.review import draft_for_update
 from alongside.matches.services.running import KIND_FOR_FORMAT, check_can_match
+from alongside.outbox.services import Outgoing, emails_enqueue
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Format, Programme, Stage
 from alongside.relationships.events import MemberJoined, RelationshipsPublished
 from alongside.relationships.models import Relationship, RelationshipMember
@@ -270,7 +271,7 @@ def _line_for(lines: list[str], position: int, mentee: MatchGroupMember) -> str:
 def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None:
     """Tell every member of a new relationship who they are with (after commit)."""
     home = settings.SITE_URL + reverse("meetings:mine", args=[programme.organisation.slug])
-    messages = []
+    messages: list[Outgoing] = []
     # The members of all the relationships in a few queries, not one per relationship.
     members_of: dict[int, list[RelationshipMember]] = defaultdict(list)
     ids = [relationship.pk for relationship in relationships]
@@ -298,9 +299,15 @@ def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None
             message.attach_alternative(
                 render_to_string("relationships/email/matched.html", context), "text/html"
             )
-            messages.append(message)
-    if messages:
-        transaction.on_commit(lambda: [m.send(fail_silently=True) for m in messages])
+            messages.append(
+                Outgoing(
+                    message,
+                    kind="matched",
+                    organisation_id=programme.organisation_id,
+                    dedupe_key=f"matched:{relationship.pk}:{member.pk}",
+                )
+            )
+    emails_enqueue(messages)
 
 
 @transaction.atomic

@@ -1,0 +1,19 @@
+"""The outbox's periodic job: wake the sending for retries that have come due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from alongside.core.periodic import periodic
+from alongside.outbox.sending import emails_due
+
+
+@periodic("outbox.send_due", every=timedelta(minutes=1))
+def send_due(now: datetime) -> bool:
+    """Queue a send task when anything is due: retries backing off, or a lost task."""
+    from alongside.outbox.tasks import send_queued_emails
+
+    if not emails_due(now=now):
+        return False
+    send_queued_emails.enqueue()
+    return True
