@@ -111,9 +111,12 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "alongside.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "alongside.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -126,6 +129,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "alongside.urls"
@@ -301,6 +305,16 @@ TASKS = {
     }
 }
 
+# How long data that is only kept for a while is kept, in days (pruned daily by the
+# workers: alongside/core/jobs.py and each app's jobs.py).
+RETENTION_DAYS = {
+    "task_results": int(os.environ.get("ALONGSIDE_KEEP_TASK_RESULTS_DAYS", "7")),
+    "login_records": int(os.environ.get("ALONGSIDE_KEEP_LOGIN_RECORDS_DAYS", "90")),
+    "periodic_runs": int(os.environ.get("ALONGSIDE_KEEP_PERIODIC_RUNS_DAYS", "90")),
+    "sent_emails": int(os.environ.get("ALONGSIDE_KEEP_SENT_EMAILS_DAYS", "30")),
+    "uploads": int(os.environ.get("ALONGSIDE_KEEP_UPLOADS_DAYS", "7")),
+}
+
 # Domain events (alongside/core/events.py): a listener that fails after commit is logged
 # and the others still run, since the write has happened; "raise" re-raises (tests).
 EVENT_LISTENER_ERRORS = "log"
@@ -310,10 +324,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 PEOPLE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
+# /metrics (Prometheus): when set, scrapers must send `Authorization: Bearer <token>`.
+METRICS_TOKEN = os.environ.get("ALONGSIDE_METRICS_TOKEN", "").strip()
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Logs: one JSON object a line with the request id (alongside/core/logging.py) in
+# production, or plain lines for a person at a terminal.
+LOG_FORMAT = os.environ.get("ALONGSIDE_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "alongside.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "alongside.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ALONGSIDE_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per request: on by default in production, where it is the access log.
+        "alongside.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        # Django's own 4xx warnings repeat what the request line says.
+        "django.request": {"level": "ERROR"},
+    },
 }

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from alongside.api import api
 from alongside.core import views as core_views
+from alongside.metrics import metrics
 from alongside.nudges import views as nudge_views
 from alongside.organisations import views as organisation_views
 from alongside.scheduling.views import calendar_feed_ics
@@ -29,6 +30,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     # A private calendar subscription: the secret token in the address is the credential.
     path("calendar/<str:token>.ics", calendar_feed_ics, name="calendar_feed_ics"),
 ]

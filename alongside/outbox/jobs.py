@@ -17,3 +17,17 @@ def send_due(now: datetime) -> bool:
         return False
     send_queued_emails.enqueue()
     return True
+
+
+@periodic("outbox.prune", every=timedelta(days=1))
+def prune(now: datetime) -> int:
+    """Sent emails hold personal data; they go after ``RETENTION_DAYS['sent_emails']``."""
+    from django.conf import settings
+
+    from alongside.outbox.models import OutboundEmail
+
+    keep = timedelta(days=int(settings.RETENTION_DAYS["sent_emails"]))
+    deleted, _by_model = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENT, sent_at__lt=now - keep
+    ).delete()
+    return deleted
