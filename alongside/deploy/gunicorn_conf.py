@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -65,10 +64,12 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
 
 
 def on_starting(server: Any) -> None:
+    # Counters left by an earlier run would be added to this one's: start from zero
+    # (only prometheus_client's own files are removed).
     directory = Path(_metrics_dir)
-    if directory.exists():
-        shutil.rmtree(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    for leftover in directory.glob("*.db"):
+        leftover.unlink()
 
 
 def child_exit(server: Any, worker: Any) -> None:
