@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install lint architecture types migrations-check unit postgres bench serve clean
+.PHONY: demo test install lint architecture types migrations-check unit postgres bench serve lock clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_match_run
 	$(BIN)/python -m benchmarks.bench_dashboard
 	$(BIN)/python -m benchmarks.bench_nudges
+
+# The container image's exact dependencies, with hashes (requirements.lock).
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-header \
+	  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host -o requirements.lock.new pyproject.toml
+	{ printf '%s\n' "# The exact runtime dependencies of the container image, with their hashes." \
+	  "# Generated from pyproject.toml by \`make lock\` (pip-compile --generate-hashes) for" \
+	  "# Python 3.11, the image's; installed with \`pip install --require-hashes -r requirements.lock\`."; \
+	  cat requirements.lock.new; } > requirements.lock && rm requirements.lock.new
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
