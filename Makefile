@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_match_run
 	$(BIN)/python -m benchmarks.bench_dashboard
 	$(BIN)/python -m benchmarks.bench_nudges
+	$(BIN)/python -m benchmarks.bench_pages
 
 # The container image's exact dependencies, with hashes (requirements.lock).
 lock: install

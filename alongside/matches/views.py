@@ -161,7 +161,9 @@ def people_picker(request: OrgRequest, programme_id: int) -> HttpResponse:
         else None
     )
     found = selectors.draft_people_search(
-        programme=programme, run=match_run, query=request.GET.get("q", "")[:100]
+        programme=programme,
+        run=match_run,
+        query=(request.GET.get("find") or request.GET.get("q", ""))[:100],
     )
     return render(
         request,
