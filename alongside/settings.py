@@ -315,6 +315,9 @@ RETENTION_DAYS = {
     "uploads": int(os.environ.get("ALONGSIDE_KEEP_UPLOADS_DAYS", "7")),
 }
 
+# Requests a minute (or /s, /h, /d) one API token may make, per server process.
+API_RATE = os.environ.get("ALONGSIDE_API_RATE", "600/m")
+
 # Domain events (alongside/core/events.py): a listener that fails after commit is logged
 # and the others still run, since the write has happened; "raise" re-raises (tests).
 EVENT_LISTENER_ERRORS = "log"
