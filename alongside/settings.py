@@ -326,6 +326,8 @@ EVENT_LISTENER_ERRORS = "log"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 PEOPLE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# Files with more lines than this are checked and applied by the worker, with progress.
+PEOPLE_IMPORT_INLINE_ROWS = int(os.environ.get("ALONGSIDE_IMPORT_INLINE_ROWS", "2000"))
 
 # /metrics (Prometheus): when set, scrapers must send `Authorization: Bearer <token>`.
 METRICS_TOKEN = os.environ.get("ALONGSIDE_METRICS_TOKEN", "").strip()

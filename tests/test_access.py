@@ -67,6 +67,7 @@ ORG_PAGES: dict[str, Page] = {
     "people:invite": Page(MANAGERS, post_only=True),
     "people:import": Page(ADMINS),
     "people:import_preview": Page(ADMINS),
+    "people:import_progress": Page(ADMINS),
     "people:import_confirm": Page(ADMINS, post_only=True),
     "people:import_discard": Page(ADMINS, post_only=True),
     "people:import_template": Page(ADMINS),
@@ -171,6 +172,8 @@ OTHER_PAGES: dict[str, str] = {
     "email_preferences": "signed-in",  # the user's own email frequency, in every organisation
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
+    "readyz": "public",  # says only whether the database, migrations and a worker are ready
+    "metrics": "public",  # or behind ALONGSIDE_METRICS_TOKEN (tests/core/test_operations.py)
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
 }
 
@@ -601,6 +604,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/invite"): Operation(MANAGERS),
     ("POST", "/api/v1/organisations/{org_slug}/people/import"): Operation(ADMINS, upload=True),
+    ("GET", "/api/v1/organisations/{org_slug}/people/imports/{import_id}"): Operation(ADMINS),
     ("POST", "/api/v1/organisations/{org_slug}/people/invitations"): Operation(
         MANAGERS, {"person_ids": []}
     ),
@@ -781,6 +785,7 @@ def api_call(
         template.replace("{org_slug}", slug or tenant.organisation.slug)
         .replace("{person_id}", str(tenant.person.pk))
         .replace("{membership_id}", str(tenant.membership.pk))
+        .replace("{import_id}", str(tenant.person_import.pk))
         .replace("{token_id}", str(token_id or 0))
         .replace("{programme_id}", str(tenant.programme.pk))
         .replace("{enrolment_id}", str(tenant.enrolment.pk))

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Organisation
 from alongside.people import reporting_line
-from alongside.people.models import Person
+from alongside.people.models import Person, PersonImport
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,13 @@ def person_get(*, organisation: Organisation, person_id: int) -> Person:
     if person is None:
         raise NotFound("No such person in this organisation.")
     return person
+
+
+def person_import_get(*, organisation: Organisation, import_id: int) -> PersonImport:
+    person_import = PersonImport.objects.filter(organisation=organisation, pk=import_id).first()
+    if person_import is None:
+        raise NotFound("No such import in this organisation.")
+    return person_import
 
 
 def manager_map(*, organisation: Organisation) -> dict[int, int | None]:

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import zoneinfo
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -227,8 +227,11 @@ def parse_people_csv(
     extra_columns: Collection[str] = (),
     known_emails: Collection[str] | None = None,
     existing_managers: Mapping[str, str] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> CsvParseResult:
     """Read and check a people CSV.
+
+    ``progress``: called now and then with the share of the file checked so far (0–1).
 
     ``known_emails``: addresses that exist outside the file (e.g. the directory); when
     given, a ``manager_email`` that is neither in the file nor there is an error.
@@ -284,11 +287,20 @@ def parse_people_csv(
     # An unknown or repeated column is reported, but the rows are still checked so that
     # every problem in the file is listed at once.
 
-    rows, row_problems = _read_rows(records, columns, extras, delimiter)
+    expected_rows = max(1, text.count("\n"))
+    rows, row_problems = _read_rows(
+        records,
+        columns,
+        extras,
+        delimiter,
+        progress=(lambda row: progress(0.9 * row / expected_rows)) if progress else None,
+    )
     problems.extend(row_problems)
     if not rows and not problems:
         problems.append(CsvProblem(None, None, "the file has a header but no people in it."))
     problems.extend(_check_across_rows(rows, known_emails, existing_managers))
+    if progress is not None:
+        progress(1.0)
     problems.sort(
         key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 99)
     )
@@ -296,7 +308,11 @@ def parse_people_csv(
 
 
 def _read_rows(
-    records: Iterable[list[str]], columns: list[str], extras: tuple[str, ...], delimiter: str
+    records: Iterable[list[str]],
+    columns: list[str],
+    extras: tuple[str, ...],
+    delimiter: str,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[PersonRow], list[CsvProblem]]:
     rows: list[PersonRow] = []
     problems: list[CsvProblem] = []
@@ -312,6 +328,8 @@ def _read_rows(
             problems.append(CsvProblem(row_number + 1, None, f"the row cannot be read ({error})."))
             break
         row_number += 1
+        if progress is not None and row_number % 500 == 0:
+            progress(row_number)
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):
