@@ -72,6 +72,14 @@ def on_starting(server: Any) -> None:
         leftover.unlink()
 
 
+def post_worker_init(worker: Any) -> None:
+    # The application has loaded in this worker: keep its startup objects out of the
+    # garbage collector's full passes (alongside/deploy/heap.py).
+    from alongside.deploy.heap import settle_heap
+
+    settle_heap()
+
+
 def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
