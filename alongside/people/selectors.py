@@ -45,6 +45,9 @@ def people_filter_options(*, organisation: Organisation) -> dict[str, list[str]]
     rows = (
         Person.objects.filter(organisation=organisation, is_active=True)
         .values_list("department", "location", "level")
+        # No ordering: Person's default (name, id) would join the DISTINCT and return
+        # every person instead of the few combinations.
+        .order_by()
         .distinct()
     )
     departments, locations, levels = set(), set(), set()
