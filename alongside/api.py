@@ -12,6 +12,7 @@ from alongside.accounts.api import router as accounts_router
 from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth, TokenRateThrottle
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
+from alongside.exports.api import router as exports_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
@@ -137,3 +138,4 @@ api.add_router("/organisations", schedule_router)
 api.add_router("", nudges_router)
 api.add_router("/organisations", dashboards_router)
 api.add_router("/organisations", surveys_router)
+api.add_router("/organisations", exports_router)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "alongside.dashboards",
     "alongside.home",
     "alongside.demo",
+    "alongside.exports",
     "alongside.outbox",
     "alongside.audit",
     "alongside.core",
@@ -313,6 +314,7 @@ RETENTION_DAYS = {
     "periodic_runs": int(os.environ.get("ALONGSIDE_KEEP_PERIODIC_RUNS_DAYS", "90")),
     "sent_emails": int(os.environ.get("ALONGSIDE_KEEP_SENT_EMAILS_DAYS", "30")),
     "uploads": int(os.environ.get("ALONGSIDE_KEEP_UPLOADS_DAYS", "7")),
+    "exports": int(os.environ.get("ALONGSIDE_KEEP_EXPORTS_DAYS", "3")),
 }
 
 # Requests a minute (or /s, /h, /d) one API token may make, per server process.

@@ -27,6 +27,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/mentoring/", include("alongside.meetings.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.scheduling.urls")),
     path("o/<slug:org_slug>/surveys/", include("alongside.surveys.urls")),
+    path("o/<slug:org_slug>/exports/", include("alongside.exports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
+from alongside.exports.models import Export
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
@@ -151,7 +152,11 @@ ORG_PAGES: dict[str, Page] = {
     "surveys:state": Page(MANAGERS, post_only=True),
     "surveys:schedule": Page(MANAGERS, post_only=True),
     "surveys:outcomes": Page(MANAGERS),
-    "surveys:export": Page(MANAGERS),
+    "surveys:export": Page(MANAGERS, post_only=True),
+    # An export is its requester's alone (the tenant's is the member's): others get 404.
+    "exports:detail": Page(MEMBER),
+    "exports:progress": Page(MEMBER),
+    "exports:download": Page(MEMBER),
     "surveys:closing": Page(MANAGERS),
     "surveys:closing_session": Page(MANAGERS, post_only=True),
     "surveys:closing_survey": Page(MANAGERS, post_only=True),
@@ -231,6 +236,7 @@ class Tenant:
     survey: Survey
     question: Question
     email: OutboundEmail
+    export: Export
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -313,7 +319,23 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         starts_at=datetime(2030, 1, 7, 9, tzinfo=UTC),
         timezone="Asia/Kolkata",
     )
+    requester = (
+        User.objects.filter(
+            memberships__organisation=organisation, memberships__role=Role.MEMBER
+        ).first()
+        or user
+    )
     return Tenant(
+        export=Export.objects.create(
+            organisation=organisation,
+            requested_by=requester,
+            kind="survey-data",
+            title="Survey answers",
+            filename="survey-data.csv",
+            status=Export.Status.DONE,
+            progress=100,
+            content=b"respondent\r\n",
+        ),
         email=OutboundEmail.objects.create(
             organisation=organisation,
             kind="test",
@@ -373,6 +395,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "survey_id": tenant.survey.pk,
         "question_id": tenant.question.pk,
         "email_id": tenant.email.pk,
+        "export_id": tenant.export.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -745,6 +768,9 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", f"{PROGRAMME}/outcomes"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/outcomes/mine"): Operation(MEMBER),
     ("GET", f"{PROGRAMME}/survey-data"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/survey-data/exports"): Operation(MANAGERS),
+    ("GET", "/api/v1/organisations/{org_slug}/exports/{export_id}"): Operation(MEMBER),
+    ("GET", "/api/v1/organisations/{org_slug}/exports/{export_id}/file"): Operation(MEMBER),
     ("GET", f"{PROGRAMME}/closing"): Operation(MANAGERS),
     ("PUT", f"{PROGRAMME}/closing/session"): Operation(
         MANAGERS, {"session_at": "2099-01-01T10:00:00", "timezone": "UTC"}
@@ -799,6 +825,7 @@ def api_call(
         .replace("{survey_id}", str(tenant.survey.pk))
         .replace("{question_id}", str(tenant.question.pk))
         .replace("{email_id}", str(tenant.email.pk))
+        .replace("{export_id}", str(tenant.export.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:

@@ -10,6 +10,7 @@ from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Pagination
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.schemas import ERRORS
+from alongside.exports.api import ExportOut
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Role
 from alongside.programmes.models import Enrolment, Programme
@@ -39,6 +40,7 @@ from alongside.surveys.services import (
     question_update,
     response_submit,
     survey_close,
+    survey_data_export_request,
     survey_data_exported,
     survey_open,
     survey_set_schedule,
@@ -480,6 +482,10 @@ def outcomes(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     response={**ERRORS},
     openapi_extra=CSV_RESPONSE,
     summary="All survey answers as CSV, one row per answer",
+    description=(
+        "Made inside the request: for large programmes, POST to survey-data/exports "
+        "instead and the worker makes the file, with progress."
+    ),
 )
 def export_csv(
     request: HttpRequest, org_slug: str, programme_id: int, identified: bool = False
@@ -496,6 +502,24 @@ def export_csv(
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-data-{programme.pk}.csv"'
     return response
+
+
+@router.post(
+    f"{PROGRAMME}/survey-data/exports",
+    response={202: ExportOut, **ERRORS},
+    summary="Have the worker make the survey answers CSV; poll the answer's url for the file",
+)
+def export_csv_later(
+    request: HttpRequest, org_slug: str, programme_id: int, identified: bool = False
+) -> Status[ExportOut]:
+    membership = membership_for(request, org_slug)
+    programme = programme_get_managed(membership=membership, programme_id=programme_id)
+    if identified and membership.role != Role.ADMIN:
+        raise Forbidden("Only organisation admins can export answers with names.")
+    made = survey_data_export_request(
+        programme=programme, actor=request_user(request), identified=identified
+    )
+    return Status(202, ExportOut.of(made, org_slug))
 
 
 @router.get(

@@ -113,6 +113,7 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("outbox.prune", "done"),
         ("core.prune", "done"),
         ("people.prune_uploads", "done"),
+        ("exports.prune", "done"),
     }
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from alongside.spreadsheets.cells import FORMULA_STARTS
 from tests.surveys.conftest import Cohort
+from tests.surveys.export_helpers import export_through_page
 from tests.surveys.test_outcomes_closing import answer_both
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +46,15 @@ def assert_no_formula_cells(text: str) -> None:
 
 
 def test_the_identified_page_export_neutralises_every_column(
-    cohort: Cohort, cast: dict[str, Any], client_for: Any
+    cohort: Cohort, cast: dict[str, Any], client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     hostile_directory(cohort)
     answer_both(cohort, cast, [(2, 3)] * 2)
-    url = reverse("surveys:export", args=["acme", cohort.programme.pk]) + "?identified=1"
-    response = client_for(cast["admin"]).get(url)
-    assert_no_formula_cells(b"".join(response.streaming_content).decode())
+    url = reverse("surveys:export", args=["acme", cohort.programme.pk])
+    response = export_through_page(
+        client_for(cast["admin"]), url, django_capture_on_commit_callbacks, identified="1"
+    )
+    assert_no_formula_cells(response.content.decode("utf-8-sig"))
 
 
 def test_the_identified_api_export_neutralises_every_column(
