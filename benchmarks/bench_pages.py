@@ -4,12 +4,13 @@
         [--renders 20] [--concurrency 8] [--seconds 20] [--database postgres://…]
 
 PostgreSQL only (the production database): ``--database`` must point at an **empty**
-database; without it a throwaway cluster is started with initdb/pg_ctl, as the test
-suite does. Builds with ``bulk_create`` (benchmarks/bench_dashboard.py's history): an
-organisation of ``--people`` people, a peer-pairs programme of ``--participants`` with a
-year of fortnightly meetings, commitments and pulses, and a draft re-run of the same
-cohort to review (its groups written directly: the engine's own time is
-bench_match_run's subject).
+database (or, with ``--reuse``, one an earlier run built: building 50,000 people takes
+a quarter of an hour here); without it a throwaway cluster is started with
+initdb/pg_ctl, as the test suite does. Builds with ``bulk_create``
+(benchmarks/bench_dashboard.py's history): an organisation of ``--people`` people, a
+peer-pairs programme of ``--participants`` with a year of fortnightly meetings,
+commitments and pulses, and a draft re-run of the same cohort to review (its groups
+written directly: the engine's own time is bench_match_run's subject).
 
 Then:
 
@@ -161,6 +162,33 @@ def build(people: int, participants: int, now: datetime) -> dict[str, Any]:
     relationship = Relationship.objects.filter(programme=programme).order_by("pk").first()
     assert relationship is not None
     print(f"built: {people} people, a draft of {len(groups)} pairs")
+    return {
+        "organisation": organisation,
+        "admin": admin,
+        "programme": programme,
+        "run": run,
+        "relationship": relationship,
+    }
+
+
+def existing_world() -> dict[str, Any]:
+    """The organisation an earlier run built in the same database (``--reuse``)."""
+    from alongside.accounts.models import User
+    from alongside.matches.models import MatchRun
+    from alongside.organisations.models import Organisation
+    from alongside.programmes.models import Programme
+    from alongside.relationships.models import Relationship
+
+    admin = User.objects.get(email=ADMIN_EMAIL)
+    organisation = Organisation.objects.get(memberships__user=admin)
+    programme = Programme.objects.filter(organisation=organisation).order_by("pk").first()
+    run = MatchRun.objects.filter(programme=programme, status=MatchRun.Status.DRAFT).first()
+    relationship = Relationship.objects.filter(programme=programme).order_by("pk").first()
+    assert programme is not None
+    assert run is not None
+    assert relationship is not None
+    people = organisation.people.count()
+    print(f"reused: {people} people, a draft of {run.groups.count()} pairs")
     return {
         "organisation": organisation,
         "admin": admin,
@@ -338,12 +366,14 @@ def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Ite
 
 
 def through_servers(
-    world: dict[str, Any], database_url: str, concurrency: int, seconds: float
-) -> dict[str, dict[str, Any]]:
+    world: dict[str, Any], database_url: str, args: argparse.Namespace
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each server in turn, ``--rounds`` times (the machine is shared: alternating shows
+    how much of a difference is the servers' and how much the neighbours')."""
     cookie = _session_cookie(world["admin"])
     urls = [url for label, url in targets(world) if label.startswith("page")]
     urls += [url for label, url in targets(world) if label.startswith("api")]
-    results = {}
+    results = []
     with tempfile.TemporaryDirectory(prefix="alongside-bench-serve-") as folder:
         env = {
             **os.environ,
@@ -360,17 +390,26 @@ def through_servers(
         alongside = [sys.executable, "-m", "alongside"]
         subprocess.run([*alongside, "collectstatic", "--noinput", "-v0"], env=env, check=True)
         # Session cookies are Secure in production; the clients send the header themselves.
-        port = _free_port()
-        shipped = [*alongside, "serve", "--bind", f"127.0.0.1:{port}"]
-        with server(shipped, env, port, Path(folder) / "serve.log") as base:
-            drive(base, urls, cookie, concurrency, 3)  # warm every worker
-            results["alongside serve (gunicorn)"] = drive(base, urls, cookie, concurrency, seconds)
-        port = _free_port()
-        runserver = [*alongside, "runserver", "--noreload", f"127.0.0.1:{port}"]
-        with server(runserver, env, port, Path(folder) / "runserver.log") as base:
-            drive(base, urls, cookie, concurrency, 3)
-            results["runserver"] = drive(base, urls, cookie, concurrency, seconds)
+        for number in range(1, args.rounds + 1):
+            for name in (SERVE, RUNSERVER):
+                port = _free_port()
+                command = (
+                    [*alongside, "serve", "--bind", f"127.0.0.1:{port}"]
+                    if name == SERVE
+                    else [*alongside, "runserver", "--noreload", f"127.0.0.1:{port}"]
+                )
+                log = Path(folder) / f"{name.split()[0]}-{number}.log"
+                with server(command, env, port, log) as base:
+                    # Every worker process compiles the templates on its first requests.
+                    drive(base, urls, cookie, args.concurrency, args.warmup)
+                    result = drive(base, urls, cookie, args.concurrency, args.seconds)
+                load = os.getloadavg()
+                result["load"] = f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+                results.append((f"{name}, round {number}", result))
     return results
+
+
+SERVE, RUNSERVER = "alongside serve (gunicorn)", "runserver"
 
 
 def run(args: argparse.Namespace, database_url: str) -> int:
@@ -389,8 +428,11 @@ def run(args: argparse.Namespace, database_url: str) -> int:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    world = build(args.people, args.participants, datetime.now(tz=UTC))
-    print(f"build: {time.perf_counter() - started:.0f} s")
+    if args.reuse:
+        world = existing_world()
+    else:
+        world = build(args.people, args.participants, datetime.now(tz=UTC))
+        print(f"build: {time.perf_counter() - started:.0f} s")
     call_command("migrate", verbosity=0)  # no-op; keeps connections fresh after the build
     from django.db import connection
 
@@ -419,16 +461,22 @@ def run(args: argparse.Namespace, database_url: str) -> int:
     if args.seconds > 0:
         load = os.getloadavg()
         print(f"\nload average before the servers: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-        results = through_servers(world, database_url, args.concurrency, args.seconds)
-        print(f"mixed pages and API lists, concurrency {args.concurrency}, {args.seconds:.0f} s")
-        for name, result in results.items():
+        results = through_servers(world, database_url, args)
+        print(
+            f"mixed pages and API lists, concurrency {args.concurrency}, {args.seconds:.0f} s "
+            f"after {args.warmup:.0f} s of warming up"
+        )
+        for name, result in results:
             print(
-                f"{name:<28} {result['rate']:>7.1f} req/s  p95 {result['p95'] * 1000:.0f} ms  "
-                f"{result['requests']} ok, {result['errors']} errors {result['first_errors']}"
+                f"{name:<38} {result['rate']:>6.1f} req/s  p95 {result['p95'] * 1000:.0f} ms  "
+                f"{result['requests']} ok, {result['errors']} errors {result['first_errors']}  "
+                f"(load after: {result['load']})"
             )
-        load = os.getloadavg()
-        print(f"load average after the servers: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-        rate_ok = results["alongside serve (gunicorn)"]["rate"] >= args.rate
+        for name in (SERVE, RUNSERVER):
+            rates = [result["rate"] for label, result in results if label.startswith(name)]
+            print(f"{name:<38} {statistics.mean(rates):>6.1f} req/s on average")
+        serve_rates = [result["rate"] for label, result in results if label.startswith(SERVE)]
+        rate_ok = statistics.mean(serve_rates) >= args.rate
     print(f"\nover {args.target * 1000:.0f} ms p95 or not 200: {slow or 'none'}")
     shutil.rmtree(var_dir, ignore_errors=True)
     return 0 if not slow and rate_ok else 1
@@ -441,9 +489,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--renders", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20, help="0: no server run")
+    parser.add_argument("--warmup", type=float, default=15, help="seconds before measuring")
+    parser.add_argument("--rounds", type=int, default=2, help="each server this many times")
     parser.add_argument("--target", type=float, default=0.3, help="p95 seconds")
     parser.add_argument("--rate", type=float, default=100, help="requests a second")
     parser.add_argument("--database", help="an empty PostgreSQL database (postgres://…)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure what an earlier run built in --database instead of building",
+    )
     args = parser.parse_args(argv)
     for key, value in _machine().items():
         print(f"{key}: {value}")
