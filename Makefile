@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 PORT ?= 8000
 VAR := var
 
-.PHONY: demo test install runtime lint architecture types migrations-check unit postgres bench bench-demo serve clean identity-providers
+.PHONY: demo test install runtime lint architecture types migrations-check unit postgres bench bench-demo serve lock clean identity-providers
 
 # What the app needs to run (`make demo`); the test and lint tools come with `make test`.
 $(RUNTIME_STAMP): pyproject.toml
@@ -83,6 +83,16 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_match_run
 	$(BIN)/python -m benchmarks.bench_dashboard
 	$(BIN)/python -m benchmarks.bench_nudges
+	$(BIN)/python -m benchmarks.bench_pages
+
+# The container image's exact dependencies, with hashes (requirements.lock).
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-header \
+	  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host -o requirements.lock.new pyproject.toml
+	{ printf '%s\n' "# The exact runtime dependencies of the container image, with their hashes." \
+	  "# Generated from pyproject.toml by \`make lock\` (pip-compile --generate-hashes) for" \
+	  "# Python 3.11, the image's; installed with \`pip install --require-hashes -r requirements.lock\`."; \
+	  cat requirements.lock.new; } > requirements.lock && rm requirements.lock.new
 
 # `make demo` from a fresh clone of HEAD, timed until the sign-ins show (target 90 s).
 bench-demo: install

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 from ninja.operation import Operation
 
 from alongside.accounts.api import router as accounts_router
-from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth
+from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth, TokenRateThrottle
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
+from alongside.exports.api import router as exports_router
 from alongside.home.api import router as home_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
@@ -47,11 +48,32 @@ api = AlongsideAPI(
     description=(
         "Peer mentoring programmes. Authenticate with a personal API token "
         "(`Authorization: Bearer alg_…`, created under Account › API tokens) or a "
-        "signed-in session. Every organisation-scoped path answers 404 to non-members."
+        "signed-in session. Every organisation-scoped path answers 404 to non-members. "
+        "Every list is paged the same way: `?page=N&page_size=M` (50 by default, at most "
+        "500) answers `{items, count, next, previous}`; follow `next` until it is null. "
+        "Each token may make `API_RATE` requests (600 a minute unless configured); more "
+        "answer 429 with `Retry-After`."
     ),
     auth=[ApiTokenAuth(), ActiveSessionAuth()],
+    throttle=[TokenRateThrottle()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {
+            "detail": "Too many requests with this token; slow down and try again shortly.",
+            "code": "throttled",
+            "problems": [],
+        },
+        status=429,
+    )
+    if error.wait:
+        response["Retry-After"] = str(int(error.wait) + 1)
+    return response
 
 
 @api.exception_handler(AlongsideError)
@@ -128,3 +150,4 @@ api.add_router("/organisations", surveys_router)
 api.add_router("/organisations", webhooks_router)
 api.add_router("/organisations", home_router)
 api.add_router("/organisations", sso_router)
+api.add_router("/organisations", exports_router)

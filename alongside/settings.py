@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "alongside.home",
     "alongside.webhooks",
     "alongside.demo",
+    "alongside.exports",
+    "alongside.outbox",
     "alongside.audit",
     "alongside.core",
     "django.contrib.admin",
@@ -114,9 +116,12 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "alongside.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "alongside.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,6 +134,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "alongside.urls"
@@ -293,6 +299,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files with a content hash in their name (everything collectstatic writes in production)
+# are cached for ten years by WhiteNoise itself; the few without one (favicon) for a day.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60 * 60 * 24
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
@@ -332,6 +341,19 @@ ENCRYPTION_KEYS = [
 # call plain HTTP on private and loopback addresses (a receiver on this machine).
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _env_bool("ALONGSIDE_WEBHOOKS_ALLOW_PRIVATE", not PRODUCTION)
 WEBHOOK_TIMEOUT_SECONDS = 10.0
+# How long data that is only kept for a while is kept, in days (pruned daily by the
+# workers: alongside/core/jobs.py and each app's jobs.py).
+RETENTION_DAYS = {
+    "task_results": int(os.environ.get("ALONGSIDE_KEEP_TASK_RESULTS_DAYS", "7")),
+    "login_records": int(os.environ.get("ALONGSIDE_KEEP_LOGIN_RECORDS_DAYS", "90")),
+    "periodic_runs": int(os.environ.get("ALONGSIDE_KEEP_PERIODIC_RUNS_DAYS", "90")),
+    "sent_emails": int(os.environ.get("ALONGSIDE_KEEP_SENT_EMAILS_DAYS", "30")),
+    "uploads": int(os.environ.get("ALONGSIDE_KEEP_UPLOADS_DAYS", "7")),
+    "exports": int(os.environ.get("ALONGSIDE_KEEP_EXPORTS_DAYS", "3")),
+}
+
+# Requests a minute (or /s, /h, /d) one API token may make, per server process.
+API_RATE = os.environ.get("ALONGSIDE_API_RATE", "600/m")
 
 # Domain events (alongside/core/events.py): a listener that fails after commit is logged
 # and the others still run, since the write has happened; "raise" re-raises (tests).
@@ -341,16 +363,40 @@ EVENT_LISTENER_ERRORS = "log"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 PEOPLE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# Files with more lines than this are checked and applied by the worker, with progress.
+PEOPLE_IMPORT_INLINE_ROWS = int(os.environ.get("ALONGSIDE_IMPORT_INLINE_ROWS", "2000"))
 
+# /metrics (Prometheus): when set, scrapers must send `Authorization: Bearer <token>`.
+METRICS_TOKEN = os.environ.get("ALONGSIDE_METRICS_TOKEN", "").strip()
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Logs: one JSON object a line with the request id (alongside/core/logging.py) in
+# production, or plain lines for a person at a terminal.
+LOG_FORMAT = os.environ.get("ALONGSIDE_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "alongside.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "alongside.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ALONGSIDE_LOG_LEVEL", "INFO")},
-    # WeasyPrint (PDF reports) and fontTools log every layout step at INFO.
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint (PDF reports) and fontTools log every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # One line per request: on by default in production, where it is the access log.
+        "alongside.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        # Django's own 4xx warnings repeat what the request line says.
+        "django.request": {"level": "ERROR"},
     },
 }

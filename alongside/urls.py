@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from alongside.api import api
 from alongside.core import views as core_views
+from alongside.metrics import metrics
 from alongside.nudges import views as nudge_views
 from alongside.organisations import views as organisation_views
 from alongside.scheduling.views import calendar_feed_ics
@@ -31,11 +32,14 @@ urlpatterns = [
     path("o/<slug:org_slug>/mentoring/", include("alongside.scheduling.urls")),
     path("o/<slug:org_slug>/surveys/", include("alongside.surveys.urls")),
     path("o/<slug:org_slug>/settings/webhooks/", include("alongside.webhooks.urls")),
+    path("o/<slug:org_slug>/exports/", include("alongside.exports.urls")),
     path("api/v1/", api.urls),
     # Each organisation's SCIM 2.0 endpoint, for identity providers (its own bearer tokens).
     path("scim/v2/", include("alongside.scim.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     # A private calendar subscription: the secret token in the address is the credential.
     path("calendar/<str:token>.ics", calendar_feed_ics, name="calendar_feed_ics"),
 ]

@@ -156,3 +156,11 @@ def _run_background_tasks_immediately(settings: Any) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """Password hashing strength is not under test; a fast hasher keeps the suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The API's rate limits count in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -23,9 +23,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
 from alongside.accounts.services import api_token_create
+from alongside.exports.models import Export
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
+from alongside.outbox.models import OutboundEmail
 from alongside.people.models import Person, PersonImport
 from alongside.privacy.models import DataRequest
 from alongside.programmes.models import Enrolment, Intake, Programme
@@ -81,6 +83,8 @@ ORG_PAGES: dict[str, Page] = {
     "sso:settings": Page(ADMINS),
     "sso:switch": Page(ADMINS, post_only=True),
     "sso:try": Page(ADMINS, post_only=True),
+    "organisations:emails": Page(ADMINS),
+    "organisations:email_retry": Page(ADMINS, post_only=True),
     "people:list": Page(MEMBER),
     "people:me": Page(MEMBER),  # one's own profile and "how others see me"
     "people:export": Page(MEMBER),  # the directory as the viewer may see it
@@ -92,6 +96,7 @@ ORG_PAGES: dict[str, Page] = {
     "people:invite": Page(MANAGERS, post_only=True),
     "people:import": Page(ADMINS),
     "people:import_preview": Page(ADMINS),
+    "people:import_progress": Page(ADMINS),
     "people:import_confirm": Page(ADMINS, post_only=True),
     "people:import_discard": Page(ADMINS, post_only=True),
     "people:import_template": Page(ADMINS),
@@ -119,6 +124,7 @@ ORG_PAGES: dict[str, Page] = {
     "matches:run": Page(MANAGERS, post_only=True),
     "matches:run_detail": Page(MANAGERS),
     "matches:run_progress": Page(MANAGERS),
+    "matches:people_picker": Page(MANAGERS),
     "matches:move": Page(MANAGERS, post_only=True),
     "matches:swap": Page(MANAGERS, post_only=True),
     "matches:lock_group": Page(MANAGERS, post_only=True),
@@ -180,7 +186,11 @@ ORG_PAGES: dict[str, Page] = {
     "surveys:state": Page(MANAGERS, post_only=True),
     "surveys:schedule": Page(MANAGERS, post_only=True),
     "surveys:outcomes": Page(MANAGERS),
-    "surveys:export": Page(MANAGERS),
+    "surveys:export": Page(MANAGERS, post_only=True),
+    # An export is its requester's alone (the tenant's is the member's): others get 404.
+    "exports:detail": Page(MEMBER),
+    "exports:progress": Page(MEMBER),
+    "exports:download": Page(MEMBER),
     "surveys:closing": Page(MANAGERS),
     "surveys:closing_session": Page(MANAGERS, post_only=True),
     "surveys:closing_survey": Page(MANAGERS, post_only=True),
@@ -219,6 +229,8 @@ OTHER_PAGES: dict[str, str] = {
     "sso_flow:saml_acs": "public",
     "sso_flow:saml_finish": "public",
     "sso_flow:saml_metadata": "public",
+    "readyz": "public",  # says only whether the database, migrations and a worker are ready
+    "metrics": "public",  # or behind ALONGSIDE_METRICS_TOKEN (tests/core/test_operations.py)
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
     # Each organisation's SCIM endpoint: one of its own SCIM tokens (test_scim_endpoint_…).
     "scim:users": "scim",
@@ -289,6 +301,8 @@ class Tenant:
     delivery: WebhookDelivery
     scim_token: ScimToken
     data_request: DataRequest
+    email: OutboundEmail
+    export: Export
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -394,6 +408,12 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         result=b"PK\x05\x06" + b"\x00" * 18,
         filename="my-data.zip",
     )
+    requester = (
+        User.objects.filter(
+            memberships__organisation=organisation, memberships__role=Role.MEMBER
+        ).first()
+        or user
+    )
     return Tenant(
         endpoint=endpoint,
         delivery=delivery,
@@ -403,6 +423,25 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
             name="Entra ID",
             prefix="scim_x",
             token_hash=f"{organisation.pk:064d}",
+        ),
+        export=Export.objects.create(
+            organisation=organisation,
+            requested_by=requester,
+            kind="survey-data",
+            title="Survey answers",
+            filename="survey-data.csv",
+            status=Export.Status.DONE,
+            progress=100,
+            content=b"respondent\r\n",
+        ),
+        email=OutboundEmail.objects.create(
+            organisation=organisation,
+            kind="test",
+            recipients=[person.email],
+            subject="A failed email",
+            payload={},
+            status=OutboundEmail.Status.FAILED,
+            last_error="SMTPRecipientsRefused: no such mailbox",
         ),
         survey=survey,
         question=question,
@@ -457,6 +496,8 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "delivery_id": tenant.delivery.pk,
         "token_id": tenant.scim_token.pk,
         "data_request_id": tenant.data_request.pk,
+        "email_id": tenant.email.pk,
+        "export_id": tenant.export.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -683,6 +724,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/organisations/{org_slug}/sso/required"): Operation(
         ADMINS, {"required": True}
     ),
+    ("GET", "/api/v1/organisations/{org_slug}/emails"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/emails/{email_id}/retry"): Operation(ADMINS),
     ("POST", "/api/v1/organisations/{org_slug}/memberships"): Operation(
         ADMINS, {"email": "olivia.outsider@other.test", "role": "admin"}
     ),
@@ -708,6 +751,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("PATCH", "/api/v1/organisations/{org_slug}/me/profile"): Operation(MEMBER, {"offers": "x"}),
     ("POST", "/api/v1/organisations/{org_slug}/people/{person_id}/invite"): Operation(MANAGERS),
     ("POST", "/api/v1/organisations/{org_slug}/people/import"): Operation(ADMINS, upload=True),
+    ("GET", "/api/v1/organisations/{org_slug}/people/imports/{import_id}"): Operation(ADMINS),
     ("POST", "/api/v1/organisations/{org_slug}/people/invitations"): Operation(
         MANAGERS, {"person_ids": []}
     ),
@@ -755,6 +799,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/match-runs/{{run_id}}/groups"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/match-runs/{{run_id}}/unmatched"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs/{{run_id}}/move"): Operation(
         MANAGERS, {"enrolment_id": 0, "group_number": None}
     ),
@@ -869,6 +915,9 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", f"{PROGRAMME}/outcomes"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/outcomes/mine"): Operation(MEMBER),
     ("GET", f"{PROGRAMME}/survey-data"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/survey-data/exports"): Operation(MANAGERS),
+    ("GET", "/api/v1/organisations/{org_slug}/exports/{export_id}"): Operation(MEMBER),
+    ("GET", "/api/v1/organisations/{org_slug}/exports/{export_id}/file"): Operation(MEMBER),
     ("GET", f"{PROGRAMME}/closing"): Operation(MANAGERS),
     ("PUT", f"{PROGRAMME}/closing/session"): Operation(
         MANAGERS, {"session_at": "2099-01-01T10:00:00", "timezone": "UTC"}
@@ -922,6 +971,7 @@ def api_call(
         template.replace("{org_slug}", slug or tenant.organisation.slug)
         .replace("{person_id}", str(tenant.person.pk))
         .replace("{membership_id}", str(tenant.membership.pk))
+        .replace("{import_id}", str(tenant.person_import.pk))
         .replace("{token_id}", str(token_id or 0))
         .replace("{programme_id}", str(tenant.programme.pk))
         .replace("{enrolment_id}", str(tenant.enrolment.pk))
@@ -937,6 +987,8 @@ def api_call(
         .replace("{endpoint_id}", str(tenant.endpoint.pk))
         .replace("{delivery_id}", str(tenant.delivery.pk))
         .replace("{data_request_id}", str(tenant.data_request.pk))
+        .replace("{email_id}", str(tenant.email.pk))
+        .replace("{export_id}", str(tenant.export.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
@@ -1103,7 +1155,7 @@ def test_api_outsider_sees_only_their_own_organisations(
 ) -> None:
     response = api_for(cast["outsider"]).get("/api/v1/organisations")
     assert response.status_code == 200
-    assert [o["slug"] for o in response.json()] == ["other"]
+    assert [o["slug"] for o in response.json()["items"]] == ["other"]
     me = api_for(cast["outsider"]).get("/api/v1/me").json()
     assert [m["organisation"] for m in me["memberships"]] == ["other"]
 

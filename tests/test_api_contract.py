@@ -415,7 +415,13 @@ def test_people_list_pagination(cast: dict[str, User], org_a: Organisation, api_
     third = api.get(f"{ORG}/people", {"q": "person", "page": 3, "page_size": 50}).json()
     assert [p["name"] for p in third["items"]] == [f"Person {i:03d}" for i in range(100, 120)]
     beyond = api.get(f"{ORG}/people", {"q": "person", "page": 9, "page_size": 50}).json()
-    assert beyond == {"items": [], "count": 120}
+    assert beyond["items"] == []
+    assert beyond["count"] == 120
+    assert beyond["next"] is None
+    assert beyond["previous"].endswith("/people?page=8&page_size=50&q=person")
+    assert first["previous"] is None
+    assert first["next"].endswith("/people?page=2&page_size=50&q=person")
+    assert api.get(first["next"]).json()["items"][0]["name"] == "Person 050"
     default = api.get(f"{ORG}/people", {"q": "person"}).json()
     assert len(default["items"]) == 50
     capped = api.get(f"{ORG}/people", {"page_size": 10_000}).json()
@@ -685,7 +691,7 @@ def test_cannot_demote_or_remove_the_last_admin(cast: dict[str, User], api_for: 
 def test_admin_sees_memberships_of_their_organisation_only(
     cast: dict[str, User], api_for: Any
 ) -> None:
-    members = api_for(cast["admin"]).get(f"{ORG}/memberships").json()
+    members = api_for(cast["admin"]).get(f"{ORG}/memberships").json()["items"]
     assert sorted(m["email"] for m in members) == [
         "asha.admin@acme.test",
         "priya.pm@acme.test",

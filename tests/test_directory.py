@@ -534,3 +534,28 @@ def test_audit_page_shows_times_in_the_viewers_own_zone(
     page = client_for(cast["admin"]).get("/o/acme/audit/").content.decode()
     assert "When (America/Los_Angeles)" in page
     assert "2026-11-20 04:00" in page  # 12:00 UTC is 04:00 in Los Angeles in November
+
+
+def test_filter_options_read_the_combinations_not_every_person(org_a) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alongside.people.selectors import people_filter_options
+
+    Person.objects.bulk_create(
+        Person(
+            organisation=org_a,
+            name=f"P{n}",
+            email=f"p{n}@acme.in",
+            department=["Finance", "Sales"][n % 2],
+            location="Pune",
+        )
+        for n in range(40)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        options = people_filter_options(organisation=org_a)
+    assert options["departments"] == ["Finance", "Sales"]
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    # Person's default ordering (name, id) would make every person a distinct row.
+    assert "ORDER BY" not in sql
+    assert '"name"' not in sql

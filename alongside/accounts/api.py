@@ -5,10 +5,12 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.accounts.models import ApiToken
 from alongside.accounts.services import api_token_create, api_token_revoke
+from alongside.core.api_pagination import Pagination
 from alongside.core.schemas import ERRORS
 
 router = Router(tags=["account"])
@@ -64,6 +66,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens")
+@paginate(Pagination)
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=request_user(request)))
 

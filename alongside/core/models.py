@@ -32,3 +32,15 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} for {self.period_start:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class WorkerHeartbeat(models.Model):
+    """Each worker's last sign of life, written every loop; /readyz reads the newest."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.hostname} (seen {self.seen_at:%Y-%m-%d %H:%M:%S})"

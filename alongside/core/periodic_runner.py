@@ -91,31 +91,64 @@ def _due(jobs: list[PeriodicJob], now: datetime) -> list[tuple[PeriodicJob, date
     return [(job, start) for job, start in starts if (job.name, start) not in settled]
 
 
+def _execute(job: PeriodicJob, run: PeriodicRun, now: datetime) -> JobOutcome:
+    start = run.period_start
+    try:
+        job.function(now)
+    except Exception as error:
+        logger.exception("Periodic job %s failed for the period from %s", job.name, start)
+        PeriodicRun.objects.filter(pk=run.pk).update(
+            status=PeriodicRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return JobOutcome(job.name, start, PeriodicRun.Status.FAILED, str(error))
+    PeriodicRun.objects.filter(pk=run.pk).update(
+        status=PeriodicRun.Status.DONE, finished_at=timezone.now()
+    )
+    return JobOutcome(job.name, start, PeriodicRun.Status.DONE)
+
+
 def run_due_jobs(
     *, now: datetime | None = None, jobs: list[PeriodicJob] | None = None
 ) -> list[JobOutcome]:
-    """Run each due job once for its current period; returns what this worker ran."""
+    """Run each due job once for its current period, here and now; what this worker ran."""
     now = now or timezone.now()
     if jobs is None:
         jobs = sorted(discover_jobs().values(), key=lambda j: j.name)
     outcomes = []
     for job, start in _due(jobs, now):
         run = _claim(job, start, now)
+        if run is not None:
+            outcomes.append(_execute(job, run, now))
+    return outcomes
+
+
+def queue_due_jobs(*, now: datetime | None = None) -> list[JobOutcome]:
+    """Claim each due job's period and queue it as a task (what ``alongside worker`` does).
+
+    The loop that claims never runs a job itself, so a long job (a daily recompute) takes
+    one worker's turn on the queue while the others go on sending emails.
+    """
+    from alongside.core.tasks import run_periodic_job
+
+    now = now or timezone.now()
+    jobs = sorted(discover_jobs().values(), key=lambda j: j.name)
+    outcomes = []
+    for job, start in _due(jobs, now):
+        run = _claim(job, start, now)
         if run is None:
             continue
-        try:
-            job.function(now)
-        except Exception as error:
-            logger.exception("Periodic job %s failed for the period from %s", job.name, start)
-            PeriodicRun.objects.filter(pk=run.pk).update(
-                status=PeriodicRun.Status.FAILED,
-                finished_at=timezone.now(),
-                error=f"{type(error).__name__}: {error}"[:2000],
-            )
-            outcomes.append(JobOutcome(job.name, start, PeriodicRun.Status.FAILED, str(error)))
-        else:
-            PeriodicRun.objects.filter(pk=run.pk).update(
-                status=PeriodicRun.Status.DONE, finished_at=timezone.now()
-            )
-            outcomes.append(JobOutcome(job.name, start, PeriodicRun.Status.DONE))
+        run_periodic_job.enqueue(job=job.name, run_id=run.pk, now=now.isoformat())
+        outcomes.append(JobOutcome(job.name, start, "queued"))
     return outcomes
+
+
+def run_claimed_job(*, job_name: str, run_id: int, now: datetime) -> JobOutcome | None:
+    """The task's half: run a period claimed by ``queue_due_jobs``, if it is still ours."""
+    job = discover_jobs().get(job_name)
+    run = PeriodicRun.objects.filter(pk=run_id, status=PeriodicRun.Status.RUNNING).first()
+    if job is None or run is None:
+        return None
+    PeriodicRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
+    return _execute(job, run, now)

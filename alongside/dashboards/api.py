@@ -3,8 +3,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.schemas import ERRORS
 from alongside.dashboards.pdf import outcomes_pdf, pdf_filename, summary_pdf
@@ -249,6 +251,7 @@ def get_dashboard(
     summary="Every programme the caller manages, side by side (admins, programme managers)",
     description="Filters: `kind` (programme format), `department`, `location`.",
 )
+@paginate(Pagination)
 def get_overview(
     request: HttpRequest, org_slug: str, kind: str = "", department: str = "", location: str = ""
 ) -> list[dict[str, Any]]:
@@ -356,11 +359,12 @@ def _intervention_out(intervention: Intervention) -> InterventionOut:
     response={200: list[InterventionOut], **ERRORS},
     summary="What managers did about a relationship, newest first",
 )
+@paginate(Pagination)
 def list_interventions(
     request: HttpRequest, org_slug: str, programme_id: int, relationship_id: int
 ) -> list[InterventionOut]:
     relationship = _relationship(request, org_slug, programme_id, relationship_id)
-    return [_intervention_out(i) for i in interventions_of(relationship=relationship)]
+    return Mapped(interventions_of(relationship=relationship), _intervention_out)  # type: ignore[return-value]
 
 
 @router.post(

@@ -40,6 +40,7 @@ from alongside.health.models import (
     RelationshipHealth,
 )
 from alongside.meetings.models import Commitment, Meeting
+from alongside.outbox.services import Outgoing, emails_enqueue
 from alongside.programmes.models import Programme
 from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.surveys.models import Pulse
@@ -430,11 +431,17 @@ def _email_members(relationship: Relationship, intervention: Intervention) -> No
     members: Sequence[RelationshipMember] = list(
         relationship.members.filter(is_active=True).select_related("person")
     )
+    organisation_id = relationship.programme.organisation_id
     emails = [
-        intervention_email(member=member, relationship=relationship, intervention=intervention)
+        Outgoing(
+            intervention_email(member=member, relationship=relationship, intervention=intervention),
+            kind="intervention",
+            organisation_id=organisation_id,
+            dedupe_key=f"intervention:{intervention.pk}:{member.pk}",
+        )
         for member in members
         if member.person.email
     ]
     if not emails:
         raise AlongsideError(f"No one in {relationship.name} has an email address.", code="email")
-    transaction.on_commit(lambda: [e.send(fail_silently=False) for e in emails])
+    emails_enqueue(emails)

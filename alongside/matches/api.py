@@ -2,12 +2,14 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.schemas import ERRORS
 from alongside.matches import selectors
-from alongside.matches.models import MatchRun, PairingRule
+from alongside.matches.models import MatchGroup, MatchRun, MatchUnmatched, PairingRule
 from alongside.matches.services import (
     match_member_move,
     match_members_swap,
@@ -71,8 +73,12 @@ class UnmatchedOut(Schema):
 
 class RunDetailOut(RunOut):
     summary: dict[str, Any]
-    groups: list[GroupOut]
-    unmatched: list[UnmatchedOut]
+    groups_count: int = Field(description="Groups in the run: list them from `…/groups`.")
+    unmatched_count: int = Field(description="People left out: list them from `…/unmatched`.")
+
+
+class AdjustedOut(RunDetailOut):
+    changed_groups: list[GroupOut] = Field(description="The groups the change touched.")
 
 
 class MoveIn(Schema):
@@ -119,41 +125,46 @@ def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Progra
 
 
 def _detail(run: MatchRun) -> dict[str, Any]:
-    groups = selectors.match_run_groups(run=run)
-    unmatched = selectors.match_run_unmatched(run=run)
     return {
         **{field: getattr(run, field) for field in RunOut.model_fields},
         "summary": run.summary,
-        "groups": [
+        "groups_count": run.groups.count(),
+        "unmatched_count": run.unmatched.count(),
+    }
+
+
+def _group_out(group: MatchGroup) -> dict[str, Any]:
+    return {
+        "id": group.pk,
+        "number": group.number,
+        "score": group.score,
+        "reasons_admin": group.reasons_admin,
+        "reasons_participant": group.reasons_participant,
+        "members": [
             {
-                "id": g.pk,
-                "number": g.number,
-                "score": g.score,
-                "reasons_admin": g.reasons_admin,
-                "reasons_participant": g.reasons_participant,
-                "members": [
-                    {
-                        "enrolment_id": m.enrolment_id,
-                        "person_id": m.enrolment.person_id,
-                        "name": m.enrolment.person.name,
-                        "role": m.role,
-                        "score": m.score,
-                    }
-                    for m in g.members.all()
-                ],
+                "enrolment_id": m.enrolment_id,
+                "person_id": m.enrolment.person_id,
+                "name": m.enrolment.person.name,
+                "role": m.role,
+                "score": m.score,
             }
-            for g in groups
-        ],
-        "unmatched": [
-            {
-                "enrolment_id": u.enrolment_id,
-                "person_id": u.enrolment.person_id,
-                "name": u.enrolment.person.name,
-                "reason": u.reason,
-            }
-            for u in unmatched
+            for m in group.members.all()
         ],
     }
+
+
+def _unmatched_out(row: MatchUnmatched) -> dict[str, Any]:
+    return {
+        "enrolment_id": row.enrolment_id,
+        "person_id": row.enrolment.person_id,
+        "name": row.enrolment.person.name,
+        "reason": row.reason,
+    }
+
+
+def _adjusted(run: MatchRun, enrolment_ids: list[int]) -> dict[str, Any]:
+    touched = selectors.match_run_groups(run=run).filter(members__enrolment_id__in=enrolment_ids)
+    return {**_detail(run), "changed_groups": [_group_out(g) for g in touched.distinct()]}
 
 
 def _rule(rule: PairingRule) -> dict[str, Any]:
@@ -170,6 +181,7 @@ def _rule(rule: PairingRule) -> dict[str, Any]:
 
 
 @router.get(f"{PROGRAMME}/match-runs", response={200: list[RunOut], **ERRORS}, summary="List runs")
+@paginate(Pagination)
 def list_runs(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = _programme(request, org_slug, programme_id)
     return list(selectors.match_runs_for(programme=programme))
@@ -192,16 +204,40 @@ def create_run(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
 @router.get(
     f"{PROGRAMME}/match-runs/{{int:run_id}}",
     response={200: RunDetailOut, **ERRORS},
-    summary="A run with its groups, scores, reasons and the unmatched",
+    summary="A run: its status, quality and summary, and how many groups and unmatched",
 )
 def get_run(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> Any:
     programme = _programme(request, org_slug, programme_id)
     return _detail(selectors.match_run_get(programme=programme, run_id=run_id))
 
 
+@router.get(
+    f"{PROGRAMME}/match-runs/{{int:run_id}}/groups",
+    response={200: list[GroupOut], **ERRORS},
+    summary="A run's groups in order, with members, scores and reasons",
+)
+@paginate(Pagination)
+def list_run_groups(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    run = selectors.match_run_get(programme=programme, run_id=run_id)
+    return Mapped(selectors.match_run_groups(run=run), _group_out)
+
+
+@router.get(
+    f"{PROGRAMME}/match-runs/{{int:run_id}}/unmatched",
+    response={200: list[UnmatchedOut], **ERRORS},
+    summary="The people a run left out, and why",
+)
+@paginate(Pagination)
+def list_run_unmatched(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    run = selectors.match_run_get(programme=programme, run_id=run_id)
+    return Mapped(selectors.match_run_unmatched(run=run), _unmatched_out)
+
+
 @router.post(
     f"{PROGRAMME}/match-runs/{{int:run_id}}/move",
-    response={200: RunDetailOut, **ERRORS},
+    response={200: AdjustedOut, **ERRORS},
     summary="Move a person to another group of a draft (group_number null: unmatched)",
 )
 def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int, body: MoveIn) -> Any:
@@ -215,12 +251,12 @@ def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int, bo
     )
     match_member_move(run=run, enrolment=enrolment, to_group=group, actor=request_user(request))
     run.refresh_from_db()
-    return _detail(run)
+    return _adjusted(run, [enrolment.pk])
 
 
 @router.post(
     f"{PROGRAMME}/match-runs/{{int:run_id}}/swap",
-    response={200: RunDetailOut, **ERRORS},
+    response={200: AdjustedOut, **ERRORS},
     summary="Swap two people between their groups of a draft",
 )
 def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int, body: SwapIn) -> Any:
@@ -230,7 +266,7 @@ def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int, bo
     second = selectors.enrolment_in(programme=programme, enrolment_id=body.second_enrolment_id)
     match_members_swap(run=run, first=first, second=second, actor=request_user(request))
     run.refresh_from_db()
-    return _detail(run)
+    return _adjusted(run, [first.pk, second.pk])
 
 
 @router.post(
@@ -266,6 +302,7 @@ def discard(request: HttpRequest, org_slug: str, programme_id: int, run_id: int)
     response={200: list[RuleOut], **ERRORS},
     summary="Locks and forbids kept for every re-run",
 )
+@paginate(Pagination)
 def list_rules(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = _programme(request, org_slug, programme_id)
     return [_rule(rule) for rule in selectors.pairing_rules_for(programme=programme)]

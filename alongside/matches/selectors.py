@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from alongside.core.errors import NotFound
-from alongside.matches.cohort import unplaced_enrolments
 from alongside.matches.models import (
     MatchGroup,
     MatchGroupMember,
@@ -38,19 +37,20 @@ def match_run_get(*, programme: Programme, run_id: int) -> MatchRun:
     return run
 
 
-def match_run_groups(*, run: MatchRun) -> list[MatchGroup]:
+def match_run_groups(*, run: MatchRun) -> QuerySet[MatchGroup]:
+    """The run's groups in order, each with its members (prefetched page by page)."""
     members = MatchGroupMember.objects.select_related("enrolment__person").order_by(
         "-role", "enrolment__person__name", "pk"
     )
-    return list(
+    return (
         MatchGroup.objects.filter(run=run)
         .prefetch_related(Prefetch("members", queryset=members))
         .order_by("number")
     )
 
 
-def match_run_unmatched(*, run: MatchRun) -> list[MatchUnmatched]:
-    return list(
+def match_run_unmatched(*, run: MatchRun) -> QuerySet[MatchUnmatched]:
+    return (
         MatchUnmatched.objects.filter(run=run)
         .select_related("enrolment__person")
         .order_by("enrolment__person__name", "pk")
@@ -99,8 +99,47 @@ def pairing_rule_get(*, programme: Programme, rule_id: int) -> PairingRule:
 
 
 def people_waiting(*, programme: Programme) -> int:
-    """How many active participants a new run would take in."""
-    return len(unplaced_enrolments(programme))
+    """How many active participants a new run would take in (counted in SQL)."""
+    placed = RelationshipMember.objects.filter(
+        enrolment=OuterRef("pk"), relationship__programme=programme, is_active=True
+    ).exclude(role="mentor")
+    return (
+        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ACTIVE)
+        .exclude(Exists(placed))
+        .count()
+    )
+
+
+def draft_people_search(
+    *, programme: Programme, run: MatchRun | None, query: str, limit: int = 20
+) -> list[tuple[Enrolment, str]]:
+    """Participants whose name or email matches ``query``, with where the run put them."""
+    query = query.strip()
+    enrolments = Enrolment.objects.filter(
+        programme=programme, status=EnrolmentStatus.ACTIVE
+    ).select_related("person")
+    if query:
+        enrolments = enrolments.filter(
+            Q(person__name__icontains=query) | Q(person__email__icontains=query)
+        )
+    found = list(enrolments.order_by("person__name", "pk")[:limit])
+    where: dict[int, str] = {}
+    if run is not None and found:
+        ids = [e.pk for e in found]
+        for enrolment_id, number in MatchGroupMember.objects.filter(
+            run=run, enrolment_id__in=ids
+        ).values_list("enrolment_id", "group__number"):
+            where[enrolment_id] = str(number)
+    return [(e, where.get(e.pk, "")) for e in found]
+
+
+def match_run_groups_page(*, run: MatchRun, query: str = "") -> QuerySet[MatchGroup]:
+    """The run's groups, or only those with a member whose name matches ``query``."""
+    groups = match_run_groups(run=run)
+    query = query.strip()
+    if query:
+        groups = groups.filter(members__enrolment__person__name__icontains=query).distinct()
+    return groups
 
 
 def summary_rows(summary: dict[str, Any], attribute: str) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:run_id>/lock/", views.lock_group, name="lock_group"),
     path("<int:run_id>/publish/", views.publish, name="publish"),
     path("<int:run_id>/discard/", views.discard, name="discard"),
+    path("people/", views.people_picker, name="people_picker"),
     path("rules/", views.rule, name="rule"),
     path("rules/<int:rule_id>/remove/", views.rule_remove, name="rule_remove"),
     path("relationships/", views.relationships, name="relationships"),

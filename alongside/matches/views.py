@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import show_error
+from alongside.core.pagination import paginate
 from alongside.matches import selectors
 from alongside.matches.models import MatchRun, PairingRule
 from alongside.matches.services import (
@@ -102,21 +104,31 @@ def _group_label(programme: Programme) -> str:
     return "Group" if programme.is_mentoring else "Pair"
 
 
-def _draft_context(run: MatchRun, **extra: Any) -> dict[str, Any]:
-    groups = selectors.match_run_groups(run=run)
+GROUPS_PER_PAGE = 50
+RELATIONSHIPS_PER_PAGE = 50
+
+
+def _draft_context(request: OrgRequest, run: MatchRun, **extra: Any) -> dict[str, Any]:
+    """One page of the draft's groups (or those of the people searched for).
+
+    The pickers for moving, swapping and the rules look people up as the manager types
+    (``people_picker``), so the page never lists every participant.
+    """
+    source = request.POST if request.method == "POST" else request.GET
+    query = source.get("q", "").strip()[:100]
+    groups = selectors.match_run_groups_page(run=run, query=query)
+    page = paginate(request, groups, GROUPS_PER_PAGE, number=source.get("page"))
     unmatched = selectors.match_run_unmatched(run=run)
     label = _group_label(run.programme)
-    people = sorted(
-        [(m.enrolment, f"{label.lower()} {g.number}") for g in groups for m in g.members.all()]
-        + [(u.enrolment, "unmatched") for u in unmatched],
-        key=lambda item: (item[0].person.name, item[0].pk),
-    )
     return {
         "run": run,
         "programme": run.programme,
-        "groups": groups,
+        "groups": page.object_list,
+        "page": page,
+        "query": query,
+        "groups_count": page.paginator.count if not query else run.groups.count(),
         "unmatched": unmatched,
-        "people": people,
+        "unmatched_count": unmatched.count(),
         "group_label": label,
         "gap_percent": None if run.gap is None else run.gap * 100,
         "by_department": selectors.summary_rows(run.summary, "department"),
@@ -131,9 +143,33 @@ def run_detail(request: OrgRequest, programme_id: int, run_id: int) -> HttpRespo
     match_run = _found(selectors.match_run_get, programme=programme, run_id=run_id)
     if match_run.status in WORKING:
         return render(request, "matches/run.html", {"run": match_run, "programme": programme})
-    context = _draft_context(match_run)
+    context = _draft_context(request, match_run)
     context["rules"] = list(selectors.pairing_rules_for(programme=programme))
+    if request.htmx and request.htmx.target == "draft-panel":
+        return render(request, "matches/draft_panel.html", context)
     return render(request, "matches/run.html", context)
+
+
+@org_view()
+def people_picker(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """Search-as-you-type: the participants matching what was typed, as <option>s."""
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
+    run_id = _int(request.GET.get("run_id"))
+    match_run = (
+        _found(selectors.match_run_get, programme=programme, run_id=run_id)
+        if run_id is not None
+        else None
+    )
+    found = selectors.draft_people_search(
+        programme=programme,
+        run=match_run,
+        query=(request.GET.get("find") or request.GET.get("q", ""))[:100],
+    )
+    return render(
+        request,
+        "matches/picker_options.html",
+        {"found": found, "group_label": _group_label(programme)},
+    )
 
 
 @org_view()
@@ -154,7 +190,7 @@ def _adjusted(
     """After a move or swap: the refreshed draft panel for htmx, else back to the page."""
     if request.htmx:
         match_run.refresh_from_db()
-        context = _draft_context(match_run, error=error, done=None if error else done)
+        context = _draft_context(request, match_run, error=error, done=None if error else done)
         return render(request, "matches/draft_panel.html", context)
     if error:
         show_error(request, error)
@@ -175,9 +211,10 @@ def move(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
             programme=programme, enrolment_id=_int(request.POST.get("enrolment_id"))
         )
         group_id = _int(request.POST.get("group_id"))
+        group_number = _int(request.POST.get("group_number"))
         group = (
-            selectors.match_group_get(run=match_run, group_id=group_id)
-            if group_id is not None
+            selectors.match_group_get(run=match_run, group_id=group_id, number=group_number)
+            if group_id is not None or group_number is not None
             else None
         )
         match_member_move(run=match_run, enrolment=enrolment, to_group=group, actor=request.user)
@@ -316,11 +353,20 @@ def discard(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse
 @org_view()
 def relationships(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
-    published = list(relationship_selectors.relationships_for_programme(programme=programme))
-    joinable = {r.pk for r in published if r.status == "active" and r.kind in ("circle", "group")}
+    query = request.GET.get("q", "").strip()[:100]
+    published = relationship_selectors.relationships_for_programme(programme=programme)
+    if query:
+        published = published.filter(
+            Q(name__icontains=query) | Q(members__person__name__icontains=query)
+        ).distinct()
+    page = paginate(request, published, RELATIONSHIPS_PER_PAGE)
+    shown = list(page.object_list)
+    joinable = {r.pk for r in shown if r.status == "active" and r.kind in ("circle", "group")}
     context = {
         "programme": programme,
-        "relationships": published,
+        "relationships": shown,
+        "page": page,
+        "query": query,
         "rematch_requests": list(relationship_selectors.rematch_requests_for(programme=programme)),
         "late_joiners": selectors.late_joiners_waiting(programme=programme),
         "joinable": joinable,

@@ -9,8 +9,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.schemas import ERRORS
 from alongside.meetings import selectors, services
@@ -357,6 +359,7 @@ def goals_put(request: HttpRequest, org_slug: str, relationship_id: int, payload
     response={200: list[MeetingSummaryOut], **ERRORS},
     summary="The relationship's meetings, oldest first, with how many notes each has",
 )
+@paginate(Pagination)
 def meetings_list(request: HttpRequest, org_slug: str, relationship_id: int) -> Any:
     access = _access(request, org_slug, relationship_id)
     meetings = selectors.meetings_visible(access=access)
@@ -457,10 +460,11 @@ def meeting_detail(request: HttpRequest, org_slug: str, meeting_id: int) -> Any:
     response={200: list[MeetingNoteOut], **ERRORS},
     summary="The meeting's shared notes and my private ones (members only)",
 )
+@paginate(Pagination)
 def notes_list(request: HttpRequest, org_slug: str, meeting_id: int) -> Any:
     meeting, access = _meeting(request, org_slug, meeting_id)
     _me(access)
-    return [_note(n) for n in selectors.notes_visible(access=access, meeting=meeting)]
+    return Mapped(selectors.notes_visible(access=access, meeting=meeting), _note)
 
 
 @router.post(
@@ -632,6 +636,7 @@ def focus_post(request: HttpRequest, org_slug: str, meeting_id: int, payload: Fo
     response={200: list[SessionGuideOut], **ERRORS},
     summary="The programme's guides for meetings 1–4 (4 serves later meetings too)",
 )
+@paginate(Pagination)
 def guides_list(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     membership = membership_for(request, org_slug)
     programme = programme_get(membership=membership, programme_id=programme_id)

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Pagination
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.schemas import ERRORS
 from alongside.nudges.catalogue import catalogue
@@ -70,13 +72,6 @@ class DeliveryOut(Schema):
 
 class DeliveryQuery(Schema):
     status: str = ""
-    page: int = 1
-    page_size: int = 50
-
-
-class DeliveryPageOut(Schema):
-    items: list[DeliveryOut]
-    count: int
 
 
 def _preference(frequency: str) -> dict[str, Any]:
@@ -132,6 +127,7 @@ def set_email_preferences(request: HttpRequest, payload: EmailPreferenceIn) -> d
     response={200: list[NudgeOut], **ERRORS},
     summary="The nudge catalogue, switched on or off for this programme (its managers)",
 )
+@paginate(Pagination)
 def list_nudges(request: HttpRequest, org_slug: str, programme_id: int) -> list[dict[str, Any]]:
     return _switches(_programme(request, org_slug, programme_id))
 
@@ -153,12 +149,13 @@ def switch_nudges(
 
 @router.get(
     f"{PROGRAMME}/nudge-deliveries",
-    response={200: DeliveryPageOut, **ERRORS},
+    response={200: list[DeliveryOut], **ERRORS},
     summary="The programme's send log, newest first, a page at a time (its managers)",
 )
+@paginate(Pagination)
 def list_deliveries(
     request: HttpRequest, org_slug: str, programme_id: int, filters: Query[DeliveryQuery]
-) -> dict[str, Any]:
+) -> Any:
     programme = _programme(request, org_slug, programme_id)
     if filters.status and filters.status not in NudgeDelivery.Status.values:
         raise AlongsideError(
@@ -170,7 +167,4 @@ def list_deliveries(
                 )
             ],
         )
-    deliveries = programme_deliveries(programme=programme, status=filters.status)
-    size = max(1, min(filters.page_size, 500))
-    offset = (max(filters.page, 1) - 1) * size
-    return {"items": list(deliveries[offset : offset + size]), "count": deliveries.count()}
+    return programme_deliveries(programme=programme, status=filters.status)

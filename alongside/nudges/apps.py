@@ -9,7 +9,7 @@ class NudgesConfig(AppConfig):
     def ready(self) -> None:
         # The survey nudges are registered by importing their finders; apps above this
         # one may add their own in a ``nudges.py`` module, discovered here.
-        from alongside.nudges import personal_data, survey_finders  # noqa: F401
+        from alongside.nudges import listeners, personal_data, survey_finders  # noqa: F401
         from alongside.nudges.catalogue import discover_sources
 
         discover_sources()

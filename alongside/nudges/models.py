@@ -54,12 +54,14 @@ class NudgeDelivery(models.Model):
     """One nudge for one event to one recipient: the send log and the exactly-once lock.
 
     The unique (nudge, event, email) triple means an event is recorded once however many
-    workers find it. Sending then moves a row PENDING → SENDING (claimed, with a claim
-    token) → SENT or FAILED; see :mod:`alongside.nudges.sending`.
+    workers find it. Sending then moves a row PENDING → QUEUED (its email in the outbox)
+    → SENT or FAILED as the outbox reports; see :mod:`alongside.nudges.sending`. SENDING
+    is the state rows were left in by the earlier, in-process sending.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
+        QUEUED = "queued", "Queued for sending"
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"

@@ -1,37 +1,27 @@
 """Record due nudges and send them, each exactly once per (nudge, event, recipient).
 
 Recording inserts one row per recipient with ON CONFLICT DO NOTHING on the unique
-(nudge, event, email) triple, so any number of workers may find the same event. Sending:
-
-1. *Claim* a batch in a short transaction: pick claimable rows (``FOR UPDATE SKIP
-   LOCKED`` on PostgreSQL; SQLite serialises writers), then move them to SENDING with a
-   fresh claim token by a conditional update. Two workers never hold the same row.
-2. *Send* each email after that transaction has committed, then mark the row SENT (or
-   FAILED with the error) — again conditionally on the claim token.
-
-The trade-off: if a worker dies between claim and mark, nobody knows whether the email
-left. Such a row (SENDING for longer than :data:`RESEND_AFTER`) is sent once more, by a
-later run — a duplicate is possible only if the crash fell in the instant between the
-mail server accepting the message and the row being marked, while an email is never lost
-to a crash. A second crash on the same row marks it FAILED instead of trying again.
-Sends that raised an error are retried the same way, up to :data:`MAX_ATTEMPTS`.
+(nudge, event, email) triple, so any number of workers may find the same event.
+Sending hands each PENDING row's email to the outbox (``alongside.outbox``) under a
+dedupe key made of the row's id, and marks the row QUEUED, in one transaction; the
+outbox sends it once, retries it with backoff, and tells this app (through the
+``EmailSent`` and ``EmailFailed`` events) so that the send log shows SENT or FAILED.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -44,15 +34,14 @@ from alongside.nudges.models import (
     NudgePreference,
     ProgrammeNudgeSetting,
 )
+from alongside.outbox.services import Outgoing, emails_enqueue
 
 logger = logging.getLogger(__name__)
 
-RESEND_AFTER = timedelta(minutes=15)
-MAX_ATTEMPTS = 3  # for sends that raised; a claim abandoned by a crash is re-sent once
-MAX_ABANDONED_ATTEMPTS = 2
 BATCH = 100
+#: The outbox files each delivery's email under this prefix and the delivery's id.
+DEDUPE_PREFIX = "nudge-delivery:"
 DIGEST_HOUR = 8  # digests go out from 08:00 in each person's own time zone
-ABANDONED = "The worker stopped while sending it."
 Status = NudgeDelivery.Status
 T = TypeVar("T")
 
@@ -60,8 +49,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class SendReport:
     recorded: int = 0
-    sent: int = 0
-    failed: int = 0
+    queued: int = 0
 
 
 def _chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
@@ -147,90 +135,80 @@ def _already_recorded(found: list[Any]) -> set[tuple[str, str, str]]:
     return known
 
 
-# --- Claiming and sending ----------------------------------------------------------------
+# --- Handing over to the outbox -----------------------------------------------------------
 
 
-def _claimable(now: datetime) -> Q:
-    stale = now - RESEND_AFTER
-    return (
-        Q(status=Status.PENDING)
-        | (
-            Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS, claimed_at__lt=stale)
-            & ~Q(last_error=ABANDONED)
-        )
-        | Q(status=Status.SENDING, attempts__lt=MAX_ABANDONED_ATTEMPTS, claimed_at__lt=stale)
-    )
+def deliveries_hand_over(*, limit: int = BATCH) -> int:
+    """Queue up to ``limit`` pending deliveries in the outbox; returns how many.
 
-
-def deliveries_claim(*, now: datetime | None = None, limit: int = BATCH) -> list[NudgeDelivery]:
-    """Claim up to ``limit`` deliveries for this worker; committed before it returns."""
-    now = now or timezone.now()
-    token = secrets.token_hex(16)
+    One transaction: the rows are locked (``SKIP LOCKED``, so two workers take different
+    ones), their emails queued under the delivery's own dedupe key, and the rows marked
+    QUEUED. A worker that dies half-way leaves nothing half-done; a delivery is queued at
+    most once, and the outbox sends it once.
+    """
     with transaction.atomic():
-        # A claim abandoned twice is given up on, visibly, rather than sent a third time.
-        NudgeDelivery.objects.filter(
-            status=Status.SENDING,
-            attempts__gte=MAX_ABANDONED_ATTEMPTS,
-            claimed_at__lt=now - RESEND_AFTER,
-        ).update(status=Status.FAILED, last_error=ABANDONED)
-        ids = list(
+        deliveries = list(
             NudgeDelivery.objects.select_for_update(skip_locked=True)
-            .filter(_claimable(now))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
+            .filter(status=Status.PENDING)
+            .select_related("organisation")
+            .order_by("pk")[:limit]
         )
-        if not ids:
-            return []
-        NudgeDelivery.objects.filter(pk__in=ids).filter(_claimable(now)).update(
-            status=Status.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1
-        )
-    return list(
-        NudgeDelivery.objects.filter(claim=token, status=Status.SENDING)
-        .select_related("organisation")
-        .order_by("pk")
-    )
+        if not deliveries:
+            return 0
+        items: dict[int, list[NudgeDelivery]] = defaultdict(list)
+        digests = [d.pk for d in deliveries if d.nudge_key == DIGEST_KEY]
+        if digests:
+            for item in NudgeDelivery.objects.filter(digest_id__in=digests).order_by("created_at"):
+                items[item.digest_id].append(item)  # type: ignore[index]
+        outgoing = []
+        unsendable: list[tuple[int, str]] = []
+        for delivery in deliveries:
+            try:
+                message = delivery_email(delivery, items.get(delivery.pk, []))
+            except Exception as error:
+                logger.exception("Nudge delivery %s could not be written", delivery.pk)
+                unsendable.append((delivery.pk, f"{type(error).__name__}: {error}"[:500]))
+                continue
+            outgoing.append(
+                Outgoing(
+                    message,
+                    kind="digest" if delivery.nudge_key == DIGEST_KEY else "nudge",
+                    organisation_id=delivery.organisation_id,
+                    dedupe_key=f"{DEDUPE_PREFIX}{delivery.pk}",
+                )
+            )
+        emails_enqueue(outgoing)
+        now = timezone.now()
+        broken = {pk for pk, _error in unsendable}
+        NudgeDelivery.objects.filter(
+            pk__in=[d.pk for d in deliveries if d.pk not in broken]
+        ).update(status=Status.QUEUED, claimed_at=now, attempts=F("attempts") + 1)
+        for pk, reason in unsendable:
+            NudgeDelivery.objects.filter(pk=pk).update(status=Status.FAILED, last_error=reason)
+    return len(deliveries) - len(unsendable)
 
 
-def deliveries_send(deliveries: Iterable[NudgeDelivery]) -> tuple[int, int]:
-    """Send claimed deliveries, marking each as it goes; returns (sent, failed)."""
-    deliveries = list(deliveries)
-    items: dict[int, list[NudgeDelivery]] = defaultdict(list)
-    digests = [d.pk for d in deliveries if d.nudge_key == DIGEST_KEY]
-    if digests:
-        for item in NudgeDelivery.objects.filter(digest_id__in=digests).order_by("created_at"):
-            items[item.digest_id].append(item)  # type: ignore[index]
-    connection = get_connection()
-    sent = failed = 0
-    for delivery in deliveries:
-        mine = NudgeDelivery.objects.filter(
-            pk=delivery.pk, claim=delivery.claim, status=Status.SENDING
-        )
-        try:
-            message = delivery_email(delivery, items.get(delivery.pk, []))
-            message.connection = connection
-            message.send(fail_silently=False)
-        except Exception as error:
-            logger.exception("Nudge delivery %s could not be sent", delivery.pk)
-            mine.update(status=Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:500])
-            failed += 1
-        else:
-            now = timezone.now()
-            mine.update(status=Status.SENT, sent_at=now, last_error="")
-            if delivery.nudge_key == DIGEST_KEY:
-                NudgeDelivery.objects.filter(digest=delivery).update(sent_at=now)
-            sent += 1
-    return sent, failed
+def deliveries_mark(*, delivery_ids: Iterable[int], sent: bool, error: str = "") -> int:
+    """Keep the send log in step with the outbox (called by its listener)."""
+    ids = list(delivery_ids)
+    if not ids:
+        return 0
+    rows = NudgeDelivery.objects.filter(pk__in=ids)
+    if not sent:
+        return rows.exclude(status=Status.SENT).update(status=Status.FAILED, last_error=error)
+    now = timezone.now()
+    NudgeDelivery.objects.filter(digest_id__in=ids).update(sent_at=now)
+    return rows.update(status=Status.SENT, sent_at=now, last_error="")
 
 
 def nudges_send_due(*, now: datetime | None = None) -> SendReport:
-    """The periodic job: record what is due, then send everything claimable."""
+    """The periodic job: record what is due, then queue everything pending for sending."""
     now = now or timezone.now()
     recorded = nudge_events_record(now=now)
-    sent = failed = 0
-    while batch := deliveries_claim():
-        done, broken = deliveries_send(batch)
-        sent, failed = sent + done, failed + broken
-    return SendReport(recorded=recorded, sent=sent, failed=failed)
+    queued = 0
+    while handed := deliveries_hand_over():
+        queued += handed
+    return SendReport(recorded=recorded, queued=queued)
 
 
 # --- Daily digests ---------------------------------------------------------------------
@@ -306,11 +284,10 @@ def nudge_digests_prepare(*, now: datetime) -> int:
 def nudges_send_digests(*, now: datetime | None = None) -> SendReport:
     now = now or timezone.now()
     gathered = nudge_digests_prepare(now=now)
-    sent = failed = 0
-    while batch := deliveries_claim():
-        done, broken = deliveries_send(batch)
-        sent, failed = sent + done, failed + broken
-    return SendReport(recorded=gathered, sent=sent, failed=failed)
+    queued = 0
+    while handed := deliveries_hand_over():
+        queued += handed
+    return SendReport(recorded=gathered, queued=queued)
 
 
 # --- The emails ------------------------------------------------------------------------

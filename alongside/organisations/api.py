@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Mapped, Pagination
+from alongside.core.errors import AlongsideError, Problem
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Organisation, Role
@@ -16,6 +20,9 @@ from alongside.organisations.services import (
     membership_set_role,
     organisation_update,
 )
+from alongside.outbox.models import OutboundEmail
+from alongside.outbox.selectors import email_get, emails_for
+from alongside.outbox.services import email_retry
 
 router = Router(tags=["organisations"])
 
@@ -71,6 +78,7 @@ def _membership_out(membership: Membership) -> MembershipOut:
 @router.get(
     "", response={200: list[OrganisationOut], **ERRORS}, summary="Organisations I belong to"
 )
+@paginate(Pagination)
 def list_organisations(request: HttpRequest) -> list[OrganisationOut]:
     memberships = (
         Membership.objects.filter(user=request_user(request))
@@ -108,6 +116,7 @@ def update_organisation(
     response={200: list[MembershipOut], **ERRORS},
     summary="Members and their roles (admins)",
 )
+@paginate(Pagination)
 def list_memberships(request: HttpRequest, org_slug: str) -> list[MembershipOut]:
     membership = membership_for(request, org_slug, Role.ADMIN)
     members = (
@@ -115,7 +124,7 @@ def list_memberships(request: HttpRequest, org_slug: str) -> list[MembershipOut]
         .select_related("user")
         .order_by("user__email")
     )
-    return [_membership_out(m) for m in members]
+    return Mapped(members, _membership_out)  # type: ignore[return-value]
 
 
 @router.post(
@@ -161,3 +170,49 @@ def delete_membership(request: HttpRequest, org_slug: str, membership_id: int) -
     target = get_object_or_404(Membership, pk=membership_id, organisation=mine.organisation)
     membership_remove(membership=target, actor=request_user(request))
     return Status(204, None)
+
+
+class EmailOut(Schema):
+    id: int
+    kind: str
+    recipients: list[str]
+    subject: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    last_error: str
+    created_at: datetime
+
+
+@router.get(
+    "/{org_slug}/emails",
+    response={200: list[EmailOut], **ERRORS},
+    summary="Outgoing emails, newest first (admins)",
+    description="`status`: queued, sending, sent or failed (a failed email shows the mail "
+    "server's reason in `last_error`); empty for all.",
+)
+@paginate(Pagination)
+def list_emails(request: HttpRequest, org_slug: str, status: str = "") -> Any:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    if status and status not in OutboundEmail.Status.values:
+        raise AlongsideError(
+            "The emails could not be filtered.",
+            problems=[
+                Problem(f"must be one of {', '.join(OutboundEmail.Status.values)}.", "status")
+            ],
+        )
+    return emails_for(organisation_id=membership.organisation.pk, status=status)
+
+
+@router.post(
+    "/{org_slug}/emails/{int:email_id}/retry",
+    response={200: EmailOut, **ERRORS},
+    summary="Send a failed email again, with a fresh set of tries (admins)",
+)
+def retry_email(request: HttpRequest, org_slug: str, email_id: int) -> Any:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    email = email_get(organisation_id=membership.organisation.pk, email_id=email_id)
+    return email_retry(
+        email=email, actor=request_user(request), organisation=membership.organisation
+    )

@@ -18,4 +18,6 @@ urlpatterns = [
         access_views.service_token_end,
         name="service_token_revoke",
     ),
+    path("emails/", views.emails, name="emails"),
+    path("emails/<int:email_id>/retry/", views.email_retry_view, name="email_retry"),
 ]

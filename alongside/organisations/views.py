@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.audit.selectors import audit_events_for_organisation
-from alongside.core.errors import AlongsideError
+from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import show_error
 from alongside.core.pagination import paginate
 from alongside.organisations.forms import (
@@ -24,6 +25,9 @@ from alongside.organisations.services import (
     organisation_update,
 )
 from alongside.organisations.tenancy import ADMINS, OrgRequest, org_view
+from alongside.outbox.models import OutboundEmail
+from alongside.outbox.selectors import email_counts, email_get, emails_for
+from alongside.outbox.services import email_retry
 
 
 @login_required
@@ -128,3 +132,45 @@ def audit_log(request: OrgRequest) -> HttpResponse:
         "organisations/audit.html",
         {"page": paginate(request, events.select_related("actor"), 50), "action": action},
     )
+
+
+@org_view(*ADMINS)
+def emails(request: OrgRequest) -> HttpResponse:
+    """The organisation's outgoing emails: failed ones first, with the reason and a retry."""
+    status = request.GET.get("status", OutboundEmail.Status.FAILED)
+    if status not in OutboundEmail.Status.values:
+        status = ""
+    found = emails_for(organisation_id=request.organisation.pk, status=status)
+    counts = email_counts(organisation_id=request.organisation.pk)
+    return render(
+        request,
+        "organisations/emails.html",
+        {
+            "page": paginate(request, found, 50),
+            "status": status,
+            "statuses": [
+                (value, label, counts[value]) for value, label in OutboundEmail.Status.choices
+            ],
+            "query": f"status={status}",
+        },
+    )
+
+
+@org_view(*ADMINS)
+@require_POST
+def email_retry_view(request: OrgRequest, email_id: int) -> HttpResponse:
+    try:
+        email = email_get(organisation_id=request.organisation.pk, email_id=email_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    try:
+        email_retry(email=email, actor=request.user, organisation=request.organisation)
+    except AlongsideError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The email to %(to)s is queued to be sent again.")
+            % {"to": ", ".join(email.recipients)},
+        )
+    return redirect("organisations:emails", org_slug=request.organisation.slug)

@@ -4,24 +4,26 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.audit.services import log_action
+from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.errors import AlongsideError, Forbidden
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, ProblemOut
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
 from alongside.people.directory_filters import filtered_people
-from alongside.people.importing import people_import_apply
+from alongside.people.importing import people_import_apply, people_import_queue, runs_as_task
 from alongside.people.invitations import invitation_send, invitations_request_bulk
-from alongside.people.models import Person
+from alongside.people.models import Person, PersonImport
 from alongside.people.presenting import directory_csv
 from alongside.people.selectors import (
     PeopleFilters,
     own_person,
     people_list,
     person_get,
+    person_import_get,
     person_reporting_line,
 )
 from alongside.people.services import (
@@ -147,6 +149,39 @@ class ImportResultOut(Schema):
     deactivated: int
 
 
+class ImportJobOut(Schema):
+    """A large import, checked (and applied) by the worker: poll ``url`` until it is done."""
+
+    id: int
+    status: str = Field(
+        description="checking, previewed, invalid, applying, applied, failed or discarded"
+    )
+    progress: int = Field(description="percent")
+    filename: str
+    rows: int
+    summary: dict[str, int]
+    problems: list[ProblemOut] = Field(
+        description="with status invalid: every problem, by row (header = row 1) and column"
+    )
+    url: str
+
+    @staticmethod
+    def of(person_import: PersonImport, org_slug: str) -> "ImportJobOut":
+        return ImportJobOut(
+            id=person_import.pk,
+            status=person_import.status,
+            progress=person_import.progress,
+            filename=person_import.filename,
+            rows=person_import.row_count,
+            summary=person_import.summary,
+            problems=[
+                ProblemOut(row=p.get("row"), field=p.get("column"), message=p["message"])
+                for p in person_import.problems
+            ],
+            url=f"/api/v1/organisations/{org_slug}/people/imports/{person_import.pk}",
+        )
+
+
 class InvitationOut(Schema):
     person_id: int
     email: str
@@ -168,17 +203,6 @@ class BulkInviteOut(Schema):
     queued: int
 
 
-class PeoplePagination(PageNumberPagination):
-    class Input(Schema):
-        page: int = 1
-        page_size: int = 50
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):  # type: ignore[no-untyped-def,override]
-        size = max(1, min(pagination.page_size, 500))
-        offset = (max(pagination.page, 1) - 1) * size
-        return {"items": queryset[offset : offset + size], "count": queryset.count()}
-
-
 def _people(membership: Membership, filters: PeopleQuery) -> QuerySet[Person]:
     if filters.status not in {"active", "inactive", "all"}:
         raise AlongsideError("status must be one of: active, inactive, all.")
@@ -198,19 +222,6 @@ def _people(membership: Membership, filters: PeopleQuery) -> QuerySet[Person]:
     )
 
 
-class SeenPeople:
-    """A lazy view of a queryset that the paginator slices, shown as the caller may see."""
-
-    def __init__(self, people: QuerySet[Person], audience: Audience) -> None:
-        self.people, self.audience = people, audience
-
-    def count(self) -> int:
-        return self.people.count()
-
-    def __getitem__(self, window: slice) -> list[PersonOut]:
-        return [person_out(p, self.audience) for p in self.people[window]]
-
-
 @router.get(
     "/{org_slug}/people",
     response=list[PersonOut],
@@ -221,10 +232,11 @@ class SeenPeople:
         "matching details of active people; admins see everyone and every field."
     ),
 )
-@paginate(PeoplePagination)
+@paginate(Pagination)
 def list_people(request: HttpRequest, org_slug: str, filters: Query[PeopleQuery]):  # type: ignore[no-untyped-def]
     membership = membership_for(request, org_slug)
-    return SeenPeople(_people(membership, filters), audience_of(membership))
+    audience = audience_of(membership)
+    return Mapped(_people(membership, filters), lambda person: person_out(person, audience))
 
 
 @router.get(
@@ -400,14 +412,18 @@ def invite_person(request: HttpRequest, org_slug: str, person_id: int) -> Status
 
 @router.post(
     "/{org_slug}/people/import",
-    response={200: ImportResultOut, **ERRORS},
+    response={200: ImportResultOut, 202: ImportJobOut, **ERRORS},
     summary="Import people from CSV (admins)",
     description=(
         "Upsert by email. Columns (any order, any case): email, name (required); "
         "employee_id, manager_email, department, job_title, level, location, "
         "timezone, languages (;-separated), start_date (YYYY-MM-DD). With any "
         "problem nothing is written and every problem is listed with its row "
-        "(header = row 1) and column. `dry_run` validates only."
+        "(header = row 1) and column. `dry_run` validates only. A file of more than "
+        "2,000 rows (the server's ALONGSIDE_IMPORT_INLINE_ROWS) is checked and applied by "
+        "the worker: the answer is 202 with the import's `url`, to poll until its status "
+        "is applied (or previewed, for a dry run), invalid (with every problem; nothing "
+        "was written) or failed."
     ),
 )
 def import_people(
@@ -416,17 +432,39 @@ def import_people(
     file: File[UploadedFile],
     dry_run: bool = False,
     deactivate_missing: bool = False,
-) -> ImportResultOut:
+) -> ImportResultOut | Status[ImportJobOut]:
     membership = membership_for(request, org_slug, Role.ADMIN)
+    data = file.read()
+    if runs_as_task(data):
+        queued = people_import_queue(
+            organisation=membership.organisation,
+            actor=request_user(request),
+            data=data,
+            filename=file.name or "",
+            apply=not dry_run,
+            deactivate_missing=deactivate_missing,
+        )
+        return Status(202, ImportJobOut.of(queued, org_slug))
     plan = people_import_apply(
         organisation=membership.organisation,
         actor=request_user(request),
-        data=file.read(),
+        data=data,
         filename=file.name or "",
         dry_run=dry_run,
         deactivate_missing=deactivate_missing,
     )
     return ImportResultOut(dry_run=dry_run, **plan.summary)
+
+
+@router.get(
+    "/{org_slug}/people/imports/{int:import_id}",
+    response={200: ImportJobOut, **ERRORS},
+    summary="Where a large people import stands: progress, problems, result (admins)",
+)
+def get_people_import(request: HttpRequest, org_slug: str, import_id: int) -> ImportJobOut:
+    membership = membership_for(request, org_slug, Role.ADMIN)
+    person_import = person_import_get(organisation=membership.organisation, import_id=import_id)
+    return ImportJobOut.of(person_import, org_slug)
 
 
 @router.post(

@@ -7,6 +7,7 @@ directory. Only the columns present in the file are written, so a file with just
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.progress import ProgressReporter
 from alongside.organisations.models import Organisation
 from alongside.people.models import Person, PersonImport
 from alongside.people.services import people_mark_left
@@ -62,10 +64,24 @@ def _problems_for_error(problems: list[CsvProblem]) -> list[Problem]:
     return [Problem(p.message, field=p.column, row=p.row) for p in problems]
 
 
+Progress = Callable[[float], None]
+
+
+def _no_progress(share: float) -> None:
+    return None
+
+
 def import_plan(
-    *, organisation: Organisation, data: bytes, deactivate_missing: bool = False
+    *,
+    organisation: Organisation,
+    data: bytes,
+    deactivate_missing: bool = False,
+    progress: Progress = _no_progress,
 ) -> ImportPlan:
-    """Check the file against the directory as it is now, and work out every change."""
+    """Check the file against the directory as it is now, and work out every change.
+
+    ``progress`` is told the share of the file checked (0–1).
+    """
     existing = {
         p.email.lower(): p
         for p in Person.objects.filter(organisation=organisation).select_related("manager")
@@ -76,7 +92,7 @@ def import_plan(
         if person.manager is not None
     }
     result = parse_people_csv(
-        data, known_emails=existing.keys(), existing_managers=existing_managers
+        data, known_emails=existing.keys(), existing_managers=existing_managers, progress=progress
     )
     plan = ImportPlan(columns=result.columns, problems=list(result.problems))
     if result.problems:
@@ -147,12 +163,57 @@ def _check_size(data: bytes) -> None:
         raise AlongsideError(f"The file is larger than {limit} MB; split it into parts.")
 
 
+def runs_as_task(data: bytes) -> bool:
+    """Files of more than ``PEOPLE_IMPORT_INLINE_ROWS`` lines are checked and applied by
+    the worker, with progress, instead of inside the web request."""
+    return data.count(b"\n") > settings.PEOPLE_IMPORT_INLINE_ROWS
+
+
+def _enqueue(task_name: str, person_import: PersonImport, actor: User | None) -> None:
+    from alongside.people import tasks
+
+    task = getattr(tasks, task_name)
+    import_id, actor_id = person_import.pk, actor.pk if actor is not None else None
+    transaction.on_commit(lambda: task.enqueue(import_id=import_id, actor_id=actor_id))
+
+
+@transaction.atomic
+def people_import_queue(
+    *,
+    organisation: Organisation,
+    actor: User,
+    data: bytes,
+    filename: str = "",
+    apply: bool = False,
+    deactivate_missing: bool = False,
+) -> PersonImport:
+    """Keep the file and let the worker check it (``apply``: and import it if it is clean)."""
+    _check_size(data)
+    person_import = PersonImport.objects.create(
+        organisation=organisation,
+        created_by=actor,
+        filename=filename[:255],
+        content=data,
+        status=PersonImport.Status.APPLYING if apply else PersonImport.Status.CHECKING,
+        deactivate_missing=deactivate_missing,
+    )
+    _enqueue("apply_people_import" if apply else "check_people_import", person_import, actor)
+    return person_import
+
+
 @transaction.atomic
 def people_import_preview(
     *, organisation: Organisation, actor: User, data: bytes, filename: str = ""
 ) -> PersonImport:
-    """Validate an upload and keep it for a confirm step; nothing in the directory changes."""
+    """Validate an upload and keep it for a confirm step; nothing in the directory changes.
+
+    A large file is kept as it is and checked by the worker (see ``people_import_check``).
+    """
     _check_size(data)
+    if runs_as_task(data):
+        return people_import_queue(
+            organisation=organisation, actor=actor, data=data, filename=filename
+        )
     plan = import_plan(organisation=organisation, data=data)
     return PersonImport.objects.create(
         organisation=organisation,
@@ -177,6 +238,13 @@ def people_import_confirm(
             f"This import is {locked.get_status_display().lower()} and cannot be applied.",
             code="import_not_previewed",
         )
+    if runs_as_task(bytes(locked.content)):
+        locked.status = PersonImport.Status.APPLYING
+        locked.deactivate_missing = deactivate_missing
+        locked.progress = 0
+        locked.save(update_fields=["status", "deactivate_missing", "progress"])
+        _enqueue("apply_people_import", locked, actor)
+        return locked
     plan = people_import_apply(
         organisation=locked.organisation,
         actor=actor,
@@ -192,10 +260,94 @@ def people_import_confirm(
     return locked
 
 
+def people_import_check(*, import_id: int) -> PersonImport | None:
+    """The worker's half of a large preview: check the file, keep every problem.
+
+    Read-only, so running it twice does no harm; an import no longer being checked
+    (discarded meanwhile) is left alone.
+    """
+    person_import = PersonImport.objects.filter(
+        pk=import_id, status=PersonImport.Status.CHECKING
+    ).first()
+    if person_import is None:
+        return None
+    with ProgressReporter(PersonImport, import_id) as report:
+        plan = import_plan(
+            organisation=person_import.organisation,
+            data=bytes(person_import.content),
+            progress=lambda share: report(99 * share),
+        )
+    updated = PersonImport.objects.filter(pk=import_id, status=PersonImport.Status.CHECKING).update(
+        status=PersonImport.Status.INVALID if plan.problems else PersonImport.Status.PREVIEWED,
+        row_count=plan.summary["rows"],
+        summary=plan.summary,
+        problems=[asdict(p) for p in plan.problems],
+        progress=100,
+    )
+    return PersonImport.objects.get(pk=import_id) if updated else None
+
+
+def people_import_run(*, import_id: int, actor: User | None) -> PersonImport | None:
+    """The worker's half of a large import: check and write in one transaction.
+
+    With any problem nothing is written and the import lists every problem by row and
+    column, as a preview does. Imports of one organisation wait for each other (the
+    organisation's row lock), and a second run of the same task finds it applied.
+    """
+    person_import = PersonImport.objects.select_related("organisation").get(pk=import_id)
+    organisation = person_import.organisation
+    with ProgressReporter(PersonImport, import_id) as report:
+        try:
+            with transaction.atomic():
+                Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+                # Read after the lock: a run that went first has committed its outcome.
+                current = PersonImport.objects.get(pk=import_id)
+                if current.status != PersonImport.Status.APPLYING:
+                    return None
+                plan = people_import_apply(
+                    organisation=organisation,
+                    actor=actor,
+                    data=bytes(current.content),
+                    filename=current.filename,
+                    deactivate_missing=current.deactivate_missing,
+                    person_import=current,
+                    progress=lambda share: report(99 * share),
+                )
+                # The last write of the transaction: no progress is recorded after it,
+                # since the side connection would wait for this row's lock.
+                PersonImport.objects.filter(pk=import_id).update(
+                    status=PersonImport.Status.APPLIED,
+                    applied_at=timezone.now(),
+                    row_count=plan.summary["rows"],
+                    summary=plan.summary,
+                    problems=[],
+                    progress=100,
+                )
+        except AlongsideError as error:
+            PersonImport.objects.filter(pk=import_id).update(
+                status=PersonImport.Status.INVALID,
+                problems=[
+                    asdict(CsvProblem(p.row, p.field, p.message))
+                    for p in (error.problems or [Problem(error.message)])
+                ],
+                progress=100,
+            )
+        except Exception:
+            PersonImport.objects.filter(pk=import_id).update(
+                status=PersonImport.Status.FAILED, progress=100
+            )
+            raise
+    return PersonImport.objects.get(pk=import_id)
+
+
 @transaction.atomic
 def people_import_discard(*, person_import: PersonImport, actor: User) -> PersonImport:
     if person_import.status == PersonImport.Status.APPLIED:
         raise AlongsideError("An applied import cannot be discarded.")
+    if person_import.status == PersonImport.Status.APPLYING:
+        raise AlongsideError(
+            "This import is being applied and cannot be discarded.", code="import_applying"
+        )
     person_import.status = PersonImport.Status.DISCARDED
     person_import.content = b""
     person_import.save(update_fields=["status", "content"])
@@ -212,12 +364,21 @@ def people_import_apply(
     deactivate_missing: bool = False,
     dry_run: bool = False,
     person_import: PersonImport | None = None,
+    progress: Progress = _no_progress,
 ) -> ImportPlan:
-    """Validate and write in one transaction: with any problem, nothing is written."""
+    """Validate and write in one transaction: with any problem, nothing is written.
+
+    ``progress`` is told how far it is (0–1): checking is most of the work, then writing.
+    """
     _check_size(data)
     # Serialise imports per organisation so two uploads cannot interleave their upserts.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    plan = import_plan(organisation=organisation, data=data, deactivate_missing=deactivate_missing)
+    plan = import_plan(
+        organisation=organisation,
+        data=data,
+        deactivate_missing=deactivate_missing,
+        progress=lambda share: progress(0.6 * share),
+    )
     if plan.problems:
         raise AlongsideError(
             f"The file has {len(plan.problems)} problem{'s' if len(plan.problems) != 1 else ''}; "
@@ -227,7 +388,7 @@ def people_import_apply(
         )
     if dry_run:
         return plan
-    _write_plan(organisation, plan, actor=actor)
+    _write_plan(organisation, plan, lambda share: progress(0.6 + 0.4 * share), actor=actor)
     log_action(
         actor=actor,
         organisation=organisation,
@@ -238,7 +399,9 @@ def people_import_apply(
     return plan
 
 
-def _write_plan(organisation: Organisation, plan: ImportPlan, *, actor: User | None) -> None:
+def _write_plan(
+    organisation: Organisation, plan: ImportPlan, progress: Progress, *, actor: User | None
+) -> None:
     now = timezone.now()
     columns = plan.columns
     # Employee ids may move between people in the file (a swap, or a newcomer taking a
@@ -268,6 +431,7 @@ def _write_plan(organisation: Organisation, plan: ImportPlan, *, actor: User | N
             )
         )
     Person.objects.bulk_create(new_people, batch_size=500)
+    progress(0.5)
 
     updated_fields: set[str] = {"updated_at"}
     people_to_update = []
@@ -283,6 +447,7 @@ def _write_plan(organisation: Organisation, plan: ImportPlan, *, actor: User | N
     updated_fields.discard("manager")  # set below, once every person has an id
     if people_to_update:
         Person.objects.bulk_update(people_to_update, sorted(updated_fields), batch_size=500)
+    progress(0.7)
 
     if "manager_email" in columns:
         # Stored addresses may carry capitals (added by hand); the file's are lowercased.

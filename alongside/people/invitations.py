@@ -22,6 +22,7 @@ from alongside.accounts.sign_in_policy import INVITATION, sign_in_refusal
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.organisations.models import Membership, Organisation, Role
+from alongside.outbox.services import email_enqueue
 from alongside.people.models import Invitation, Person
 
 
@@ -86,7 +87,12 @@ def invitation_send(*, person: Person, actor: User) -> Invitation:
     """Email a one-click link that lets ``person`` join (and, if they like, set a password)."""
     invitation, secret = invitation_create(person=person, actor=actor)
     message = invitation_email(person=person, inviter=actor, link=invitation_link(secret))
-    transaction.on_commit(lambda: message.send(fail_silently=False))
+    email_enqueue(
+        message,
+        kind="invitation",
+        organisation_id=person.organisation_id,
+        dedupe_key=f"invitation:{invitation.pk}",
+    )
     log_action(
         actor=actor, organisation=person.organisation, action="invitation.sent", target=person
     )

@@ -90,10 +90,14 @@ class PersonImport(models.Model):
     """An uploaded people CSV: validated into a preview, then applied or discarded."""
 
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Previewed"
-        INVALID = "invalid", "Has errors"
-        APPLIED = "applied", "Applied"
-        DISCARDED = "discarded", "Discarded"
+        # Large files are checked and applied by the worker (CHECKING, APPLYING).
+        CHECKING = "checking", _("Checking")
+        PREVIEWED = "previewed", _("Previewed")
+        INVALID = "invalid", _("Has errors")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="person_imports"
@@ -107,6 +111,9 @@ class PersonImport(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    # While the worker checks or applies the file: how far it is, in percent.
+    progress = models.PositiveSmallIntegerField(default=0)
+    deactivate_missing = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=django_timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
 
@@ -115,6 +122,10 @@ class PersonImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.filename or 'upload'})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)
 
 
 class Invitation(models.Model):

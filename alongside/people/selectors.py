@@ -9,7 +9,7 @@ from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Organisation
 from alongside.people import reporting_line, visibility
 from alongside.people.directory_filters import apply_directory_filters
-from alongside.people.models import Person
+from alongside.people.models import Person, PersonImport
 from alongside.people.visibility import Audience
 
 
@@ -54,6 +54,9 @@ def people_filter_options(
     rows = (
         Person.objects.filter(organisation=organisation, is_active=True, erased_at__isnull=True)
         .values_list("department", "location", "level", "share_department", "share_location")
+        # No ordering: Person's default (name, id) would join the DISTINCT and return
+        # every person instead of the few combinations.
+        .order_by()
         .distinct()
     )
     member = audience == Audience.MEMBER
@@ -102,6 +105,13 @@ def own_person(*, organisation: Organisation, user: Any) -> Person:
     if person is None:
         raise NotFound("You have no entry in this organisation's directory yet.")
     return person
+
+
+def person_import_get(*, organisation: Organisation, import_id: int) -> PersonImport:
+    person_import = PersonImport.objects.filter(organisation=organisation, pk=import_id).first()
+    if person_import is None:
+        raise NotFound("No such import in this organisation.")
+    return person_import
 
 
 def manager_map(*, organisation: Organisation) -> dict[int, int | None]:

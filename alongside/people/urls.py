@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:person_id>/invite/", views.person_invite, name="invite"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:import_id>/", views.import_preview, name="import_preview"),
+    path("import/<int:import_id>/progress/", views.import_progress, name="import_progress"),
     path("import/<int:import_id>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/<int:import_id>/discard/", views.import_discard, name="import_discard"),
     path("import/template.csv", views.import_template, name="import_template"),

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, NotFound
@@ -325,6 +326,15 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
 
 
 @org_view(*ADMINS)
+def import_progress(request: OrgRequest, import_id: int) -> HttpResponse:
+    """Polled by the preview page while the worker checks or applies a large file."""
+    person_import = get_object_or_404(PersonImport, pk=import_id, organisation=request.organisation)
+    if not person_import.in_progress and request.htmx:
+        return HttpResponseClientRefresh()  # the whole page changes: problems or the result
+    return render(request, "people/import_progress.html", {"import": person_import})
+
+
+@org_view(*ADMINS)
 @require_POST
 def import_confirm(request: OrgRequest, import_id: int) -> HttpResponse:
     person_import = get_object_or_404(PersonImport, pk=import_id, organisation=request.organisation)
@@ -340,6 +350,10 @@ def import_confirm(request: OrgRequest, import_id: int) -> HttpResponse:
             show_error(request, str(problem))
         return redirect(
             "people:import_preview", org_slug=request.organisation.slug, import_id=person_import.pk
+        )
+    if applied.status == PersonImport.Status.APPLYING:
+        return redirect(
+            "people:import_preview", org_slug=request.organisation.slug, import_id=applied.pk
         )
     summary = applied.summary
     messages.success(

@@ -4,8 +4,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Pagination
 from alongside.core.errors import AlongsideError, NotFound, Problem
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
@@ -13,7 +15,7 @@ from alongside.organisations.models import Membership, Role
 from alongside.people.account_state import account_state_of
 from alongside.people.models import Person
 from alongside.programmes.invitations import programme_invite_not_signed_in
-from alongside.programmes.models import Enrolment, Intake, Programme
+from alongside.programmes.models import Enrolment, EnrolmentStatus, Intake, Programme
 from alongside.programmes.selectors import (
     enrolment_counts,
     enrolments_for,
@@ -146,6 +148,7 @@ class EnrolIn(Schema):
 class EnrolledOut(Schema):
     added: int
     enrolments: list[EnrolmentOut]
+    already_enrolled: list[EnrolmentOut] = []
 
 
 class WithdrawIn(Schema):
@@ -261,6 +264,7 @@ PROGRAMME = "/{org_slug}/programmes/{int:programme_id}"
     description="Admins see all; programme managers those they manage or take part in; "
     "members those they take part in.",
 )
+@paginate(Pagination)
 def list_programmes(request: HttpRequest, org_slug: str) -> list[ProgrammeOut]:
     membership = membership_for(request, org_slug)
     managed = set(programmes_managed(membership=membership).values_list("pk", flat=True))
@@ -312,6 +316,7 @@ def update_programme(
     response={200: list[ManagerOut], **ERRORS},
     summary="Who manages a programme",
 )
+@paginate(Pagination)
 def list_managers(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     membership = membership_for(request, org_slug)
     programme = programme_get(membership=membership, programme_id=programme_id)
@@ -359,6 +364,7 @@ def change_stage(
     summary="Enrolments with their intake status (its managers)",
     description="`status`: active (default), withdrawn or all.",
 )
+@paginate(Pagination)
 def list_enrolments(
     request: HttpRequest, org_slug: str, programme_id: int, status: str = "active"
 ) -> list[Enrolment]:
@@ -369,7 +375,7 @@ def list_enrolments(
             "status must be one of: active, withdrawn, all.",
             problems=[Problem("must be active, withdrawn or all.", "status")],
         )
-    return list(enrolments_for(programme=programme, status=status))
+    return enrolments_for(programme=programme, status=status)  # type: ignore[return-value]
 
 
 @router.post(
@@ -377,7 +383,7 @@ def list_enrolments(
     response={200: EnrolledOut, **ERRORS},
     summary="Enrol people from the directory (its managers)",
     description="`role` is mentor or mentee in mentoring formats; `capacity` is a mentor's "
-    "number of mentees. People already enrolled are skipped.",
+    "number of mentees. People already enrolled are skipped and listed in `already_enrolled`.",
 )
 def enrol_people(
     request: HttpRequest, org_slug: str, programme_id: int, payload: EnrolIn
@@ -400,7 +406,15 @@ def enrol_people(
         role=payload.role,
         capacity=payload.capacity,
     )
-    return {"added": len(added), "enrolments": _reloaded(added)}
+    added_ids = {enrolment.pk for enrolment in added}
+    already = [
+        enrolment
+        for enrolment in enrolments_for(programme=programme, status=EnrolmentStatus.ACTIVE)
+        .filter(person__in=people)
+        .order_by("person__name", "pk")
+        if enrolment.pk not in added_ids
+    ]
+    return {"added": len(added), "enrolments": _reloaded(added), "already_enrolled": already}
 
 
 def _reloaded(enrolments: list[Enrolment]) -> list[Enrolment]:

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
+from alongside.outbox.services import Outgoing, emails_enqueue
 from alongside.people.account_state import SIGNED_IN, account_state
 from alongside.people.invitations import invitation_create, invitation_link
 from alongside.programmes.emails import intake_path, welcome_email
@@ -34,7 +35,7 @@ def programme_welcome_send(
         .order_by("pk")
     )
     inviter = actor.get_full_name() if actor is not None else programme.organisation.name
-    messages = []
+    messages: list[Outgoing] = []
     invited = 0
     for enrolment in enrolments:
         person = enrolment.person
@@ -46,7 +47,13 @@ def programme_welcome_send(
             link = invitation_link(secret, next_path=intake_path(programme))
             invited += 1
         messages.append(
-            welcome_email(person=person, programme=programme, inviter=inviter, invitation_link=link)
+            Outgoing(
+                welcome_email(
+                    person=person, programme=programme, inviter=inviter, invitation_link=link
+                ),
+                kind="welcome",
+                organisation_id=programme.organisation_id,
+            )
         )
     if messages:
         log_action(
@@ -56,7 +63,7 @@ def programme_welcome_send(
             target=programme,
             data={"count": len(messages), "invitations": invited},
         )
-        transaction.on_commit(lambda: [m.send(fail_silently=False) for m in messages])
+        emails_enqueue(messages)
     return len(messages)
 
 

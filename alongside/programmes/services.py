@@ -16,6 +16,7 @@ from alongside.core.events import emit
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.organisations.models import Membership, Organisation, Role
+from alongside.outbox.services import email_enqueue
 from alongside.people.models import Person
 from alongside.programmes.availability_text import AvailabilityTextError, normalise_availability
 from alongside.programmes.emails import intake_reminder_email
@@ -41,6 +42,7 @@ from alongside.programmes.models import (
     Stage,
     new_enrol_token,
 )
+from alongside.spreadsheets.cells import control_character_problem
 from alongside.spreadsheets.people import CsvProblem, check_email, decode_csv_bytes
 
 RULE_KEYS = frozenset(rules_for(Format.PEER_PAIRS).keys())
@@ -346,8 +348,11 @@ def enrolment_add(
 
     Those enrolled by someone else are emailed the programme's welcome, which is the
     invitation of anyone without an account (programmes/invitations.py), unless
-    ``welcome`` is off.
+    ``welcome`` is off. The programme's row is locked first: two requests enrolling the
+    same person at the same moment queue here, and the second finds the first one's
+    enrolment and skips it.
     """
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
     _check_open_for_enrolment(programme)
     role = _default_role(programme, role)
     if capacity is None:
@@ -449,6 +454,18 @@ def enrolment_import_emails(
                     CsvProblem(1, unknown, "unknown column; use email, role, capacity.")
                 )
             for offset, line in enumerate(body):
+                control = [
+                    CsvProblem(
+                        start + offset,
+                        header[i] if i < len(header) and header[i] else f"column {i + 1}",
+                        message,
+                    )
+                    for i, cell in enumerate(line)
+                    if (message := control_character_problem(cell)) is not None
+                ]
+                if control:
+                    problems.extend(control)
+                    continue
                 rows.append(
                     (start + offset, dict(zip(header, (c.strip() for c in line), strict=False)))
                 )
@@ -681,7 +698,7 @@ def intake_send_reminders(*, programme: Programme, actor: User) -> int:
     now = timezone.now()
     for intake in pending:
         message = intake_reminder_email(person=intake.enrolment.person, programme=programme)
-        transaction.on_commit(lambda m=message: m.send(fail_silently=False))  # type: ignore[misc]
+        email_enqueue(message, kind="intake_reminder", organisation_id=programme.organisation_id)
         intake.reminded_at = now
         intake.reminder_count += 1
     Intake.objects.bulk_update(pending, ["reminded_at", "reminder_count"])

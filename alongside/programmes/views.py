@@ -328,7 +328,7 @@ def _directory(request: OrgRequest, data: Any) -> tuple[DirectoryFilterForm, Que
     return form, people
 
 
-ENROLLED_PER_PAGE = 100
+ENROLLED_PER_PAGE = 50
 
 
 def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
@@ -341,10 +341,13 @@ def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) 
         enrolments_for(programme=programme, status=EnrolmentStatus.ACTIVE), ENROLLED_PER_PAGE
     ).get_page(request.GET.get("enrolled_page"))
     counts = enrolment_counts(programme=programme)
+    # Only the people on this page of the directory need their enrolled mark.
     enrolled_ids = set(
-        programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).values_list(
-            "person_id", flat=True
+        programme.enrolments.filter(
+            status=EnrolmentStatus.ACTIVE, person_id__in=[p.pk for p in page.object_list]
         )
+        .order_by()
+        .values_list("person_id", flat=True)
     )
     withdrawn = list(enrolments_for(programme=programme, status=EnrolmentStatus.WITHDRAWN))
     join_url = request.build_absolute_uri(

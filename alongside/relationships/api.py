@@ -3,8 +3,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.schemas import ERRORS
 from alongside.organisations.api_auth import membership_for
 from alongside.programmes.models import Programme
@@ -143,9 +145,10 @@ def _rematch_request(item: RematchRequest) -> dict[str, Any]:
     response={200: list[RelationshipOut], **ERRORS},
     summary="The programme's published relationships with members and reasons",
 )
+@paginate(Pagination)
 def list_relationships(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = _programme(request, org_slug, programme_id)
-    return [relationship_out(r) for r in selectors.relationships_for_programme(programme=programme)]
+    return Mapped(selectors.relationships_for_programme(programme=programme), relationship_out)
 
 
 @router.get(
@@ -153,14 +156,14 @@ def list_relationships(request: HttpRequest, org_slug: str, programme_id: int) -
     response={200: list[RematchRequestOut], **ERRORS},
     summary="Rematch requests (status: open by default, or rematched, declined, all)",
 )
+@paginate(Pagination)
 def list_rematch_requests(
     request: HttpRequest, org_slug: str, programme_id: int, status: str = "open"
 ) -> Any:
     programme = _programme(request, org_slug, programme_id)
-    return [
-        _rematch_request(item)
-        for item in selectors.rematch_requests_for(programme=programme, status=status)
-    ]
+    return Mapped(
+        selectors.rematch_requests_for(programme=programme, status=status), _rematch_request
+    )
 
 
 @router.post(
@@ -186,6 +189,7 @@ def resolve_rematch_request(
     response={200: list[MyRelationshipOut], **ERRORS},
     summary="My relationships: the others' public profile and why we were matched",
 )
+@paginate(Pagination)
 def my_relationships(request: HttpRequest, org_slug: str) -> Any:
     membership = membership_for(request, org_slug)
     user = request_user(request)

@@ -11,8 +11,10 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Pagination
 from alongside.core.errors import NotFound
 from alongside.core.schemas import ERRORS
 from alongside.meetings.models import Meeting
@@ -296,6 +298,7 @@ def propose_slot(request: HttpRequest, org_slug: str, relationship_id: int, body
     response={200: list[MeetingOut], **ERRORS},
     summary="Every meeting's time (UTC and your zone), status, invite sequence and attendance",
 )
+@paginate(Pagination)
 def list_meetings(request: HttpRequest, org_slug: str, relationship_id: int) -> Any:
     membership = membership_for(request, org_slug)
     relationship, member = selectors.relationship_for_viewer(

@@ -21,6 +21,7 @@ from alongside.accounts.sign_in_links import email_link
 from alongside.audit.services import log_action
 from alongside.meetings.models import Meeting
 from alongside.organisations.models import Organisation
+from alongside.outbox.services import Outgoing, emails_enqueue
 from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.scheduling import invites, slot_finder
 from alongside.scheduling.models import CalendarFeed
@@ -119,18 +120,12 @@ def meeting_invite_dispatch(*, meeting_id: int, now: datetime | None = None) -> 
         return False
     if meeting.invite_sent_sequence is None and meeting.status == Meeting.Status.CANCELLED:
         return False  # nobody's calendar has it
-    previous = meeting.invite_sent_sequence
-    if not _claim(meeting):
-        return False
-    try:
+    # The claim and the queued emails commit together: the outbox sends (and retries)
+    # them, so a sequence claimed is a sequence emailed.
+    with transaction.atomic():
+        if not _claim(meeting):
+            return False
         _send_invitation(meeting, _invitees(meeting), now)
-    except Exception:
-        # Give the sequence back so the next run tries again, then let the caller know.
-        Meeting.objects.filter(pk=meeting.pk, invite_sent_sequence=meeting.ical_sequence).update(
-            invite_sent_sequence=previous
-        )
-        logger.exception("could not send the invitation for meeting %s", meeting.pk)
-        raise
     return True
 
 
@@ -215,32 +210,60 @@ def _send_invitation(
 ) -> None:
     event = invite_event(meeting, members)
     ics = invites.invitation(event, organizer=settings.DEFAULT_FROM_EMAIL, now=now)
+    recipients = [
+        member
+        for member in members
+        if (only is None or member.pk == only.pk) and member.person.email
+    ]
     messages = [
         meeting_invitation_email(
             meeting=meeting, member=member, members=members, summary=event.summary, ics=ics
         )
-        for member in members
-        if (only is None or member.pk == only.pk) and member.person.email
+        for member in recipients
     ]
-    for message in messages:
-        message.send(fail_silently=False)
+    emails_enqueue(
+        [
+            Outgoing(
+                message,
+                kind="meeting_invitation",
+                organisation_id=meeting.relationship.organisation_id,
+                dedupe_key=f"meeting-invite:{meeting.pk}:{meeting.ical_sequence}:{member.pk}",
+            )
+            for message, member in zip(messages, recipients, strict=True)
+        ]
+    )
+
+
+def meeting_invites_dispatch(
+    *, meeting_ids: Sequence[int] = (), relationship_id: int | None = None
+) -> int:
+    """Queue the due invitations of these meetings (or of a relationship's); the task."""
+    ids = list(meeting_ids)
+    if relationship_id is not None:
+        ids += list(
+            Meeting.objects.filter(relationship_id=relationship_id).values_list("pk", flat=True)
+        )
+    queued = 0
+    for pk in ids:
+        # A failure is logged and the periodic job tries again on its next run.
+        try:
+            queued += meeting_invite_dispatch(meeting_id=pk)
+        except Exception:
+            logger.exception("could not queue the invitation for meeting %s", pk)
+    return queued
 
 
 def dispatch_after_commit(
     *, meeting_ids: Sequence[int] | None = None, relationship_id: int | None = None
 ) -> None:
-    def run() -> None:
-        ids = list(meeting_ids or [])
-        if relationship_id is not None:
-            ids += list(
-                Meeting.objects.filter(relationship_id=relationship_id).values_list("pk", flat=True)
-            )
-        for pk in ids:
-            # A failure is logged in dispatch and retried by the periodic job.
-            with contextlib.suppress(Exception):
-                meeting_invite_dispatch(meeting_id=pk)
+    """Work out and queue the invitations in the background once the change commits."""
+    from alongside.scheduling.tasks import dispatch_meeting_invites
 
-    transaction.on_commit(run)
+    ids = list(meeting_ids or [])
+    transaction.on_commit(
+        lambda: dispatch_meeting_invites.enqueue(meeting_ids=ids, relationship_id=relationship_id),
+        robust=True,
+    )
 
 
 def meetings_send_due_invites(*, now: datetime | None = None) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
@@ -84,18 +85,24 @@ def _calendar(events: Sequence[Event], zones: dict[str, tuple[date, date]]) -> C
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # VTIMEZONE first: clients read them before the events that refer to them. The range
-    # covers a year either side of the meetings, enough for every DST rule they cross.
+    # covers at least a year either side of the meetings, enough for every DST rule they
+    # cross, in whole years so that feeds and invitations share the cached components.
     for name, (first, last) in sorted(zones.items()):
-        calendar.add_component(
-            Timezone.from_tzid(
-                name,
-                first_date=first - timedelta(days=366),
-                last_date=last + timedelta(days=366),
-            )
-        )
+        first_year = (first - timedelta(days=366)).year
+        last_year = (last + timedelta(days=366)).year
+        calendar.add_component(_vtimezone(name, first_year, last_year))
     for event in events:
         calendar.add_component(event)
     return calendar
+
+
+@lru_cache(maxsize=512)
+def _vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
+    """A zone's VTIMEZONE for whole years: working out its transitions is the slow part of
+    every feed, and a handful of zones and years serve every calendar of the site."""
+    return Timezone.from_tzid(
+        name, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
+    )
 
 
 def _zone_ranges(items: Sequence[InviteEvent]) -> dict[str, tuple[date, date]]:

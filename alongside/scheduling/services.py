@@ -749,10 +749,8 @@ def schedule_member_joined(*, member: RelationshipMember) -> None:
     )
     already_invited = [pk for pk, sent in future if sent is not None]
     if already_invited:
-        member_id = member.pk
-        transaction.on_commit(
-            lambda: meeting_invites_send_to_member(meeting_ids=already_invited, member_id=member_id)
-        )
+        # Queued in the outbox with the joining itself: both happen, or neither.
+        meeting_invites_send_to_member(meeting_ids=already_invited, member_id=member.pk)
 
 
 def schedule_member_left(*, member: RelationshipMember) -> None:

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
+from alongside.spreadsheets.cells import control_character_problem
+
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = (
     "employee_id",
@@ -228,11 +230,13 @@ def parse_people_csv(
     known_emails: Collection[str] | None = None,
     existing_managers: Mapping[str, str] | None = None,
     check_extra: ExtraCheck | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> CsvParseResult:
     """Read and check a people CSV.
 
     ``check_extra(row_number, values)`` checks a caller's own columns on every row, also
     rows with other problems, so that one pass lists every problem in the file.
+    ``progress``: called now and then with the share of the file checked so far (0–1).
 
     ``known_emails``: addresses that exist outside the file (e.g. the directory); when
     given, a ``manager_email`` that is neither in the file nor there is an error.
@@ -263,6 +267,11 @@ def parse_people_csv(
 
     columns: list[str] = []
     for index, raw in enumerate(header_cells):
+        control = control_character_problem(raw)
+        if control is not None:
+            problems.append(CsvProblem(1, f"column {index + 1}", control))
+            columns.append("")
+            continue
         name = normalise_header(raw)
         if not name:
             columns.append("")  # an unnamed column is fine while it stays empty
@@ -283,11 +292,21 @@ def parse_people_csv(
     # An unknown or repeated column is reported, but the rows are still checked so that
     # every problem in the file is listed at once.
 
-    rows, row_problems = _read_rows(records, columns, extras, delimiter, check_extra)
+    expected_rows = max(1, text.count("\n"))
+    rows, row_problems = _read_rows(
+        records,
+        columns,
+        extras,
+        delimiter,
+        check_extra,
+        progress=(lambda row: progress(0.9 * row / expected_rows)) if progress else None,
+    )
     problems.extend(row_problems)
     if not rows and not problems:
         problems.append(CsvProblem(None, None, "the file has a header but no people in it."))
     problems.extend(_check_across_rows(rows, known_emails, existing_managers))
+    if progress is not None:
+        progress(1.0)
     problems.sort(
         key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 99)
     )
@@ -300,6 +319,7 @@ def _read_rows(
     extras: tuple[str, ...],
     delimiter: str,
     check_extra: ExtraCheck | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[PersonRow], list[CsvProblem]]:
     rows: list[PersonRow] = []
     problems: list[CsvProblem] = []
@@ -315,6 +335,8 @@ def _read_rows(
             problems.append(CsvProblem(row_number + 1, None, f"the row cannot be read ({error})."))
             break
         row_number += 1
+        if progress is not None and row_number % 500 == 0:
+            progress(row_number)
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):
@@ -327,6 +349,10 @@ def _read_rows(
                     "or an unquoted value?).",
                 )
             )
+            continue
+        control = _control_problems(row_number, cells, columns)
+        if control:
+            problems.extend(control)
             continue
         values = {
             name: (cells[i].strip() if i < len(cells) else "")
@@ -347,6 +373,17 @@ def _read_rows(
         if row is not None:
             rows.append(row)
     return rows, problems
+
+
+def _control_problems(row_number: int, cells: list[str], columns: list[str]) -> list[CsvProblem]:
+    """A control character in any cell, named by its column (or its position)."""
+    problems = []
+    for i, cell in enumerate(cells):
+        message = control_character_problem(cell)
+        if message is not None:
+            name = columns[i] if i < len(columns) and columns[i] else f"column {i + 1}"
+            problems.append(CsvProblem(row_number, name, message))
+    return problems
 
 
 def _check_row(

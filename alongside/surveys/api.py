@@ -1,14 +1,16 @@
-import csv
 import io
 from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
+from alongside.core.api_pagination import Pagination
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.schemas import ERRORS
+from alongside.exports.api import ExportOut
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Role
 from alongside.programmes.models import Enrolment, Programme
@@ -18,6 +20,7 @@ from alongside.programmes.selectors import (
     programme_get,
     programme_get_managed,
 )
+from alongside.spreadsheets.cells import SafeCsvWriter
 from alongside.surveys import selectors
 from alongside.surveys.closing import (
     closing_for,
@@ -37,6 +40,7 @@ from alongside.surveys.services import (
     question_update,
     response_submit,
     survey_close,
+    survey_data_export_request,
     survey_data_exported,
     survey_open,
     survey_set_schedule,
@@ -286,6 +290,7 @@ def _closing_out(closing: Closing, programme: Programme) -> dict[str, Any]:
     response={200: list[SurveyOut], **ERRORS},
     summary="The programme's start and end surveys with their questions",
 )
+@paginate(Pagination)
 def list_surveys(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = _managed(request, org_slug, programme_id)
     surveys_ensure(programme=programme)
@@ -477,6 +482,10 @@ def outcomes(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     response={**ERRORS},
     openapi_extra=CSV_RESPONSE,
     summary="All survey answers as CSV, one row per answer",
+    description=(
+        "Made inside the request: for large programmes, POST to survey-data/exports "
+        "instead and the worker makes the file, with progress."
+    ),
 )
 def export_csv(
     request: HttpRequest, org_slug: str, programme_id: int, identified: bool = False
@@ -487,12 +496,30 @@ def export_csv(
         raise Forbidden("Only organisation admins can export answers with names.")
     survey_data_exported(programme=programme, actor=request_user(request), identified=identified)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     for row in selectors.export_rows(programme=programme, identified=identified):
         writer.writerow(row)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-data-{programme.pk}.csv"'
     return response
+
+
+@router.post(
+    f"{PROGRAMME}/survey-data/exports",
+    response={202: ExportOut, **ERRORS},
+    summary="Have the worker make the survey answers CSV; poll the answer's url for the file",
+)
+def export_csv_later(
+    request: HttpRequest, org_slug: str, programme_id: int, identified: bool = False
+) -> Status[ExportOut]:
+    membership = membership_for(request, org_slug)
+    programme = programme_get_managed(membership=membership, programme_id=programme_id)
+    if identified and membership.role != Role.ADMIN:
+        raise Forbidden("Only organisation admins can export answers with names.")
+    made = survey_data_export_request(
+        programme=programme, actor=request_user(request), identified=identified
+    )
+    return Status(202, ExportOut.of(made, org_slug))
 
 
 @router.get(
@@ -554,6 +581,7 @@ def close_programme(request: HttpRequest, org_slug: str, programme_id: int) -> A
     response={200: list[MySurveyOut], **ERRORS},
     summary="My open and closed surveys across my programmes",
 )
+@paginate(Pagination)
 def my_surveys(request: HttpRequest, org_slug: str) -> Any:
     membership = membership_for(request, org_slug)
     return [
@@ -628,6 +656,7 @@ def put_my_response(
     response={200: list[PersonalChangeOut], **ERRORS},
     summary="My own before and after per capability area",
 )
+@paginate(Pagination)
 def my_outcomes(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     membership = membership_for(request, org_slug)
     programme = programme_get(membership=membership, programme_id=programme_id)

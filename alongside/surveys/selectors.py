@@ -308,13 +308,12 @@ def pseudonym(programme: Programme, enrolment_id: int) -> str:
     return f"R-{digest[:10]}"
 
 
-def spreadsheet_safe(value: str) -> str:
-    """Free text that a spreadsheet would run as a formula is kept as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_rows(*, programme: Programme, identified: bool) -> Iterator[list[Any]]:
-    """One row per answer; people by pseudonym unless ``identified`` (admins only)."""
+    """One row per answer; people by pseudonym unless ``identified`` (admins only).
+
+    Raw values: the export writes them through ``SafeCsvWriter``, which keeps every cell
+    a spreadsheet would run as a formula as text.
+    """
     yield EXPORT_COLUMNS + (IDENTIFIED_COLUMNS if identified else [])
     answers = (
         Answer.objects.filter(response__survey__programme=programme)
@@ -330,15 +329,15 @@ def export_rows(*, programme: Programme, identified: bool) -> Iterator[list[Any]
             question.position,
             question.kind,
             question.capability_area,
-            spreadsheet_safe(question.text),
+            question.text,
             answer.rating if answer.rating is not None else "",
-            spreadsheet_safe(answer.text),
+            answer.text,
         ]
         if identified:
             person = response.enrolment.person
             row += [
                 person.email,
-                spreadsheet_safe(person.name),
+                person.name,
                 person.department,
                 person.location,
                 response.enrolment.role,

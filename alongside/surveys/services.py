@@ -9,11 +9,14 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
+from alongside.exports.models import Export
+from alongside.exports.services import export_request
 from alongside.meetings.models import Meeting
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Programme, Stage
 from alongside.relationships.models import Relationship, RelationshipMember
@@ -646,4 +649,21 @@ def survey_data_exported(*, programme: Programme, actor: User, identified: bool)
         action="survey.exported",
         target=programme,
         data={"identified": identified},
+    )
+
+
+@transaction.atomic
+def survey_data_export_request(*, programme: Programme, actor: User, identified: bool) -> Export:
+    """Queue the answers export for the worker; audited when asked for, as a download is."""
+    from alongside.surveys.exporting import SURVEY_DATA
+
+    survey_data_exported(programme=programme, actor=actor, identified=identified)
+    suffix = "-named" if identified else ""
+    return export_request(
+        organisation=programme.organisation,
+        actor=actor,
+        kind=SURVEY_DATA,
+        title=gettext("Survey answers: %(programme)s") % {"programme": programme.name},
+        filename=f"survey-data-{programme.pk}{suffix}.csv",
+        params={"programme_id": programme.pk, "identified": identified},
     )

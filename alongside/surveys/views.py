@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -50,7 +48,7 @@ from alongside.surveys.services import (
     question_update,
     response_submit,
     survey_close,
-    survey_data_exported,
+    survey_data_export_request,
     survey_open,
     survey_set_schedule,
     surveys_ensure,
@@ -481,28 +479,18 @@ def outcomes(request: OrgRequest, programme_id: int) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @org_view()
-def export(request: OrgRequest, programme_id: int) -> StreamingHttpResponse:
-    """All answers as CSV, one row per answer; names and emails only for admins who ask."""
+@require_POST
+def export(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """All answers as CSV, one row per answer, made by the worker; names only for admins."""
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
-    identified = request.GET.get("identified") == "1"
+    identified = request.POST.get("identified") == "1"
     if identified and request.membership.role != Role.ADMIN:
         raise PermissionDenied("Only organisation admins can export answers with names.")
-    survey_data_exported(programme=programme, actor=request.user, identified=identified)
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        for row in selectors.export_rows(programme=programme, identified=identified):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-data-{programme.pk}.csv"'
-    return response
+    made = survey_data_export_request(
+        programme=programme, actor=request.user, identified=identified
+    )
+    return redirect("exports:detail", org_slug=request.organisation.slug, export_id=made.pk)
 
 
 @org_view()

@@ -112,6 +112,11 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("webhooks.send_due", "done"),
         ("accounts.forget_sign_in_links", "done"),
         ("sso.forget_saml_handoffs", "done"),
+        ("outbox.send_due", "done"),
+        ("outbox.prune", "done"),
+        ("core.prune", "done"),
+        ("people.prune_uploads", "done"),
+        ("exports.prune", "done"),
     }
 
 
@@ -119,3 +124,23 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
 def test_worker_batch_still_only_drains_the_queue() -> None:
     call_command("worker", "--batch")
     assert not PeriodicRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_queues_due_jobs_as_tasks_behind_the_emails(settings: Any) -> None:
+    """A long job is one task among others: the claiming loop itself never runs a job."""
+    from django_tasks_db.models import DBTaskResult
+
+    from alongside.core.periodic_runner import queue_due_jobs
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with time_machine.travel(NOW, tick=False):
+        queued = queue_due_jobs()
+        assert {o.status for o in queued} == {"queued"}
+        assert queue_due_jobs() == []  # claimed: another worker queues nothing
+    tasks = DBTaskResult.objects.filter(task_path="alongside.core.tasks.run_periodic_job")
+    assert tasks.count() == len(queued)
+    assert {t.priority for t in tasks} == {-10}
+    assert not PeriodicRun.objects.filter(status="done").exists()
+    call_command("worker", "--batch")  # a worker takes them from the queue
+    assert PeriodicRun.objects.filter(status="done").count() == len(queued)

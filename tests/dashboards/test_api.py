@@ -134,7 +134,7 @@ def test_interventions_created_and_listed(
     assert response.status_code == 201
     quiet.relationship.refresh_from_db()
     assert quiet.relationship.status == "paused"
-    listed = api.get(url).json()
+    listed = api.get(url).json()["items"]
     assert [i["kind"] for i in listed] == ["pause", "message"]
     response = api.post(url, {"kind": "dance"})
     assert response.status_code == 400
@@ -148,12 +148,12 @@ def test_the_overview_lists_managed_programmes_only(
     build_history(programme, 5, now=NOW)
     health_refresh_programme(programme=programme)
     make_programme(org_a, admin, name="Admin's own", format="peer_circles")
-    rows = api_for(manager).get("/api/v1/organisations/acme/dashboard").json()
+    rows = api_for(manager).get("/api/v1/organisations/acme/dashboard").json()["items"]
     assert [r["name"] for r in rows] == ["New managers"]
     assert rows[0]["enrolled"] == 10
     assert sum(rows[0]["health"].values()) == 5
     admin_rows = api_for(admin).get("/api/v1/organisations/acme/dashboard?kind=peer_circles")
-    assert [r["name"] for r in admin_rows.json()] == ["Admin's own"]
+    assert [r["name"] for r in admin_rows.json()["items"]] == ["Admin's own"]
 
 
 def test_another_programmes_relationship_is_404(

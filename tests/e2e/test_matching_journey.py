@@ -102,8 +102,12 @@ def test_manager_matches_circles_and_a_participant_sees_why(page):
     smallest, largest = groups[0], groups[-1]
     mover = largest.members.select_related("enrolment__person").first().enrolment
     if largest.members.count() > 4 and smallest.members.count() < 8:
+        # The picker looks people up as the manager types (no list of everyone).
+        with page.expect_response(re.compile(r"/matching/people/")):
+            page.fill("#move-who-find", mover.person.name)
+        page.wait_for_selector(f"#move-who option[value='{mover.pk}']", state="attached")
         page.select_option("#move-who", str(mover.pk))
-        page.select_option("#move-to", str(smallest.pk))
+        page.fill("#move-to", str(smallest.number))
         with page.expect_response(re.compile(r"/move/$")):
             page.click("form[hx-post$='/move/'] button")
         page.wait_for_timeout(300)

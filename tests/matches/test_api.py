@@ -37,11 +37,18 @@ def test_create_run_matches_small_cohorts_at_once_and_lists_it(
     assert detail["upper_bound"] >= detail["objective"]
     assert 0 <= detail["gap"] <= 1
     assert detail["summary"]["people"] == 8
-    assert len(detail["groups"]) == 4
-    group = detail["groups"][0]
+    assert (detail["groups_count"], detail["unmatched_count"]) == (4, 0)
+    groups = api.get(f"{base(programme)}/match-runs/{run_id}/groups").json()
+    assert (groups["count"], len(groups["items"]), groups["next"]) == (4, 4, None)
+    group = groups["items"][0]
     assert {"number", "score", "reasons_admin", "reasons_participant", "members"} <= set(group)
     assert {"enrolment_id", "name", "role", "score"} <= set(group["members"][0])
-    assert [r["id"] for r in api.get(f"{base(programme)}/match-runs").json()] == [run_id]
+    assert [r["id"] for r in api.get(f"{base(programme)}/match-runs").json()["items"]] == [run_id]
+    paged = api.get(f"{base(programme)}/match-runs/{run_id}/groups", {"page_size": 3}).json()
+    assert paged["next"].endswith(f"/match-runs/{run_id}/groups?page=2&page_size=3")
+    rest = api.get(paged["next"]).json()
+    assert [g["number"] for g in paged["items"] + rest["items"]] == [1, 2, 3, 4]
+    assert rest["next"] is None
 
 
 def test_create_run_with_nothing_to_match_is_a_clear_error(
@@ -58,7 +65,7 @@ def test_move_and_swap(admin: Any, org_a: Any, api_for: Any) -> None:
     run = draft_run(programme, admin)
     api = api_for(admin)
     path = f"{base(programme)}/match-runs/{run.pk}"
-    groups = api.get(path).json()["groups"]
+    groups = api.get(f"{path}/groups").json()["items"]
     first, second = groups[0]["members"][0], groups[1]["members"][0]
     swapped = api.post(
         f"{path}/swap",
@@ -69,14 +76,18 @@ def test_move_and_swap(admin: Any, org_a: Any, api_for: Any) -> None:
     )
     if swapped.status_code == 200:
         numbers = {
-            m["enrolment_id"]: g["number"] for g in swapped.json()["groups"] for m in g["members"]
+            m["enrolment_id"]: g["number"]
+            for g in swapped.json()["changed_groups"]
+            for m in g["members"]
         }
         assert numbers[first["enrolment_id"]] == groups[1]["number"]
     else:  # a hard rule refused it, with a specific reason
         assert swapped.json()["code"] == "forbidden"
     moved = api.post(f"{path}/move", {"enrolment_id": first["enrolment_id"], "group_number": None})
     assert moved.status_code == 200
-    assert first["enrolment_id"] in {u["enrolment_id"] for u in moved.json()["unmatched"]}
+    assert moved.json()["unmatched_count"] == 1
+    unmatched = api.get(f"{path}/unmatched").json()["items"]
+    assert first["enrolment_id"] in {u["enrolment_id"] for u in unmatched}
     too_big = api.post(
         f"{path}/move", {"enrolment_id": first["enrolment_id"], "group_number": groups[2]["number"]}
     )
@@ -104,7 +115,9 @@ def test_pairing_rules(admin: Any, pairs: Any, api_for: Any) -> None:
         enrolments[0].pk,
         enrolments[1].pk,
     )
-    assert [r["id"] for r in api.get(f"{base(programme)}/pairing-rules").json()] == [rule["id"]]
+    assert [r["id"] for r in api.get(f"{base(programme)}/pairing-rules").json()["items"]] == [
+        rule["id"]
+    ]
     bad = api.post(
         f"{base(programme)}/pairing-rules",
         {
@@ -156,20 +169,20 @@ def test_relationships_rematch_requests_and_late_joiners(
 ) -> None:
     programme, _enrolments = published_programme(org_a, admin, "peer_circles", 12)
     api = api_for(admin)
-    listed = api.get(f"{base(programme)}/relationships").json()
+    listed = api.get(f"{base(programme)}/relationships").json()["items"]
     assert len(listed) == Relationship.objects.filter(programme=programme).count()
     assert listed[0]["reasons_admin"]
     circle = Relationship.objects.get(pk=listed[0]["id"])
     asker = circle.members.first()
     RematchRequest.objects.create(relationship=circle, enrolment=asker.enrolment, reason="clash")
-    [open_request] = api.get(f"{base(programme)}/rematch-requests").json()
+    [open_request] = api.get(f"{base(programme)}/rematch-requests").json()["items"]
     assert open_request["reason"] == "clash"
     resolved = api.post(
         f"{base(programme)}/rematch-requests/{open_request['id']}/resolve",
         {"rematch": False, "note": "try once more"},
     )
     assert resolved.json()["status"] == "declined"
-    assert api.get(f"{base(programme)}/rematch-requests").json() == []
+    assert api.get(f"{base(programme)}/rematch-requests").json()["items"] == []
     twice = api.post(
         f"{base(programme)}/rematch-requests/{open_request['id']}/resolve", {"rematch": True}
     )
@@ -192,10 +205,10 @@ def test_relationships_list_pins_its_query_count(
 ) -> None:
     programme, _enrolments = published_programme(org_a, admin, "peer_pairs", 20)
     api = api_for(admin)
-    # token, membership, programme, can_manage, relationships, members with their people
-    with django_assert_num_queries(6):
+    # token, membership, programme, can_manage, count, relationships, members with people
+    with django_assert_num_queries(7):
         response = api.get(f"{base(programme)}/relationships")
-    assert len(response.json()) == 10
+    assert len(response.json()["items"]) == 10
 
 
 def test_a_participant_cannot_use_the_manager_api(

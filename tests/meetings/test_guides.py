@@ -154,7 +154,7 @@ def test_members_cannot_edit_guides(pair: Group, client_for: Any, api_for: Any) 
 def test_the_api_lists_edits_and_resets_guides(pair: Group, manager: Any, api_for: Any) -> None:
     api = api_for(manager)
     base = f"/api/v1/organisations/acme/programmes/{pair.programme.pk}/session-guides"
-    listed = api.get(base).json()
+    listed = api.get(base).json()["items"]
     assert [g["meeting_number"] for g in listed] == [1, 2, 3, 4]
     assert all(g["is_default"] for g in listed)
     edited = api.request("PUT", base, [{"meeting_number": 2, "title": "T2", "body": "a\nb"}])

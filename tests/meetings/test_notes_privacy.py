@@ -49,7 +49,7 @@ def test_a_member_reads_shared_notes_and_only_their_own_private_ones(
     assert SHARED in body
     assert PRIVATE in body
     assert OTHERS_PRIVATE not in body
-    listed = _api(api_for(notes.users[0]), notes, "/notes").json()
+    listed = _api(api_for(notes.users[0]), notes, "/notes").json()["items"]
     assert sorted(n["body"] for n in listed) == sorted([SHARED, PRIVATE])
 
 
@@ -92,7 +92,7 @@ def test_managers_and_admins_see_that_notes_exist_and_when_never_what(
         assert text not in detail.content.decode()
     assert _api(api, notes, "/notes").status_code == 403
     listed = api.get(f"/api/v1/organisations/acme/relationships/{notes.relationship.pk}/meetings")
-    assert listed.json()[0]["notes"]["count"] == 3
+    assert listed.json()["items"][0]["notes"]["count"] == 3
 
 
 def test_a_manager_of_another_programme_and_other_participants_get_404(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from alongside.accounts.models import User
 from alongside.meetings.models import Meeting
@@ -97,3 +98,23 @@ def meeting(relationship: Relationship, starts_at: datetime, status: str = "sche
         timezone="Europe/London",
         status=status,
     )
+
+
+def send_nudges(**kwargs: Any) -> Any:
+    """The nudges job, then a worker sending what it queued in the outbox."""
+    from alongside.nudges.sending import nudges_send_due
+    from alongside.outbox.sending import emails_send_due
+
+    report = nudges_send_due(**kwargs)
+    emails_send_due()
+    return report
+
+
+def send_digests(**kwargs: Any) -> Any:
+    """The digests job, then a worker sending what it queued in the outbox."""
+    from alongside.nudges.sending import nudges_send_digests
+    from alongside.outbox.sending import emails_send_due
+
+    report = nudges_send_digests(**kwargs)
+    emails_send_due()
+    return report

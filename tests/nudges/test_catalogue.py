@@ -195,8 +195,8 @@ def test_another_app_plugs_in_a_source_that_is_switched_and_sent_like_the_others
     from alongside.nudges.events import DueEvent
     from alongside.nudges.finders import person_recipient
     from alongside.nudges.selectors import programme_nudges
-    from alongside.nudges.sending import nudges_send_due
     from alongside.nudges.services import programme_nudges_configure
+    from tests.nudges.helpers import send_nudges
 
     world = build_world(org_a, manager, pairs=1, member=member)
     people = world.people
@@ -232,13 +232,13 @@ def test_another_app_plugs_in_a_source_that_is_switched_and_sent_like_the_others
             actor=manager,
             enabled={nudge.key: False for nudge in catalogue()},
         )
-        nudges_send_due(now=NOW)
+        send_nudges(now=NOW)
         assert mail.outbox == []
         programme_nudges_configure(
             programme=world.programme, actor=manager, enabled={"test_survey_open": True}
         )
-        nudges_send_due(now=NOW)
-        nudges_send_due(now=NOW)
+        send_nudges(now=NOW)
+        send_nudges(now=NOW)
         assert sorted(m.to[0] for m in mail.outbox) == [
             "person1@acme.test",
             "ravi.member@acme.test",

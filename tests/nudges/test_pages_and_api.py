@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from alongside.nudges.catalogue import catalogue
 from alongside.nudges.models import NudgeDelivery, NudgePreference, ProgrammeNudgeSetting
-from alongside.nudges.sending import nudges_send_due
-from tests.nudges.helpers import NOW, build_world, meeting
+from tests.nudges.helpers import NOW, build_world, meeting, send_nudges
 
 API = "/api/v1/organisations/acme/programmes"
 
@@ -24,7 +23,7 @@ def world(org_a: Any, manager: Any, member: Any) -> Any:
         meeting(pair, NOW - timedelta(days=7), status="held")
         meeting(pair, NOW + timedelta(hours=20))
     with time_machine.travel(NOW, tick=False):
-        nudges_send_due(now=NOW)
+        send_nudges(now=NOW)
     return world
 
 
@@ -101,7 +100,7 @@ def test_api_email_preferences(member: Any, api_for: Any) -> None:
 def test_api_nudge_switches(world: Any, manager: Any, api_for: Any) -> None:
     api = api_for(manager)
     url = f"{API}/{world.programme.pk}/nudges"
-    listed = {n["key"]: n for n in api.get(url).json()}
+    listed = {n["key"]: n for n in api.get(url).json()["items"]}
     assert listed["meeting_tomorrow"]["enabled"] is True
     assert listed["meeting_tomorrow"]["offset_days"] == -1
     changed = api.patch(url, {"enabled": {"commitment_due": False}}).json()

@@ -12,10 +12,9 @@ from django.core import mail
 from alongside.audit.models import AuditEvent
 from alongside.core.errors import AlongsideError
 from alongside.nudges.models import NudgeDelivery
-from alongside.nudges.sending import nudges_send_digests, nudges_send_due
 from alongside.nudges.services import nudge_preference_set, programme_nudges_configure
 from tests.links import link_targets
-from tests.nudges.helpers import NOW, build_world, meeting
+from tests.nudges.helpers import NOW, build_world, meeting, send_digests, send_nudges
 
 Status = NudgeDelivery.Status
 
@@ -42,7 +41,7 @@ def to(address: str) -> list[Any]:
 
 def test_each_nudge_by_default(org_a: Any, manager: Any, member: Any, clock: Any) -> None:
     busy_world(org_a, manager, member)
-    nudges_send_due(now=NOW)
+    send_nudges(now=NOW)
     assert sorted(m.subject for m in to("ravi.member@acme.test")) == [
         "New managers ends on 20 November",
         "Your New managers meeting is tomorrow",
@@ -54,7 +53,7 @@ def test_a_daily_digest_gathers_the_days_nudges_into_one_email_once(
 ) -> None:
     busy_world(org_a, manager, member)
     nudge_preference_set(user=member, frequency="daily")
-    nudges_send_due(now=NOW)
+    send_nudges(now=NOW)
     # The essential reminder comes at once; the rest waits for the digest.
     assert [m.subject for m in to("ravi.member@acme.test")] == [
         "Your New managers meeting is tomorrow"
@@ -64,12 +63,12 @@ def test_a_daily_digest_gathers_the_days_nudges_into_one_email_once(
 
     # Digests leave in the hour from 08:00 in the person's zone: not at 14:30 in Kolkata,
     # not at 06:30 the next morning, but at 08:30.
-    assert nudges_send_digests().sent == 0
+    assert send_digests().queued == 0
     clock.move_to(NOW + timedelta(hours=16))
-    assert nudges_send_digests().sent == 0
+    assert send_digests().queued == 0
     clock.move_to(NOW + timedelta(hours=18))
-    report = nudges_send_digests()
-    assert report.sent == 1
+    report = send_digests()
+    assert report.queued == 1
     digest = to("ravi.member@acme.test")[-1]
     assert digest.subject == "Your Alongside digest for 11 November"
     assert "New managers ends on 20 November" in digest.body
@@ -79,7 +78,7 @@ def test_a_daily_digest_gathers_the_days_nudges_into_one_email_once(
     assert waiting.status == Status.IN_DIGEST
     assert waiting.sent_at is not None
     # A second run in the hour (another worker, a retry) sends nothing more.
-    assert nudges_send_digests().sent == 0
+    assert send_digests().queued == 0
     assert len(to("ravi.member@acme.test")) == 2
     # A nudge that arrives after today's digest has gone waits for tomorrow's.
     late = NudgeDelivery.objects.get(pk=waiting.pk)
@@ -92,9 +91,9 @@ def test_a_daily_digest_gathers_the_days_nudges_into_one_email_once(
     )
     late.save()
     clock.shift(timedelta(minutes=20))
-    assert nudges_send_digests().sent == 0
+    assert send_digests().queued == 0
     clock.shift(timedelta(days=1))
-    assert nudges_send_digests().sent == 1
+    assert send_digests().queued == 1
     assert to("ravi.member@acme.test")[-1].subject == "Your Alongside digest for 12 November"
 
 
@@ -103,14 +102,14 @@ def test_essentials_only_records_the_rest_without_sending_it(
 ) -> None:
     busy_world(org_a, manager, member)
     nudge_preference_set(user=member, frequency="essentials")
-    nudges_send_due(now=NOW)
+    send_nudges(now=NOW)
     assert [m.subject for m in to("ravi.member@acme.test")] == [
         "Your New managers meeting is tomorrow"
     ]
     suppressed = NudgeDelivery.objects.get(email="ravi.member@acme.test", status=Status.SUPPRESSED)
     assert suppressed.nudge_key == "programme_ending"
     clock.move_to(NOW + timedelta(hours=18))  # 08:30 in Kolkata: no digest to send
-    assert nudges_send_digests().sent == 0
+    assert send_digests().queued == 0
 
 
 def test_an_unknown_frequency_is_named(member: Any) -> None:
@@ -128,7 +127,7 @@ def test_a_nudge_switched_off_for_a_programme_is_not_recorded(
     programme_nudges_configure(
         programme=world.programme, actor=manager, enabled={"meeting_tomorrow": False}
     )
-    nudges_send_due(now=NOW)
+    send_nudges(now=NOW)
     assert not NudgeDelivery.objects.filter(nudge_key="meeting_tomorrow").exists()
     assert NudgeDelivery.objects.filter(nudge_key="programme_ending").count() == 2
     event = AuditEvent.objects.get(action="nudges.configured")

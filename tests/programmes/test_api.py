@@ -71,13 +71,13 @@ def test_list_is_scoped_and_counts(
     (mine,) = enrolment_add(programme=circles, actor=manager, people=[person_of(member)])
     intake_save(enrolment=mine, actor=None, wants=["Delegation"], offers=["Presenting"])
     enrolment_add(programme=circles, actor=manager, people=[directory["anil"]])
-    as_manager = {p["name"]: p for p in api_for(manager).get(ORG).json()}
+    as_manager = {p["name"]: p for p in api_for(manager).get(ORG).json()["items"]}
     assert set(as_manager) == {"New managers", "High potentials"}
     assert (as_manager["New managers"]["enrolled"], as_manager["New managers"]["intakes_done"]) == (
         2,
         1,
     )
-    as_member = api_for(member).get(ORG).json()
+    as_member = api_for(member).get(ORG).json()["items"]
     assert [p["name"] for p in as_member] == ["New managers"]
     assert as_member[0]["manages"] is False
     assert as_member[0]["self_enrol_url"] is None  # the link is the managers' to share
@@ -102,7 +102,7 @@ def test_list_query_count_does_not_grow(
         )
         enrolment_add(programme=programme, actor=manager, people=list(directory.values()))
     with django_assert_num_queries(len(small.captured_queries)):
-        assert len(api.get(ORG).json()) == 6
+        assert api.get(ORG).json()["count"] == 6
 
 
 def test_patch_merges_rules_and_reports_problems(
@@ -159,16 +159,16 @@ def test_enrol_list_and_withdraw(
     assert mentor["intake_complete"] is False
     no_role = api.post(f"{ORG}/{mentoring.pk}/enrolments", {"person_ids": [directory["anil"].pk]})
     assert problems(no_role) == [("role", None)]
-    listed = api.get(f"{ORG}/{mentoring.pk}/enrolments").json()
+    listed = api.get(f"{ORG}/{mentoring.pk}/enrolments").json()["items"]
     assert [e["name"] for e in listed] == ["Divya Rao"]
     withdrawn = api.post(
         f"{ORG}/{mentoring.pk}/enrolments/{mentor['id']}/withdraw", {"reason": "On leave"}
     ).json()
     assert (withdrawn["status"], withdrawn["withdrawn_reason"]) == ("withdrawn", "On leave")
-    assert api.get(f"{ORG}/{mentoring.pk}/enrolments").json() == []
-    history = api.get(f"{ORG}/{mentoring.pk}/enrolments?status=withdrawn").json()
+    assert api.get(f"{ORG}/{mentoring.pk}/enrolments").json()["items"] == []
+    history = api.get(f"{ORG}/{mentoring.pk}/enrolments?status=withdrawn").json()["items"]
     assert [e["id"] for e in history] == [mentor["id"]]
-    everyone = api.get(f"{ORG}/{mentoring.pk}/enrolments?status=all").json()
+    everyone = api.get(f"{ORG}/{mentoring.pk}/enrolments?status=all").json()["items"]
     assert [e["id"] for e in everyone] == [mentor["id"]]
     bad = api.get(f"{ORG}/{mentoring.pk}/enrolments?status=gone")
     assert problems(bad) == [("status", None)]
@@ -256,7 +256,9 @@ def test_reminders(
         response = api_for(manager).post(f"{ORG}/{circles.pk}/reminders")
     assert response.json() == {"reminded": 1}
     assert [m.to for m in mail.outbox] == [["bela@acme.test"]]
-    listed = {e["name"]: e for e in api_for(manager).get(f"{ORG}/{circles.pk}/enrolments").json()}
+    listed = {
+        e["name"]: e for e in api_for(manager).get(f"{ORG}/{circles.pk}/enrolments").json()["items"]
+    }
     assert listed["Bela Shah"]["intake_reminders"] == 1
     assert listed["Anil Kumar"]["intake_complete"] is True
 

@@ -63,7 +63,7 @@ def test_the_api_shows_public_fields_and_participant_reasons_only(
 ) -> None:
     response = api_for(member).get("/api/v1/organisations/acme/relationships/mine")
     assert response.status_code == 200
-    [mine] = response.json()
+    [mine] = response.json()["items"]
     assert mine["why_you_were_matched"] == ["You both want to grow as new managers"]
     [other] = mine["others"]
     assert set(other) == {

@@ -47,7 +47,9 @@ def test_manager_sets_up_and_opens_a_survey(
     cohort: Cohort, cast: dict[str, Any], api_for: Any, conforms: Any
 ) -> None:
     api = api_for(cast["manager"])
-    listed = conforms(api.get(url(cohort, f"{PROGRAMME}/surveys")), "GET", f"{PROGRAMME}/surveys")
+    listed = conforms(api.get(url(cohort, f"{PROGRAMME}/surveys")), "GET", f"{PROGRAMME}/surveys")[
+        "items"
+    ]
     assert [s["kind"] for s in listed] == ["start", "end"]
     start_id = listed[0]["id"]
     path = f"{PROGRAMME}/surveys/{{survey_id}}/questions"
@@ -88,7 +90,7 @@ def test_participant_answers_through_the_api(
     assert good.status_code == 200
     assert [a["rating"] for a in conforms(good, "PUT", path)["answers"]] == [3, 3, 3]
     mine = api.get("/api/v1/organisations/acme/surveys/mine")
-    assert mine.json()[0]["answered_at"] is not None
+    assert mine.json()["items"][0]["answered_at"] is not None
 
 
 def fill_both(cohort: Cohort, cast: dict[str, Any], count: int) -> None:
@@ -130,7 +132,7 @@ def test_outcomes_are_for_managers_only(cohort: Cohort, cast: dict[str, Any], ap
     assert response.status_code == 403
     mine = api_for(cast["member"]).get(url(cohort, f"{PROGRAMME}/outcomes/mine"))
     assert mine.status_code == 200
-    assert [row["area"] for row in mine.json()] == cohort.programme.capability_areas
+    assert [row["area"] for row in mine.json()["items"]] == cohort.programme.capability_areas
 
 
 def test_csv_export_through_the_api(cohort: Cohort, cast: dict[str, Any], api_for: Any) -> None:

@@ -26,6 +26,7 @@ from alongside.surveys.services import (
     surveys_ensure,
 )
 from tests.surveys.conftest import Cohort, answers_for
+from tests.surveys.export_helpers import export_through_page
 
 
 def my_member(cohort: Cohort) -> Any:
@@ -146,25 +147,27 @@ def test_a_programme_with_four_answers_shows_no_figures(
 
 
 def test_export_is_pseudonymous_for_managers_and_named_for_admins(
-    cohort: Cohort, cast: dict[str, Any], client_for: Any
+    cohort: Cohort,
+    cast: dict[str, Any],
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     answer_both(cohort, cast, [(2, 3)] * 2)
     url = reverse("surveys:export", args=["acme", cohort.programme.pk])
-    rows = list(
-        csv.reader(
-            io.StringIO(b"".join(client_for(cast["manager"]).get(url).streaming_content).decode())
-        )
-    )
+    manager = client_for(cast["manager"])
+    made = export_through_page(manager, url, django_capture_on_commit_callbacks)
+    rows = list(csv.reader(io.StringIO(made.content.decode("utf-8-sig"))))
     assert rows[0][0] == "respondent"
     assert "email" not in rows[0]
     assert len(rows) == 1 + 2 * 3 + 2 * 4  # start: 3 areas (text left empty); end: 3 + choice
     assert all(row[0].startswith("R-") for row in rows[1:])
     assert cohort.me.person.email not in str(rows)
-    assert client_for(cast["manager"]).get(url + "?identified=1").status_code == 403
-    named = b"".join(
-        client_for(cast["admin"]).get(url + "?identified=1").streaming_content
-    ).decode()
-    assert cohort.me.person.email in named
+    refused = export_through_page(manager, url, django_capture_on_commit_callbacks, identified="1")
+    assert refused.status_code == 403
+    named = export_through_page(
+        client_for(cast["admin"]), url, django_capture_on_commit_callbacks, identified="1"
+    )
+    assert cohort.me.person.email in named.content.decode()
 
 
 def test_individuals_see_only_their_own_before_and_after(
@@ -185,7 +188,7 @@ def test_closing_schedules_sends_the_survey_and_closes(
 ) -> None:
     from django.core import mail
 
-    from alongside.nudges.sending import nudges_send_due
+    from tests.nudges.helpers import send_nudges
 
     manager = cast["manager"]
     with pytest.raises(AlongsideError, match="in the past"):
@@ -204,7 +207,7 @@ def test_closing_schedules_sends_the_survey_and_closes(
     )
     assert closing.session_at == datetime(2099, 6, 28, 10, 0, tzinfo=UTC)
     with django_capture_on_commit_callbacks(execute=True):
-        nudges_send_due()
+        send_nudges()
     told = [m for m in mail.outbox if "closing session" in m.subject]
     assert len(told) == 12
     assert "Room 4" in told[0].body

@@ -115,8 +115,11 @@ def test_personal_change_shows_one_persons_own_numbers_even_alone() -> None:
 
 
 def test_export_keeps_formula_like_answers_as_text() -> None:
-    from alongside.surveys.selectors import spreadsheet_safe
+    from alongside.spreadsheets.cells import neutralise_formula
 
-    assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
-    assert spreadsheet_safe("-5 days") == "'-5 days"
-    assert spreadsheet_safe("Plain words") == "Plain words"
+    assert neutralise_formula('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert neutralise_formula("-5 days") == "'-5 days"
+    assert neutralise_formula("@cmd") == "'@cmd"
+    assert neutralise_formula("\tx") == "'\tx"
+    assert neutralise_formula("Plain words") == "Plain words"
+    assert neutralise_formula(-5) == -5  # numbers are numbers, not text

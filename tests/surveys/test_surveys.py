@@ -11,7 +11,6 @@ from django.core import mail
 from django.urls import reverse
 
 from alongside.core.errors import AlongsideError
-from alongside.nudges.sending import nudges_send_due
 from alongside.surveys.jobs import open_due
 from alongside.surveys.models import Question, Response, Survey
 from alongside.surveys.services import (
@@ -22,6 +21,7 @@ from alongside.surveys.services import (
     surveys_ensure,
 )
 from tests.links import link_targets
+from tests.nudges.helpers import send_nudges
 from tests.surveys.conftest import AREAS, Cohort, answers_for
 
 
@@ -79,8 +79,8 @@ def test_opening_emails_every_participant_once_through_the_nudges(
     survey_open(survey=start, actor=cast["manager"])
     survey_open(survey=start, actor=cast["manager"])
     with django_capture_on_commit_callbacks(execute=True):
-        nudges_send_due()
-        nudges_send_due()
+        send_nudges()
+        send_nudges()
     assert len(survey_mail("start survey")) == 12
     # The link signs its reader in (no password needed) and opens the survey.
     fill = reverse("surveys:fill", args=["acme", start.pk])
@@ -185,7 +185,7 @@ def test_a_draft_survey_is_not_shown_to_participants(
 def run_job(when: datetime, capture: Any) -> None:
     with time_machine.travel(when, tick=False), capture(execute=True):
         open_due(when)
-        nudges_send_due(now=when)
+        send_nudges(now=when)
 
 
 def test_job_opens_start_midpoint_and_end_on_time_and_reminds_once(

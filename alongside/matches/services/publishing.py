@@ -25,6 +25,7 @@ from alongside.matches.models import (
 )
 from alongside.matches.services.review import draft_for_update
 from alongside.matches.services.running import KIND_FOR_FORMAT, check_can_match
+from alongside.outbox.services import Outgoing, emails_enqueue
 from alongside.people.models import Person
 from alongside.programmes.models import Enrolment, EnrolmentStatus, Format, Programme, Stage
 from alongside.relationships.events import MemberJoined, RelationshipsPublished
@@ -298,7 +299,7 @@ def matched_email(
 
 def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None:
     """Tell every member of a new relationship who they are with (after commit)."""
-    messages = []
+    messages: list[Outgoing] = []
     # The members of all the relationships in a few queries, not one per relationship.
     members_of: dict[int, list[RelationshipMember]] = defaultdict(list)
     ids = [relationship.pk for relationship in relationships]
@@ -312,22 +313,34 @@ def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None
         for member in members:
             others = [m.person for m in members if m.pk != member.pk]
             messages.append(
-                matched_email(
-                    member=member, others=others, programme=programme, relationship=relationship
+                Outgoing(
+                    matched_email(
+                        member=member,
+                        others=others,
+                        programme=programme,
+                        relationship=relationship,
+                    ),
+                    kind="matched",
+                    organisation_id=programme.organisation_id,
+                    dedupe_key=f"matched:{relationship.pk}:{member.pk}",
                 )
             )
-    if messages:
-        transaction.on_commit(lambda: [m.send(fail_silently=True) for m in messages])
+    emails_enqueue(messages)
 
 
 @transaction.atomic
 def relationship_add_late_joiner(
     *, relationship: Relationship, enrolment: Enrolment, actor: User
 ) -> RelationshipMember:
-    """Put a late joiner into an existing circle/group without disturbing anyone else."""
+    """Put a late joiner into an existing circle/group without disturbing anyone else.
+
+    The relationship's row is locked before its members are counted, so that joiners
+    added at the same moment queue here and each counts the places the others took.
+    """
     programme = relationship.programme
     if enrolment.programme_id != programme.pk or enrolment.status != EnrolmentStatus.ACTIVE:
         raise AlongsideError("Only an active participant of this programme can join.")
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.status != Relationship.Status.ACTIVE:
         raise AlongsideError(f"{relationship.name} is not active.")
     members = list(relationship.members.filter(is_active=True).select_related("enrolment__person"))

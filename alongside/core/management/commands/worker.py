@@ -1,14 +1,17 @@
 """alongside worker — runs the periodic jobs and the background task queue (no broker needed).
 
-One loop, one thread: run the periodic jobs that are due (each once per period across all
-workers, see :mod:`alongside.core.periodic_runner`), then work through queued tasks (at
-most ``--max-tasks`` before looking at the clock again), then sleep ``--interval``.
+One loop, one thread: write this worker's heartbeat (read by /readyz), queue the periodic
+jobs that are due as tasks (each once per period across all workers, see
+:mod:`alongside.core.periodic_runner`), then work through queued tasks — emails first,
+periodic jobs last — at most ``--max-tasks`` before looking at the clock again, then sleep
+``--interval``. Run two or more: a long job then never keeps the others waiting.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
+import socket
 import sys
 import time
 from argparse import ArgumentParser
@@ -17,10 +20,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from alongside.core.periodic_runner import discover_jobs, run_due_jobs
+from alongside.core.models import WorkerHeartbeat
+from alongside.core.periodic_runner import discover_jobs, queue_due_jobs, run_due_jobs
+
+HEARTBEAT_EVERY = 15.0  # seconds
 
 
 class Command(BaseCommand):
@@ -65,12 +72,27 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker {self.worker_id} started; periodic jobs: {', '.join(jobs)}")
         signal.signal(signal.SIGINT, self.shutdown)
         signal.signal(signal.SIGTERM, self.shutdown)
+        self.heartbeat_at = 0.0
         while not self.stopping:
-            self.run_periodic()
+            self.heartbeat()
+            self.queue_periodic()
             if not self.stopping:
                 self.drain_queue(max_tasks=max(1, options["max_tasks"]))
             close_old_connections()
             self.sleep(options["interval"])
+
+    def heartbeat(self) -> None:
+        if time.monotonic() - self.heartbeat_at < HEARTBEAT_EVERY:
+            return
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={"hostname": socket.gethostname()[:255], "seen_at": timezone.now()},
+        )
+        self.heartbeat_at = time.monotonic()
+
+    def queue_periodic(self) -> None:
+        for outcome in queue_due_jobs():
+            self.stdout.write(f"{outcome.job}: queued for the period from {outcome.period_start}")
 
     def run_periodic(self) -> None:
         for outcome in run_due_jobs():

@@ -1,0 +1,1 @@
+"""What a production install runs: the gunicorn configuration that `alongside serve` loads."""
