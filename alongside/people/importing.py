@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -346,7 +347,8 @@ def people_import_discard(*, person_import: PersonImport, actor: User) -> Person
         raise AlongsideError("An applied import cannot be discarded.")
     if person_import.status == PersonImport.Status.APPLYING:
         raise AlongsideError(
-            "This import is being applied and cannot be discarded.", code="import_applying"
+            gettext("This import is being applied and cannot be discarded."),
+            code="import_applying",
         )
     person_import.status = PersonImport.Status.DISCARDED
     person_import.content = b""
