@@ -33,7 +33,6 @@ from alongside.accounts.sign_in_policy import (
 )
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
-from alongside.outbox.services import email_enqueue
 
 BROWSER_COOKIE = "alongside_sign_in"
 
@@ -216,7 +215,7 @@ def sign_in_link_deliver(*, email: str, next_path: str, browser_hash: str) -> st
         kind = "link"
     else:
         return "nothing"
-    email_enqueue(message, kind=f"sign_in_{kind}")
+    message.send(fail_silently=False)
     return kind
 
 

@@ -319,6 +319,6 @@ def test_relationship_partners_see_only_what_the_other_shares(
     assert "Auditor" in html
     assert "Hubballi" not in html
     mine = api_for(cast["member"]).get(f"{ORG}/relationships/mine").json()
-    other = next(o for o in mine[0]["others"] if o["name"] == partner.name)
+    other = next(o for o in mine["items"][0]["others"] if o["name"] == partner.name)
     assert other["job_title"] == "Auditor"
     assert other["location"] == ""

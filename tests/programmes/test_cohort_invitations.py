@@ -136,14 +136,18 @@ def test_invite_everyone_not_yet_signed_in_through_the_api(
 ) -> None:
     enrolment_add(programme=circles, actor=manager, people=[directory["emma"]], welcome=False)
     api = api_for(manager)
-    listed = api.get(f"/api/v1/organisations/acme/programmes/{circles.pk}/enrolments").json()
+    listed = api.get(f"/api/v1/organisations/acme/programmes/{circles.pk}/enrolments").json()[
+        "items"
+    ]
     assert [e["account_state"] for e in listed] == ["no_account"]
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(f"/api/v1/organisations/acme/programmes/{circles.pk}/invitations")
     assert response.status_code == 200
     assert response.json() == {"queued": 1}
     assert [m.to for m in mail.outbox] == [["emma@acme.test"]]
-    listed = api.get(f"/api/v1/organisations/acme/programmes/{circles.pk}/enrolments").json()
+    listed = api.get(f"/api/v1/organisations/acme/programmes/{circles.pk}/enrolments").json()[
+        "items"
+    ]
     assert [e["account_state"] for e in listed] == ["invited"]
 
 
