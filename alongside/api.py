@@ -22,6 +22,7 @@ from alongside.privacy.api import router as privacy_router
 from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
 from alongside.scheduling.api import router as schedule_router
+from alongside.scheduling.video_api import router as video_router
 from alongside.scim.api import router as scim_router
 from alongside.surveys.api import router as surveys_router
 from alongside.webhooks.api import router as webhooks_router
@@ -119,6 +120,7 @@ api.add_router("/organisations", matching_router)
 api.add_router("/organisations", relationships_router)
 api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)
+api.add_router("/organisations", video_router)
 api.add_router("", nudges_router)
 api.add_router("/organisations", dashboards_router)
 api.add_router("/organisations", surveys_router)

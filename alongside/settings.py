@@ -312,6 +312,21 @@ ENCRYPTION_KEYS = [
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _env_bool("ALONGSIDE_WEBHOOKS_ALLOW_PRIVATE", not PRODUCTION)
 WEBHOOK_TIMEOUT_SECONDS = 10.0
 
+# --- Integrations ----------------------------------------------------------------------
+# Video links: generated Jitsi rooms live under this address (a self-hosted Jitsi too);
+# Zoom and Microsoft Teams meetings are created through these APIs when an organisation
+# connects an account. Every address is configurable so that tests answer locally.
+JITSI_BASE_URL = os.environ.get("ALONGSIDE_JITSI_BASE_URL", "https://meet.jit.si").rstrip("/")
+ZOOM_OAUTH_URL = os.environ.get("ALONGSIDE_ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+ZOOM_API_URL = os.environ.get("ALONGSIDE_ZOOM_API_URL", "https://api.zoom.us/v2").rstrip("/")
+MICROSOFT_LOGIN_URL = os.environ.get(
+    "ALONGSIDE_MICROSOFT_LOGIN_URL", "https://login.microsoftonline.com"
+).rstrip("/")
+MICROSOFT_GRAPH_URL = os.environ.get(
+    "ALONGSIDE_MICROSOFT_GRAPH_URL", "https://graph.microsoft.com/v1.0"
+).rstrip("/")
+INTEGRATION_TIMEOUT_SECONDS = 15.0
+
 # Domain events (alongside/core/events.py): a listener that fails after commit is logged
 # and the others still run, since the write has happened; "raise" re-raises (tests).
 EVENT_LISTENER_ERRORS = "log"

@@ -156,6 +156,11 @@ ORG_PAGES: dict[str, Page] = {
     "scheduling:meeting_ics": Page(MEMBER),  # the relationship's members and its managers
     "scheduling:calendar_feed": Page(MEMBER),  # the user's own subscription address
     "scheduling:calendar_feed_renew": Page(MEMBER, post_only=True),
+    "scheduling:relationship_video": Page(MEMBER, post_only=True),  # its active members
+    # Video meetings: the organisation's accounts (admins), a programme's default link.
+    "video:accounts": Page(ADMINS),
+    "video:disconnect": Page(ADMINS, post_only=True),
+    "video:programme": Page(MANAGERS),
     # Surveys and check-ins: participants reach only their own programmes' surveys,
     # relationships and meetings; everything else is for the programme's managers.
     "surveys:mine": Page(MEMBER),
@@ -438,6 +443,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "delivery_id": tenant.delivery.pk,
         "token_id": tenant.scim_token.pk,
         "data_request_id": tenant.data_request.pk,
+        "provider": "zoom",
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -809,6 +815,17 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", f"{MEETING}/apologies"): Operation(MEMBER, {"attending": False}),
     ("GET", "/api/v1/organisations/{org_slug}/calendar-feed"): Operation(MEMBER),
     ("POST", "/api/v1/organisations/{org_slug}/calendar-feed/renew"): Operation(MEMBER),
+    # Video links: accounts for admins, a programme's default for its managers, a
+    # relationship's choice for its members (its managers may read it).
+    ("GET", "/api/v1/organisations/{org_slug}/video-accounts"): Operation(ADMINS),
+    ("PUT", "/api/v1/organisations/{org_slug}/video-accounts/{provider}"): Operation(
+        ADMINS, {"account_id": "a", "client_id": "b", "client_secret": "c"}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/video-accounts/{provider}"): Operation(ADMINS),
+    ("GET", f"{PROGRAMME}/video"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/video"): Operation(MANAGERS, {"provider": "none"}),
+    ("GET", f"{RELATIONSHIP}/video"): Operation(MEMBER),
+    ("PUT", f"{RELATIONSHIP}/video"): Operation(MEMBER, {"choice": "programme"}),
     # Surveys, check-ins, outcomes and closing: the programme's managers; participants
     # answer their own programme's surveys and pulses and see their own before/after.
     ("GET", f"{PROGRAMME}/surveys"): Operation(MANAGERS),
@@ -899,6 +916,7 @@ def api_call(
         .replace("{endpoint_id}", str(tenant.endpoint.pk))
         .replace("{delivery_id}", str(tenant.delivery.pk))
         .replace("{data_request_id}", str(tenant.data_request.pk))
+        .replace("{provider}", "zoom")
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:

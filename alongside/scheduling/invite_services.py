@@ -21,7 +21,7 @@ from alongside.meetings.models import Meeting
 from alongside.organisations.models import Organisation
 from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.scheduling import invites, slot_finder
-from alongside.scheduling.models import CalendarFeed
+from alongside.scheduling.models import CalendarFeed, RelationshipVideo
 from alongside.scheduling.selectors import member_zone
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,17 @@ def invite_event(meeting: Meeting, members: Iterable[RelationshipMember]) -> inv
         attendees=[invites.InviteAttendee(m.person.name, m.person.email) for m in members],
         cancelled=meeting.status == Meeting.Status.CANCELLED,
         location=meeting.location,
+        video_url=relationship_video_url(relationship),
     )
+
+
+def relationship_video_url(relationship: Relationship) -> str:
+    """The relationship's video link (select_related ``video`` to save the query)."""
+    try:
+        video = relationship.video
+    except RelationshipVideo.DoesNotExist:
+        return ""
+    return video.url if video.status == RelationshipVideo.Status.READY else ""
 
 
 def _invitees(meeting: Meeting) -> list[RelationshipMember]:
@@ -183,6 +193,7 @@ def _send_invitation(
             "local_end": local + timedelta(minutes=meeting.duration_minutes),
             "zone_name": zone_name,
             "link": event.url,
+            "video_url": event.video_url,
             "cancelled": cancelled,
             "updated": updated,
         }
