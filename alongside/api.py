@@ -13,6 +13,7 @@ from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
 from alongside.home.api import router as home_router
+from alongside.hrsync.api import router as hrsync_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
@@ -114,6 +115,7 @@ api.add_router("", accounts_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/organisations", people_router)
 api.add_router("/organisations", scim_router)
+api.add_router("/organisations", hrsync_router)
 api.add_router("/organisations", privacy_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "alongside.people",
     "alongside.programmes",
     "alongside.scim",
+    "alongside.hrsync",
     "alongside.privacy",
     "alongside.matches",
     "alongside.relationships",

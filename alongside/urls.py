@@ -29,6 +29,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/mentoring/", include("alongside.scheduling.urls")),
     path("o/<slug:org_slug>/surveys/", include("alongside.surveys.urls")),
     path("o/<slug:org_slug>/settings/webhooks/", include("alongside.webhooks.urls")),
+    path("o/<slug:org_slug>/settings/hr-sync/", include("alongside.hrsync.urls")),
     path("o/<slug:org_slug>/settings/video/", include("alongside.scheduling.video_urls")),
     path("api/v1/", api.urls),
     # Each organisation's SCIM 2.0 endpoint, for identity providers (its own bearer tokens).

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
 from alongside.accounts.services import api_token_create
+from alongside.hrsync.models import SyncRun
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
@@ -159,6 +160,14 @@ ORG_PAGES: dict[str, Page] = {
     "scheduling:relationship_video": Page(MEMBER, post_only=True),  # its active members
     # Video meetings: the organisation's accounts (admins), a programme's default link.
     "video:accounts": Page(ADMINS),
+    # The scheduled HR sync: admins.
+    "hrsync:settings": Page(ADMINS),
+    "hrsync:run_now": Page(ADMINS, post_only=True),
+    "hrsync:forget_host_key": Page(ADMINS, post_only=True),
+    "hrsync:remove": Page(ADMINS, post_only=True),
+    "hrsync:run": Page(ADMINS),
+    "hrsync:run_confirm": Page(ADMINS, post_only=True),
+    "hrsync:run_discard": Page(ADMINS, post_only=True),
     "video:disconnect": Page(ADMINS, post_only=True),
     "video:programme": Page(MANAGERS),
     # Surveys and check-ins: participants reach only their own programmes' surveys,
@@ -275,6 +284,7 @@ class Tenant:
     delivery: WebhookDelivery
     scim_token: ScimToken
     data_request: DataRequest
+    sync_run: SyncRun
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -380,7 +390,12 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         result=b"PK\x05\x06" + b"\x00" * 18,
         filename="my-data.zip",
     )
+    # An HR sync run waiting for an admin's confirmation.
+    sync_run = SyncRun.objects.create(
+        organisation=organisation, status=SyncRun.Status.NEEDS_CONFIRMATION, left=[person.email]
+    )
     return Tenant(
+        sync_run=sync_run,
         endpoint=endpoint,
         delivery=delivery,
         data_request=data_request,
@@ -444,6 +459,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "token_id": tenant.scim_token.pk,
         "data_request_id": tenant.data_request.pk,
         "provider": "zoom",
+        "sync_run_id": tenant.sync_run.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -815,6 +831,22 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", f"{MEETING}/apologies"): Operation(MEMBER, {"attending": False}),
     ("GET", "/api/v1/organisations/{org_slug}/calendar-feed"): Operation(MEMBER),
     ("POST", "/api/v1/organisations/{org_slug}/calendar-feed/renew"): Operation(MEMBER),
+    # The scheduled HR sync: admins.
+    ("GET", "/api/v1/organisations/{org_slug}/hr-sync"): Operation(ADMINS),
+    ("PUT", "/api/v1/organisations/{org_slug}/hr-sync"): Operation(
+        ADMINS, {"kind": "https", "url": "https://hr.example.org/people.csv"}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/hr-sync"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/hr-sync/forget-host-key"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/hr-sync/runs"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/hr-sync/runs"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/hr-sync/runs/{sync_run_id}"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/hr-sync/runs/{sync_run_id}/confirm"): Operation(
+        ADMINS
+    ),
+    ("POST", "/api/v1/organisations/{org_slug}/hr-sync/runs/{sync_run_id}/discard"): Operation(
+        ADMINS
+    ),
     # Video links: accounts for admins, a programme's default for its managers, a
     # relationship's choice for its members (its managers may read it).
     ("GET", "/api/v1/organisations/{org_slug}/video-accounts"): Operation(ADMINS),
@@ -917,6 +949,7 @@ def api_call(
         .replace("{delivery_id}", str(tenant.delivery.pk))
         .replace("{data_request_id}", str(tenant.data_request.pk))
         .replace("{provider}", "zoom")
+        .replace("{sync_run_id}", str(tenant.sync_run.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
