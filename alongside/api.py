@@ -10,6 +10,7 @@ from ninja.operation import Operation
 
 from alongside.accounts.api import router as accounts_router
 from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth
+from alongside.chat.api import router as chat_router
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
 from alongside.home.api import router as home_router
@@ -127,4 +128,5 @@ api.add_router("", nudges_router)
 api.add_router("/organisations", dashboards_router)
 api.add_router("/organisations", surveys_router)
 api.add_router("/organisations", webhooks_router)
+api.add_router("/organisations", chat_router)
 api.add_router("/organisations", home_router)

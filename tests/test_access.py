@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
 from alongside.accounts.services import api_token_create
+from alongside.chat.models import TeamsChannelWebhook
 from alongside.hrsync.models import SyncRun
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
@@ -160,6 +161,15 @@ ORG_PAGES: dict[str, Page] = {
     "scheduling:relationship_video": Page(MEMBER, post_only=True),  # its active members
     # Video meetings: the organisation's accounts (admins), a programme's default link.
     "video:accounts": Page(ADMINS),
+    # Slack and Teams: admins.
+    "chat:settings": Page(ADMINS),
+    "chat:slack_install": Page(ADMINS, post_only=True),
+    "chat:slack_update": Page(ADMINS, post_only=True),
+    "chat:slack_disconnect": Page(ADMINS, post_only=True),
+    "chat:teams_connect": Page(ADMINS, post_only=True),
+    "chat:teams_disconnect": Page(ADMINS, post_only=True),
+    "chat:webhook_add": Page(ADMINS, post_only=True),
+    "chat:webhook_remove": Page(ADMINS, post_only=True),
     # The scheduled HR sync: admins.
     "hrsync:settings": Page(ADMINS),
     "hrsync:run_now": Page(ADMINS, post_only=True),
@@ -215,6 +225,13 @@ OTHER_PAGES: dict[str, str] = {
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
+    # Chat: the Slack install's return (the signed-in admin named in its signed state),
+    # the calls Slack and Teams make (their own signatures: tests/chat), and the page
+    # behind a one-click action (the signed token in the URL is the credential).
+    "slack_oauth_callback": "signed-in",
+    "slack_interactions": "slack-signature",
+    "teams_messages": "bot-framework-token",
+    "chat_action": "public",
     # Each organisation's SCIM endpoint: one of its own SCIM tokens (test_scim_endpoint_…).
     "scim:users": "scim",
     "scim:user": "scim",
@@ -285,6 +302,7 @@ class Tenant:
     scim_token: ScimToken
     data_request: DataRequest
     sync_run: SyncRun
+    teams_webhook: TeamsChannelWebhook
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -395,6 +413,9 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         organisation=organisation, status=SyncRun.Status.NEEDS_CONFIRMATION, left=[person.email]
     )
     return Tenant(
+        teams_webhook=TeamsChannelWebhook.objects.create(
+            organisation=organisation, name="Mentoring", url_encrypted="not-used"
+        ),
         sync_run=sync_run,
         endpoint=endpoint,
         delivery=delivery,
@@ -460,6 +481,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "data_request_id": tenant.data_request.pk,
         "provider": "zoom",
         "sync_run_id": tenant.sync_run.pk,
+        "webhook_id": tenant.teams_webhook.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -648,6 +670,7 @@ PROGRAMME = "/api/v1/organisations/{org_slug}/programmes/{programme_id}"
 RELATIONSHIP = "/api/v1/organisations/{org_slug}/relationships/{relationship_id}"
 MEETING = "/api/v1/organisations/{org_slug}/meetings/{meeting_id}"
 WEBHOOK = "/api/v1/organisations/{org_slug}/webhooks/{endpoint_id}"
+CHAT = "/api/v1/organisations/{org_slug}/chat"
 
 
 @dataclass(frozen=True)
@@ -665,6 +688,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/organisations"): Operation("user"),
     ("GET", "/api/v1/me/email-preferences"): Operation("user"),
     ("PUT", "/api/v1/me/email-preferences"): Operation("user", {"frequency": "daily"}),
+    ("GET", "/api/v1/me/channel-preferences"): Operation("user"),
+    ("PUT", "/api/v1/me/channel-preferences"): Operation("user", {"chosen": {}}),
     ("GET", "/api/v1/organisations/{org_slug}"): Operation(MEMBER),
     ("PATCH", "/api/v1/organisations/{org_slug}"): Operation(ADMINS, {"name": "Hacked"}),
     ("GET", "/api/v1/organisations/{org_slug}/memberships"): Operation(ADMINS),
@@ -831,6 +856,18 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", f"{MEETING}/apologies"): Operation(MEMBER, {"attending": False}),
     ("GET", "/api/v1/organisations/{org_slug}/calendar-feed"): Operation(MEMBER),
     ("POST", "/api/v1/organisations/{org_slug}/calendar-feed/renew"): Operation(MEMBER),
+    # Slack and Teams: admins.
+    ("GET", f"{CHAT}"): Operation(ADMINS),
+    ("POST", f"{CHAT}/slack/install"): Operation(ADMINS),
+    ("PATCH", f"{CHAT}/slack"): Operation(ADMINS, {"announce_matches": False}),
+    ("DELETE", f"{CHAT}/slack"): Operation(ADMINS),
+    ("PUT", f"{CHAT}/teams-bot"): Operation(ADMINS, {"app_id": "a", "app_password": "b"}),
+    ("DELETE", f"{CHAT}/teams-bot"): Operation(ADMINS),
+    ("POST", f"{CHAT}/teams-channels"): Operation(
+        ADMINS, {"name": "x", "url": "https://example.org/hook"}
+    ),
+    ("DELETE", f"{CHAT}/teams-channels/{{webhook_id}}"): Operation(ADMINS),
+    ("GET", f"{CHAT}/announcements"): Operation(ADMINS),
     # The scheduled HR sync: admins.
     ("GET", "/api/v1/organisations/{org_slug}/hr-sync"): Operation(ADMINS),
     ("PUT", "/api/v1/organisations/{org_slug}/hr-sync"): Operation(
@@ -950,6 +987,7 @@ def api_call(
         .replace("{data_request_id}", str(tenant.data_request.pk))
         .replace("{provider}", "zoom")
         .replace("{sync_run_id}", str(tenant.sync_run.pk))
+        .replace("{webhook_id}", str(tenant.teams_webhook.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:

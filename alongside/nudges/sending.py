@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
@@ -37,8 +37,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.nudges.catalogue import DIGEST_KEY, catalogue
+from alongside.nudges.channels import EMAIL, ChannelUnavailable, TryLater, get_channel
 from alongside.nudges.models import (
     Frequency,
+    NudgeChannelPreference,
     NudgeDelivery,
     NudgePreference,
     ProgrammeNudgeSetting,
@@ -91,6 +93,7 @@ def nudge_events_record(*, now: datetime) -> int:
         frequency.update(
             NudgePreference.objects.filter(user_id__in=chunk).values_list("user_id", "frequency")
         )
+    wanted = _channel_preferences(user_ids)
     known = _already_recorded(found)
     rows = []
     for nudge, event in found:
@@ -123,12 +126,24 @@ def nudge_events_record(*, now: datetime) -> int:
                     link=event.link,
                     status=status,
                     created_at=now,
+                    channels=wanted.get((recipient.user_id or 0, nudge.key), [EMAIL]),
+                    quick_action=event.quick_action[:100],
                 )
             )
     # The unique constraint is the real guard: a row another worker recorded meanwhile
     # is skipped by the database, never sent twice.
     NudgeDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
+
+
+def _channel_preferences(user_ids: Sequence[int]) -> dict[tuple[int, str], list[str]]:
+    chosen: dict[tuple[int, str], list[str]] = {}
+    for chunk in _chunks(list(user_ids)):
+        for user_id, kind, channels in NudgeChannelPreference.objects.filter(
+            user_id__in=chunk
+        ).values_list("user_id", "kind", "channels"):
+            chosen[(user_id, kind)] = list(channels) or [EMAIL]
+    return chosen
 
 
 def _already_recorded(found: list[Any]) -> set[tuple[str, str, str]]:
@@ -152,7 +167,7 @@ def _already_recorded(found: list[Any]) -> set[tuple[str, str, str]]:
 def _claimable(now: datetime) -> Q:
     stale = now - RESEND_AFTER
     return (
-        Q(status=Status.PENDING)
+        (Q(status=Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)))
         | (
             Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS, claimed_at__lt=stale)
             & ~Q(last_error=ABANDONED)
@@ -191,34 +206,111 @@ def deliveries_claim(*, now: datetime | None = None, limit: int = BATCH) -> list
 
 
 def deliveries_send(deliveries: Iterable[NudgeDelivery]) -> tuple[int, int]:
-    """Send claimed deliveries, marking each as it goes; returns (sent, failed)."""
+    """Send claimed deliveries by their channels, marking each as it goes; (sent, failed)."""
     deliveries = list(deliveries)
     items: dict[int, list[NudgeDelivery]] = defaultdict(list)
     digests = [d.pk for d in deliveries if d.nudge_key == DIGEST_KEY]
     if digests:
         for item in NudgeDelivery.objects.filter(digest_id__in=digests).order_by("created_at"):
             items[item.digest_id].append(item)  # type: ignore[index]
-    connection = get_connection()
     sent = failed = 0
     for delivery in deliveries:
-        mine = NudgeDelivery.objects.filter(
-            pk=delivery.pk, claim=delivery.claim, status=Status.SENDING
-        )
-        try:
-            message = delivery_email(delivery, items.get(delivery.pk, []))
-            message.connection = connection
-            message.send(fail_silently=False)
-        except Exception as error:
-            logger.exception("Nudge delivery %s could not be sent", delivery.pk)
-            mine.update(status=Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:500])
-            failed += 1
-        else:
-            now = timezone.now()
-            mine.update(status=Status.SENT, sent_at=now, last_error="")
-            if delivery.nudge_key == DIGEST_KEY:
-                NudgeDelivery.objects.filter(digest=delivery).update(sent_at=now)
+        outcome = _send_by_channels(delivery, items.get(delivery.pk, []))
+        if outcome == Status.SENT:
             sent += 1
+        elif outcome == Status.FAILED:
+            failed += 1
     return sent, failed
+
+
+def _send_by_channels(delivery: NudgeDelivery, items: Sequence[NudgeDelivery]) -> str:
+    """Each chosen channel once (those that already sent are skipped after a crash), with
+    email as the fallback when no chosen channel could take it."""
+    mine = NudgeDelivery.objects.filter(pk=delivery.pk, claim=delivery.claim, status=Status.SENDING)
+    results: dict[str, dict[str, Any]] = dict(delivery.channel_results or {})
+    wanted = list(delivery.channels or [EMAIL])
+    unavailable: list[str] = []
+    errors: list[str] = []
+    wait: TryLater | None = None
+
+    def attempt(key: str) -> None:
+        nonlocal wait
+        channel = get_channel(key)
+        at = timezone.now().isoformat()
+        try:
+            if channel is None:
+                raise ChannelUnavailable(f"The {key} channel is not installed.")
+            reference = channel.send(delivery, items)
+        except TryLater as later:
+            results[key] = {"status": "waiting", "error": later.reason[:300], "at": at}
+            if wait is None or later.at > wait.at:
+                wait = later
+        except ChannelUnavailable as refusal:
+            results[key] = {"status": "failed", "error": refusal.reason[:300], "at": at}
+            unavailable.append(f"{key}: {refusal.reason}")
+        except Exception as error:
+            logger.exception("Nudge delivery %s could not be sent by %s", delivery.pk, key)
+            results[key] = {
+                "status": "failed",
+                "error": f"{type(error).__name__}: {error}"[:300],
+                "at": at,
+            }
+            reason = f"{type(error).__name__}: {error}"
+            errors.append(f"{key}: {reason}" if len(wanted) > 1 or key != EMAIL else reason)
+        else:
+            results[key] = {"status": "sent", "ref": str(reference)[:200], "at": at}
+        # Written at once, so that a crash after this point never sends it again here.
+        mine.update(channel_results=results)
+
+    for key in wanted:
+        if results.get(key, {}).get("status") != "sent":
+            attempt(key)
+    sent_somewhere = any(results.get(k, {}).get("status") == "sent" for k in wanted)
+    fallback = ""
+    if wait is None and not sent_somewhere and unavailable and EMAIL not in wanted:
+        fallback = "; ".join(unavailable)[:500]
+        if results.get(EMAIL, {}).get("status") != "sent":
+            attempt(EMAIL)
+        sent_somewhere = results.get(EMAIL, {}).get("status") == "sent"
+    problems = "; ".join(unavailable + errors)[:500]
+    if wait is not None and not (fallback and sent_somewhere):
+        # Rate limited or out for a while: back in the queue from then. A rate limit does
+        # not use up an attempt; an outage does, so it ends in the email fallback.
+        later = wait
+        if not later.counts_as_attempt or delivery.attempts < MAX_ATTEMPTS:
+            mine.update(
+                status=Status.PENDING,
+                claim="",
+                next_attempt_at=later.at,
+                last_error=later.reason[:500],
+                attempts=F("attempts") - (0 if later.counts_as_attempt else 1),
+            )
+            return Status.PENDING
+        for key, result in results.items():
+            if result.get("status") == "waiting":
+                result["status"] = "failed"
+                unavailable.append(f"{key}: {result.get('error', '')}")
+        mine.update(channel_results=results)
+        if EMAIL not in wanted and results.get(EMAIL, {}).get("status") != "sent":
+            fallback = "; ".join(unavailable)[:500]
+            attempt(EMAIL)
+        sent_somewhere = any(r.get("status") == "sent" for r in results.values())
+        problems = "; ".join(unavailable + errors)[:500]
+    now = timezone.now()
+    # A channel that raised is tried again later (the others are not asked twice).
+    if sent_somewhere and not errors:
+        mine.update(
+            status=Status.SENT,
+            sent_at=now,
+            last_error=problems,
+            fallback_reason=fallback,
+            next_attempt_at=None,
+        )
+        if delivery.nudge_key == DIGEST_KEY:
+            NudgeDelivery.objects.filter(digest=delivery).update(sent_at=now)
+        return Status.SENT
+    mine.update(status=Status.FAILED, last_error=problems or "Not sent.", fallback_reason=fallback)
+    return Status.FAILED
 
 
 def nudges_send_due(*, now: datetime | None = None) -> SendReport:
@@ -286,6 +378,9 @@ def nudge_digests_prepare(*, now: datetime) -> int:
             )
         if not rows:
             return 0
+        wanted = _channel_preferences(sorted({r.user_id for r in rows if r.user_id}))
+        for row in rows:
+            row.channels = wanted.get((row.user_id or 0, DIGEST_KEY), [EMAIL])
         NudgeDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         todays = NudgeDelivery.objects.filter(
             nudge_key=DIGEST_KEY,
