@@ -28,6 +28,8 @@ from alongside.audit.services import log_action
 from alongside.demo import data, names
 from alongside.demo.history import build_history, history_summary
 from alongside.demo.history import describe as describe_history
+from alongside.demo.integrations import build_integrations
+from alongside.demo.integrations import describe as describe_integrations
 from alongside.demo.programmes import CIRCLES_NAME, HIPO_NAME, build_programmes
 from alongside.demo.programmes import describe as describe_programmes
 from alongside.demo.surveys import build_surveys
@@ -351,12 +353,19 @@ def build_demo(
         organisation=organisation, manager=users[Role.PROGRAMME_MANAGER], today=today
     )
     _refresh_health(organisation, today)
+    integrations = build_integrations(
+        organisation=organisation,
+        admin=users[Role.ADMIN],
+        member=users[Role.MEMBER],
+        today=today,
+    )
     mentor, facilitator = _participant_sign_ins(organisation, users[Role.MEMBER])
     summary = (
         f"{organisation.name}: {counts['people']} people, {counts['active']} active.\n"
         + describe_programmes(programmes)
         + describe_history(history_summary(organisation=organisation, story=history))
         + describe_surveys(surveys)
+        + describe_integrations(integrations)
     )
     if stdout is not None:
         stdout.write(summary)
