@@ -35,6 +35,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alongside.nudges.catalogue import DIGEST_KEY, catalogue
 from alongside.nudges.channels import EMAIL, ChannelUnavailable, TryLater, get_channel
@@ -239,7 +240,9 @@ def _send_by_channels(delivery: NudgeDelivery, items: Sequence[NudgeDelivery]) -
         at = timezone.now().isoformat()
         try:
             if channel is None:
-                raise ChannelUnavailable(f"The {key} channel is not installed.")
+                raise ChannelUnavailable(
+                    gettext("The %(channel)s channel is not installed.") % {"channel": key}
+                )
             reference = channel.send(delivery, items)
         except TryLater as later:
             results[key] = {"status": "waiting", "error": later.reason[:300], "at": at}
@@ -309,7 +312,9 @@ def _send_by_channels(delivery: NudgeDelivery, items: Sequence[NudgeDelivery]) -
         if delivery.nudge_key == DIGEST_KEY:
             NudgeDelivery.objects.filter(digest=delivery).update(sent_at=now)
         return Status.SENT
-    mine.update(status=Status.FAILED, last_error=problems or "Not sent.", fallback_reason=fallback)
+    mine.update(
+        status=Status.FAILED, last_error=problems or gettext("Not sent."), fallback_reason=fallback
+    )
     return Status.FAILED
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -64,7 +65,7 @@ def nudge_preference_set(*, user: User, frequency: str) -> NudgePreference:
 
 def message_kinds() -> list[tuple[str, str]]:
     """Each kind of message a person chooses channels for: every nudge, and the digest."""
-    return [*((nudge.key, nudge.title) for nudge in catalogue()), (DIGEST_KEY, "Daily digest")]
+    return [*((nudge.key, nudge.title) for nudge in catalogue()), (DIGEST_KEY, _("Daily digest"))]
 
 
 @transaction.atomic
@@ -74,16 +75,20 @@ def channel_preferences_set(*, user: User, chosen: Mapping[str, str]) -> dict[st
     kinds = dict(message_kinds())
     values = {choice.value for choice in channel_choices()}
     problems = [
-        Problem(f"{kind!r} is not a kind of message.", field=kind)
+        Problem(_("%(kind)r is not a kind of message.") % {"kind": kind}, field=kind)
         for kind in chosen
         if kind not in kinds
     ] + [
-        Problem(f"must be one of {', '.join(sorted(values))}, not {value!r}.", field=kind)
+        Problem(
+            _("must be one of %(choices)s, not %(value)r.")
+            % {"choices": ", ".join(sorted(values)), "value": value},
+            field=kind,
+        )
         for kind, value in chosen.items()
         if kind in kinds and value not in values
     ]
     if problems:
-        raise AlongsideError("Your channel choices could not be saved.", problems=problems)
+        raise AlongsideError(_("Your channel choices could not be saved."), problems=problems)
     now = timezone.now()
     for kind, value in chosen.items():
         if value == EMAIL:

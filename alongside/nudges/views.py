@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError
@@ -109,7 +110,7 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
             for problem in error.problems:
                 messages.error(request, str(problem))
         else:
-            messages.success(request, "Your channels are saved.")
+            messages.success(request, _("Your channels are saved."))
         return redirect("email_preferences")
     if request.method == "POST":
         try:
