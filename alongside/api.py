@@ -10,10 +10,12 @@ from ninja.operation import Operation
 
 from alongside.accounts.api import router as accounts_router
 from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth, TokenRateThrottle
+from alongside.chat.api import router as chat_router
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
 from alongside.exports.api import router as exports_router
 from alongside.home.api import router as home_router
+from alongside.hrsync.api import router as hrsync_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
@@ -24,6 +26,7 @@ from alongside.privacy.api import router as privacy_router
 from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
 from alongside.scheduling.api import router as schedule_router
+from alongside.scheduling.video_api import router as video_router
 from alongside.scim.api import router as scim_router
 from alongside.sso.api import router as sso_router
 from alongside.surveys.api import router as surveys_router
@@ -138,16 +141,19 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/organisations", access_router)
 api.add_router("/organisations", people_router)
 api.add_router("/organisations", scim_router)
+api.add_router("/organisations", hrsync_router)
 api.add_router("/organisations", privacy_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)
 api.add_router("/organisations", relationships_router)
 api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)
+api.add_router("/organisations", video_router)
 api.add_router("", nudges_router)
 api.add_router("/organisations", dashboards_router)
 api.add_router("/organisations", surveys_router)
 api.add_router("/organisations", webhooks_router)
+api.add_router("/organisations", chat_router)
 api.add_router("/organisations", home_router)
 api.add_router("/organisations", sso_router)
 api.add_router("/organisations", exports_router)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "alongside.sso",
     "alongside.programmes",
     "alongside.scim",
+    "alongside.hrsync",
     "alongside.privacy",
     "alongside.matches",
     "alongside.relationships",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "alongside.dashboards",
     "alongside.home",
     "alongside.webhooks",
+    "alongside.chat",
     "alongside.demo",
     "alongside.exports",
     "alongside.outbox",
@@ -354,6 +356,40 @@ RETENTION_DAYS = {
 
 # Requests a minute (or /s, /h, /d) one API token may make, per server process.
 API_RATE = os.environ.get("ALONGSIDE_API_RATE", "600/m")
+
+# --- Integrations ----------------------------------------------------------------------
+# Video links: generated Jitsi rooms live under this address (a self-hosted Jitsi too);
+# Zoom and Microsoft Teams meetings are created through these APIs when an organisation
+# connects an account. Every address is configurable so that tests answer locally.
+JITSI_BASE_URL = os.environ.get("ALONGSIDE_JITSI_BASE_URL", "https://meet.jit.si").rstrip("/")
+ZOOM_OAUTH_URL = os.environ.get("ALONGSIDE_ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+ZOOM_API_URL = os.environ.get("ALONGSIDE_ZOOM_API_URL", "https://api.zoom.us/v2").rstrip("/")
+MICROSOFT_LOGIN_URL = os.environ.get(
+    "ALONGSIDE_MICROSOFT_LOGIN_URL", "https://login.microsoftonline.com"
+).rstrip("/")
+MICROSOFT_GRAPH_URL = os.environ.get(
+    "ALONGSIDE_MICROSOFT_GRAPH_URL", "https://graph.microsoft.com/v1.0"
+).rstrip("/")
+INTEGRATION_TIMEOUT_SECONDS = 15.0
+# Slack: the app's OAuth client (api.slack.com/apps › Basic Information) for the
+# "Add to Slack" install, its signing secret for button clicks, and the Web API base.
+SLACK_CLIENT_ID = os.environ.get("ALONGSIDE_SLACK_CLIENT_ID", "")
+SLACK_CLIENT_SECRET = os.environ.get("ALONGSIDE_SLACK_CLIENT_SECRET", "")
+SLACK_SIGNING_SECRET = os.environ.get("ALONGSIDE_SLACK_SIGNING_SECRET", "")
+SLACK_API_URL = os.environ.get("ALONGSIDE_SLACK_API_URL", "https://slack.com/api/")
+SLACK_AUTHORIZE_URL = os.environ.get(
+    "ALONGSIDE_SLACK_AUTHORIZE_URL", "https://slack.com/oauth/v2/authorize"
+)
+# Microsoft Teams: where the bot gets its tokens and the keys that sign what Teams sends.
+TEAMS_TOKEN_URL = os.environ.get(
+    "ALONGSIDE_TEAMS_TOKEN_URL",
+    "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token",
+)
+TEAMS_OPENID_METADATA_URL = os.environ.get(
+    "ALONGSIDE_TEAMS_OPENID_METADATA_URL",
+    "https://login.botframework.com/v1/.well-known/openidconfiguration",
+)
+TEAMS_TOKEN_ISSUER = os.environ.get("ALONGSIDE_TEAMS_TOKEN_ISSUER", "https://api.botframework.com")
 
 # Domain events (alongside/core/events.py): a listener that fails after commit is logged
 # and the others still run, since the write has happened; "raise" re-raises (tests).

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from alongside.api import api
+from alongside.chat import views as chat_views
 from alongside.core import views as core_views
 from alongside.metrics import metrics
 from alongside.nudges import views as nudge_views
@@ -33,7 +34,12 @@ urlpatterns = [
     path("o/<slug:org_slug>/surveys/", include("alongside.surveys.urls")),
     path("o/<slug:org_slug>/settings/webhooks/", include("alongside.webhooks.urls")),
     path("o/<slug:org_slug>/exports/", include("alongside.exports.urls")),
+    path("o/<slug:org_slug>/settings/hr-sync/", include("alongside.hrsync.urls")),
+    path("o/<slug:org_slug>/settings/chat/", include("alongside.chat.urls")),
+    path("o/<slug:org_slug>/settings/video/", include("alongside.scheduling.video_urls")),
     path("api/v1/", api.urls),
+    # Slack's and Teams' callbacks (their own signatures) and the one-click action page.
+    path("integrations/", include(chat_views.integration_urlpatterns)),
     # Each organisation's SCIM 2.0 endpoint, for identity providers (its own bearer tokens).
     path("scim/v2/", include("alongside.scim.urls")),
     path("admin/", admin.site.urls),

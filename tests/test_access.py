@@ -24,6 +24,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from alongside.accounts.models import ApiToken, User
 from alongside.accounts.services import api_token_create
 from alongside.exports.models import Export
+from alongside.chat.models import TeamsChannelWebhook
+from alongside.hrsync.models import SyncRun
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
@@ -170,6 +172,28 @@ ORG_PAGES: dict[str, Page] = {
     "scheduling:meeting_ics": Page(MEMBER),  # the relationship's members and its managers
     "scheduling:calendar_feed": Page(MEMBER),  # the user's own subscription address
     "scheduling:calendar_feed_renew": Page(MEMBER, post_only=True),
+    "scheduling:relationship_video": Page(MEMBER, post_only=True),  # its active members
+    # Video meetings: the organisation's accounts (admins), a programme's default link.
+    "video:accounts": Page(ADMINS),
+    # Slack and Teams: admins.
+    "chat:settings": Page(ADMINS),
+    "chat:slack_install": Page(ADMINS, post_only=True),
+    "chat:slack_update": Page(ADMINS, post_only=True),
+    "chat:slack_disconnect": Page(ADMINS, post_only=True),
+    "chat:teams_connect": Page(ADMINS, post_only=True),
+    "chat:teams_disconnect": Page(ADMINS, post_only=True),
+    "chat:webhook_add": Page(ADMINS, post_only=True),
+    "chat:webhook_remove": Page(ADMINS, post_only=True),
+    # The scheduled HR sync: admins.
+    "hrsync:settings": Page(ADMINS),
+    "hrsync:run_now": Page(ADMINS, post_only=True),
+    "hrsync:forget_host_key": Page(ADMINS, post_only=True),
+    "hrsync:remove": Page(ADMINS, post_only=True),
+    "hrsync:run": Page(ADMINS),
+    "hrsync:run_confirm": Page(ADMINS, post_only=True),
+    "hrsync:run_discard": Page(ADMINS, post_only=True),
+    "video:disconnect": Page(ADMINS, post_only=True),
+    "video:programme": Page(MANAGERS),
     # Surveys and check-ins: participants reach only their own programmes' surveys,
     # relationships and meetings; everything else is for the programme's managers.
     "surveys:mine": Page(MEMBER),
@@ -232,6 +256,13 @@ OTHER_PAGES: dict[str, str] = {
     "readyz": "public",  # says only whether the database, migrations and a worker are ready
     "metrics": "public",  # or behind ALONGSIDE_METRICS_TOKEN (tests/core/test_operations.py)
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
+    # Chat: the Slack install's return (the signed-in admin named in its signed state),
+    # the calls Slack and Teams make (their own signatures: tests/chat), and the page
+    # behind a one-click action (the signed token in the URL is the credential).
+    "slack_oauth_callback": "signed-in",
+    "slack_interactions": "slack-signature",
+    "teams_messages": "bot-framework-token",
+    "chat_action": "public",
     # Each organisation's SCIM endpoint: one of its own SCIM tokens (test_scim_endpoint_…).
     "scim:users": "scim",
     "scim:user": "scim",
@@ -303,6 +334,8 @@ class Tenant:
     data_request: DataRequest
     email: OutboundEmail
     export: Export
+    sync_run: SyncRun
+    teams_webhook: TeamsChannelWebhook
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -414,7 +447,15 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         ).first()
         or user
     )
+    # An HR sync run waiting for an admin's confirmation.
+    sync_run = SyncRun.objects.create(
+        organisation=organisation, status=SyncRun.Status.NEEDS_CONFIRMATION, left=[person.email]
+    )
     return Tenant(
+        teams_webhook=TeamsChannelWebhook.objects.create(
+            organisation=organisation, name="Mentoring", url_encrypted="not-used"
+        ),
+        sync_run=sync_run,
         endpoint=endpoint,
         delivery=delivery,
         data_request=data_request,
@@ -498,6 +539,9 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "data_request_id": tenant.data_request.pk,
         "email_id": tenant.email.pk,
         "export_id": tenant.export.pk,
+        "provider": "zoom",
+        "sync_run_id": tenant.sync_run.pk,
+        "webhook_id": tenant.teams_webhook.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -686,6 +730,7 @@ PROGRAMME = "/api/v1/organisations/{org_slug}/programmes/{programme_id}"
 RELATIONSHIP = "/api/v1/organisations/{org_slug}/relationships/{relationship_id}"
 MEETING = "/api/v1/organisations/{org_slug}/meetings/{meeting_id}"
 WEBHOOK = "/api/v1/organisations/{org_slug}/webhooks/{endpoint_id}"
+CHAT = "/api/v1/organisations/{org_slug}/chat"
 
 
 @dataclass(frozen=True)
@@ -703,6 +748,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/organisations"): Operation("user"),
     ("GET", "/api/v1/me/email-preferences"): Operation("user"),
     ("PUT", "/api/v1/me/email-preferences"): Operation("user", {"frequency": "daily"}),
+    ("GET", "/api/v1/me/channel-preferences"): Operation("user"),
+    ("PUT", "/api/v1/me/channel-preferences"): Operation("user", {"chosen": {}}),
     ("GET", "/api/v1/organisations/{org_slug}"): Operation(MEMBER),
     ("PATCH", "/api/v1/organisations/{org_slug}"): Operation(ADMINS, {"name": "Hacked"}),
     ("GET", "/api/v1/organisations/{org_slug}/memberships"): Operation(ADMINS),
@@ -893,6 +940,45 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", f"{MEETING}/apologies"): Operation(MEMBER, {"attending": False}),
     ("GET", "/api/v1/organisations/{org_slug}/calendar-feed"): Operation(MEMBER),
     ("POST", "/api/v1/organisations/{org_slug}/calendar-feed/renew"): Operation(MEMBER),
+    # Slack and Teams: admins.
+    ("GET", f"{CHAT}"): Operation(ADMINS),
+    ("POST", f"{CHAT}/slack/install"): Operation(ADMINS),
+    ("PATCH", f"{CHAT}/slack"): Operation(ADMINS, {"announce_matches": False}),
+    ("DELETE", f"{CHAT}/slack"): Operation(ADMINS),
+    ("PUT", f"{CHAT}/teams-bot"): Operation(ADMINS, {"app_id": "a", "app_password": "b"}),
+    ("DELETE", f"{CHAT}/teams-bot"): Operation(ADMINS),
+    ("POST", f"{CHAT}/teams-channels"): Operation(
+        ADMINS, {"name": "x", "url": "https://example.org/hook"}
+    ),
+    ("DELETE", f"{CHAT}/teams-channels/{{webhook_id}}"): Operation(ADMINS),
+    ("GET", f"{CHAT}/announcements"): Operation(ADMINS),
+    # The scheduled HR sync: admins.
+    ("GET", "/api/v1/organisations/{org_slug}/hr-sync"): Operation(ADMINS),
+    ("PUT", "/api/v1/organisations/{org_slug}/hr-sync"): Operation(
+        ADMINS, {"kind": "https", "url": "https://hr.example.org/people.csv"}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/hr-sync"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/hr-sync/forget-host-key"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/hr-sync/runs"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/hr-sync/runs"): Operation(ADMINS),
+    ("GET", "/api/v1/organisations/{org_slug}/hr-sync/runs/{sync_run_id}"): Operation(ADMINS),
+    ("POST", "/api/v1/organisations/{org_slug}/hr-sync/runs/{sync_run_id}/confirm"): Operation(
+        ADMINS
+    ),
+    ("POST", "/api/v1/organisations/{org_slug}/hr-sync/runs/{sync_run_id}/discard"): Operation(
+        ADMINS
+    ),
+    # Video links: accounts for admins, a programme's default for its managers, a
+    # relationship's choice for its members (its managers may read it).
+    ("GET", "/api/v1/organisations/{org_slug}/video-accounts"): Operation(ADMINS),
+    ("PUT", "/api/v1/organisations/{org_slug}/video-accounts/{provider}"): Operation(
+        ADMINS, {"account_id": "a", "client_id": "b", "client_secret": "c"}
+    ),
+    ("DELETE", "/api/v1/organisations/{org_slug}/video-accounts/{provider}"): Operation(ADMINS),
+    ("GET", f"{PROGRAMME}/video"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/video"): Operation(MANAGERS, {"provider": "none"}),
+    ("GET", f"{RELATIONSHIP}/video"): Operation(MEMBER),
+    ("PUT", f"{RELATIONSHIP}/video"): Operation(MEMBER, {"choice": "programme"}),
     # Surveys, check-ins, outcomes and closing: the programme's managers; participants
     # answer their own programme's surveys and pulses and see their own before/after.
     ("GET", f"{PROGRAMME}/surveys"): Operation(MANAGERS),
@@ -989,6 +1075,9 @@ def api_call(
         .replace("{data_request_id}", str(tenant.data_request.pk))
         .replace("{email_id}", str(tenant.email.pk))
         .replace("{export_id}", str(tenant.export.pk))
+        .replace("{provider}", "zoom")
+        .replace("{sync_run_id}", str(tenant.sync_run.pk))
+        .replace("{webhook_id}", str(tenant.teams_webhook.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:

@@ -28,6 +28,8 @@ from alongside.audit.services import log_action
 from alongside.demo import data, names
 from alongside.demo.history import build_history, history_summary
 from alongside.demo.history import describe as describe_history
+from alongside.demo.integrations import build_integrations
+from alongside.demo.integrations import describe as describe_integrations
 from alongside.demo.programmes import CIRCLES_NAME, HIPO_NAME, build_programmes
 from alongside.demo.programmes import describe as describe_programmes
 from alongside.demo.sso import ADMIN_EMAIL as HERON_ADMIN
@@ -353,6 +355,12 @@ def build_demo(
         organisation=organisation, manager=users[Role.PROGRAMME_MANAGER], today=today
     )
     _refresh_health(organisation, today)
+    integrations = build_integrations(
+        organisation=organisation,
+        admin=users[Role.ADMIN],
+        member=users[Role.MEMBER],
+        today=today,
+    )
     mentor, facilitator = _participant_sign_ins(organisation, users[Role.MEMBER])
     heron, _heron_admin = build_sso_demo(password=data.DEMO_PASSWORD)
     summary = (
@@ -361,6 +369,7 @@ def build_demo(
         + describe_history(history_summary(organisation=organisation, story=history))
         + describe_surveys(surveys)
         + f"{heron.name}: single sign-on with the test OpenID provider.\n"
+        + describe_integrations(integrations)
     )
     if stdout is not None:
         stdout.write(summary)

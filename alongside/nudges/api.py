@@ -12,9 +12,16 @@ from alongside.core.api_pagination import Pagination
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.schemas import ERRORS
 from alongside.nudges.catalogue import catalogue
+from alongside.nudges.channels import channel_choices
 from alongside.nudges.models import Frequency, NudgeDelivery
 from alongside.nudges.selectors import frequency_of, programme_deliveries, programme_nudges
-from alongside.nudges.services import nudge_preference_set, programme_nudges_configure
+from alongside.nudges.services import (
+    channel_preferences_of,
+    channel_preferences_set,
+    message_kinds,
+    nudge_preference_set,
+    programme_nudges_configure,
+)
 from alongside.organisations.api_auth import membership_for
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
@@ -68,6 +75,9 @@ class DeliveryOut(Schema):
     claimed_at: datetime | None
     sent_at: datetime | None
     digest_id: int | None
+    channels: list[str]
+    channel_results: dict[str, dict[str, Any]]
+    fallback_reason: str
 
 
 class DeliveryQuery(Schema):
@@ -120,6 +130,44 @@ def get_email_preferences(request: HttpRequest) -> dict[str, Any]:
 def set_email_preferences(request: HttpRequest, payload: EmailPreferenceIn) -> dict[str, Any]:
     preference = nudge_preference_set(user=request_user(request), frequency=payload.frequency)
     return _preference(preference.frequency)
+
+
+class ChannelPreferencesOut(Schema):
+    chosen: dict[str, str]
+    kinds: list[ChoiceOut]
+    choices: list[ChoiceOut]
+
+
+class ChannelPreferencesIn(Schema):
+    chosen: dict[str, str]
+
+
+def _channels(user: Any) -> dict[str, Any]:
+    return {
+        "chosen": channel_preferences_of(user=user),
+        "kinds": [{"value": kind, "label": title} for kind, title in message_kinds()],
+        "choices": [{"value": c.value, "label": str(c.label)} for c in channel_choices()],
+    }
+
+
+@router.get(
+    "/me/channel-preferences",
+    response={200: ChannelPreferencesOut, **ERRORS},
+    summary="Where each kind of message reaches me: email, Slack, Teams, or a chat and email",
+)
+def get_channel_preferences(request: HttpRequest) -> dict[str, Any]:
+    return _channels(request_user(request))
+
+
+@router.put(
+    "/me/channel-preferences",
+    response={200: ChannelPreferencesOut, **ERRORS},
+    summary='Choose channels: {"chosen": {"meeting_tomorrow": "slack+email", …}}',
+)
+def set_channel_preferences(request: HttpRequest, payload: ChannelPreferencesIn) -> dict[str, Any]:
+    user = request_user(request)
+    channel_preferences_set(user=user, chosen=payload.chosen)
+    return _channels(user)
 
 
 @router.get(

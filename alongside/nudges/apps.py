@@ -11,5 +11,8 @@ class NudgesConfig(AppConfig):
         # one may add their own in a ``nudges.py`` module, discovered here.
         from alongside.nudges import listeners, personal_data, survey_finders  # noqa: F401
         from alongside.nudges.catalogue import discover_sources
+        from alongside.nudges.channels import register_channel
+        from alongside.nudges.email_channel import EmailChannel
 
+        register_channel(EmailChannel())
         discover_sources()

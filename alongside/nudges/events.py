@@ -32,3 +32,4 @@ class DueEvent:
     action_label: str
     link: str  # a path on this site, e.g. reverse("programmes:intake", …)
     event_at: datetime | None = None  # shown in each recipient's own time zone
+    quick_action: str = ""  # a one-click action chat messages offer, e.g. commitment_done:12

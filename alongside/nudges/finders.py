@@ -165,6 +165,7 @@ def first_meeting_overdue(now: datetime) -> Iterator[DueEvent]:
             ),
             action_label="Plan your first meeting",
             link=_relationship_link(relationship),
+            quick_action=f"pick_time:{relationship.pk}",
         )
 
 
@@ -220,6 +221,7 @@ def commitment_due(now: datetime) -> Iterator[DueEvent]:
             message=f"You committed to: “{commitment.text}”. How is it going?",
             action_label="Review your commitment",
             link=_relationship_link(commitment.relationship),
+            quick_action=f"commitment_done:{commitment.pk}",
         )
 
 
@@ -278,6 +280,7 @@ def quiet_for_one_period(now: datetime) -> Iterator[DueEvent]:
             ),
             action_label="Plan the next meeting",
             link=_relationship_link(relationship),
+            quick_action=f"pick_time:{relationship.pk}",
         )
 
 

@@ -26,6 +26,26 @@ class NudgePreference(models.Model):
         return f"{self.user}: {self.frequency}"
 
 
+class NudgeChannelPreference(models.Model):
+    """Where a person wants one kind of message (a nudge, the digest, announcements):
+    any of email, Slack and Teams. Without a row, email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudge_channels"
+    )
+    kind = models.CharField(max_length=64)
+    channels = models.JSONField(default=list)
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="nudge_channel_preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.channels}"
+
+
 class ProgrammeNudgeSetting(models.Model):
     """A manager's choice for one nudge in one programme; without a row, its default holds."""
 
@@ -104,6 +124,18 @@ class NudgeDelivery(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     digest = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    # Where it goes (chosen from the person's preferences when recorded), what each
+    # channel did ({"slack": {"status": "sent", "ref": …, "at": …}}), and why it went by
+    # email instead when a chat channel could not take it.
+    channels = models.JSONField(default=list, blank=True)
+    channel_results = models.JSONField(default=dict, blank=True)
+    fallback_reason = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="Not before then: a chat service asked us to wait."
+    )
+    quick_action = models.CharField(
+        max_length=100, blank=True, help_text="A one-click action, e.g. commitment_done:12."
     )
 
     class Meta:

@@ -6,12 +6,19 @@ from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
-from alongside.nudges.catalogue import get_nudge
-from alongside.nudges.models import Frequency, NudgePreference, ProgrammeNudgeSetting
+from alongside.nudges.catalogue import DIGEST_KEY, catalogue, get_nudge
+from alongside.nudges.channels import EMAIL, channel_choices
+from alongside.nudges.models import (
+    Frequency,
+    NudgeChannelPreference,
+    NudgePreference,
+    ProgrammeNudgeSetting,
+)
 from alongside.programmes.models import Programme
 
 
@@ -54,3 +61,45 @@ def nudge_preference_set(*, user: User, frequency: str) -> NudgePreference:
         user=user, defaults={"frequency": frequency, "updated_at": timezone.now()}
     )
     return preference
+
+
+def message_kinds() -> list[tuple[str, str]]:
+    """Each kind of message a person chooses channels for: every nudge, and the digest."""
+    return [*((nudge.key, nudge.title) for nudge in catalogue()), (DIGEST_KEY, _("Daily digest"))]
+
+
+@transaction.atomic
+def channel_preferences_set(*, user: User, chosen: Mapping[str, str]) -> dict[str, str]:
+    """``{kind: "email" | "slack" | "slack+email" | "teams" | "teams+email"}``; all or
+    nothing. Email needs no row."""
+    kinds = dict(message_kinds())
+    values = {choice.value for choice in channel_choices()}
+    problems = [
+        Problem(_("%(kind)r is not a kind of message.") % {"kind": kind}, field=kind)
+        for kind in chosen
+        if kind not in kinds
+    ] + [
+        Problem(
+            _("must be one of %(choices)s, not %(value)r.")
+            % {"choices": ", ".join(sorted(values)), "value": value},
+            field=kind,
+        )
+        for kind, value in chosen.items()
+        if kind in kinds and value not in values
+    ]
+    if problems:
+        raise AlongsideError(_("Your channel choices could not be saved."), problems=problems)
+    now = timezone.now()
+    for kind, value in chosen.items():
+        if value == EMAIL:
+            NudgeChannelPreference.objects.filter(user=user, kind=kind).delete()
+        else:
+            NudgeChannelPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"channels": value.split("+"), "updated_at": now}
+            )
+    return channel_preferences_of(user=user)
+
+
+def channel_preferences_of(*, user: User) -> dict[str, str]:
+    stored = dict(NudgeChannelPreference.objects.filter(user=user).values_list("kind", "channels"))
+    return {kind: "+".join(stored.get(kind) or [EMAIL]) for kind, _title in message_kinds()}

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError
 from alongside.core.messages import show_error
 from alongside.core.pagination import paginate
 from alongside.nudges.catalogue import catalogue
+from alongside.nudges.channels import channel_choices
 from alongside.nudges.models import Frequency, NudgeDelivery
 from alongside.nudges.selectors import (
     frequency_of,
@@ -19,7 +21,13 @@ from alongside.nudges.selectors import (
     programme_delivery_counts,
     programme_nudges,
 )
-from alongside.nudges.services import nudge_preference_set, programme_nudges_configure
+from alongside.nudges.services import (
+    channel_preferences_of,
+    channel_preferences_set,
+    message_kinds,
+    nudge_preference_set,
+    programme_nudges_configure,
+)
 from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.people.models import Person
 from alongside.programmes.selectors import programme_get_managed
@@ -87,6 +95,23 @@ def programme_log(request: OrgRequest, programme_id: int) -> HttpResponse:
 def email_preferences(request: HttpRequest) -> HttpResponse:
     """How often the signed-in person hears from us, in every organisation."""
     user = request_user(request)
+    if request.method == "POST" and request.POST.get("form") == "channels":
+        try:
+            channel_preferences_set(
+                user=user,
+                chosen={
+                    kind: request.POST.get(f"channel-{kind}", "")
+                    for kind, _title in message_kinds()
+                    if f"channel-{kind}" in request.POST
+                },
+            )
+        except AlongsideError as error:
+            show_error(request, error)
+            for problem in error.problems:
+                messages.error(request, str(problem))
+        else:
+            messages.success(request, _("Your channels are saved."))
+        return redirect("email_preferences")
     if request.method == "POST":
         try:
             nudge_preference_set(user=user, frequency=request.POST.get("frequency", ""))
@@ -104,5 +129,8 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
             "frequency": frequency_of(user=user),
             "choices": Frequency.choices,
             "essentials": [n for n in catalogue() if n.essential],
+            "kinds": message_kinds(),
+            "channel_choices": channel_choices(),
+            "chosen_channels": channel_preferences_of(user=user),
         },
     )

@@ -24,7 +24,7 @@ from alongside.organisations.models import Organisation
 from alongside.outbox.services import Outgoing, emails_enqueue
 from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.scheduling import invites, slot_finder
-from alongside.scheduling.models import CalendarFeed
+from alongside.scheduling.models import CalendarFeed, RelationshipVideo
 from alongside.scheduling.selectors import member_zone
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,17 @@ def invite_event(meeting: Meeting, members: Iterable[RelationshipMember]) -> inv
         attendees=[invites.InviteAttendee(m.person.name, m.person.email) for m in members],
         cancelled=meeting.status == Meeting.Status.CANCELLED,
         location=meeting.location,
+        video_url=relationship_video_url(relationship),
     )
+
+
+def relationship_video_url(relationship: Relationship) -> str:
+    """The relationship's video link (select_related ``video`` to save the query)."""
+    try:
+        video = relationship.video
+    except RelationshipVideo.DoesNotExist:
+        return ""
+    return video.url if video.status == RelationshipVideo.Status.READY else ""
 
 
 def _invitees(meeting: Meeting) -> list[RelationshipMember]:
@@ -155,6 +165,7 @@ def meeting_invitation_email(
     members: Sequence[RelationshipMember],
     summary: str,
     ics: bytes,
+    video_url: str = "",
 ) -> EmailMultiAlternatives:
     """A calendar invitation (or its update or cancellation) for one member, in their zone;
     its link signs in and opens the meeting page."""
@@ -177,6 +188,7 @@ def meeting_invitation_email(
         "local_end": local + timedelta(minutes=meeting.duration_minutes),
         "zone_name": zone_name,
         "link": email_link(email=member.person.email, path=path, organisation_id=organisation.pk),
+        "video_url": video_url,
         "cancelled": cancelled,
         "updated": updated,
     }
@@ -217,7 +229,12 @@ def _send_invitation(
     ]
     messages = [
         meeting_invitation_email(
-            meeting=meeting, member=member, members=members, summary=event.summary, ics=ics
+            meeting=meeting,
+            member=member,
+            members=members,
+            summary=event.summary,
+            ics=ics,
+            video_url=event.video_url,
         )
         for member in recipients
     ]

@@ -16,7 +16,7 @@ from email.utils import parseaddr
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText, vUri
 
 PRODID = "-//Alongside//Mentoring meetings//EN"
 
@@ -40,6 +40,7 @@ class InviteEvent:
     attendees: Sequence[InviteAttendee] = ()
     cancelled: bool = False
     location: str = ""
+    video_url: str = ""  # the meeting's video link: LOCATION (if none given) and CONFERENCE
 
 
 def _address(email: str, name: str = "") -> vCalAddress:
@@ -62,8 +63,15 @@ def _event(item: InviteEvent, *, organizer: str, stamp: datetime, invitation: bo
     event.add("description", f"{item.description}\n\n{item.url}".strip())
     if item.url:
         event.add("url", item.url)
-    if item.location:
-        event.add("location", item.location)
+    if item.location or item.video_url:
+        event.add("location", item.location or item.video_url)
+    if item.video_url:
+        # RFC 7986 §5.11: how to join; calendar apps show it as a join button.
+        event.add(
+            "conference",
+            vUri(item.video_url),
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Video call"},
+        )
     event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     if invitation:

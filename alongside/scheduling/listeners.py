@@ -44,3 +44,10 @@ def release_leaver(events: Sequence[MemberLeft]) -> None:
                 relationship=member.relationship, actor=actor, reason="The relationship has ended."
             )
         schedule_member_left(member=member)
+
+
+@subscribe(RelationshipsPublished)
+def give_video_links(events: Sequence[RelationshipsPublished]) -> None:
+    from alongside.scheduling.video import video_links_for_published
+
+    video_links_for_published(relationship_ids=[i for e in events for i in e.relationship_ids])

@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Schedule(models.Model):
@@ -90,3 +91,106 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+# --- Video links -----------------------------------------------------------------------
+
+
+class VideoProvider(models.TextChoices):
+    NONE = "none", _("No video link")
+    FIXED = "fixed", _("A fixed address")
+    JITSI = "jitsi", _("A Jitsi room (no account needed)")
+    ZOOM = "zoom", _("A Zoom meeting")
+    TEAMS = "teams", _("A Microsoft Teams meeting")
+
+
+#: Providers whose meetings are created through the organisation's connected account.
+ACCOUNT_PROVIDERS = (VideoProvider.ZOOM, VideoProvider.TEAMS)
+#: A relationship's choice may also be to follow its programme's default.
+FOLLOW_PROGRAMME = "programme"
+
+
+class ProgrammeVideo(models.Model):
+    """A programme's default video link for its relationships; without a row, none."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="video_default"
+    )
+    provider = models.CharField(
+        max_length=16, choices=VideoProvider.choices, default=VideoProvider.NONE
+    )
+    fixed_url = models.URLField(max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    def __str__(self) -> str:
+        return f"Video default of {self.programme_id}: {self.provider}"
+
+
+class RelationshipVideo(models.Model):
+    """A relationship's video link: its members' choice and the link in use.
+
+    ``choice`` is what was asked for (or ``programme``: follow the programme's default);
+    ``provider`` and ``url`` are the link made for it. A Zoom or Teams meeting is created
+    by the worker, so for a while the link may be ``pending`` (or ``failed``, with why).
+    """
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Ready")
+        PENDING = "pending", _("Being created")
+        FAILED = "failed", _("Could not be created")
+
+    relationship = models.OneToOneField(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="video"
+    )
+    choice = models.CharField(max_length=16, default=FOLLOW_PROGRAMME)
+    fixed_url = models.URLField(max_length=500, blank=True)
+    provider = models.CharField(
+        max_length=16, choices=VideoProvider.choices, default=VideoProvider.NONE
+    )
+    url = models.CharField(max_length=500, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.READY)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    def __str__(self) -> str:
+        return f"Video of {self.relationship_id}: {self.provider} {self.url}"
+
+
+class VideoAccount(models.Model):
+    """An organisation's Zoom or Microsoft 365 account, connected with server-to-server
+    OAuth credentials (the client secret encrypted at rest) to create meetings."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="video_accounts"
+    )
+    provider = models.CharField(max_length=16, choices=VideoProvider.choices)
+    account_id = models.CharField(
+        max_length=200, help_text=_("Zoom: the account ID. Microsoft: the directory (tenant) ID.")
+    )
+    client_id = models.CharField(max_length=200)
+    client_secret_encrypted = models.TextField()
+    organizer = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Microsoft: the user who organises the meetings (id or sign-in name)."),
+    )
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connected_at = models.DateTimeField(default=django_timezone.now)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "provider"], name="video_account_once_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} account of {self.organisation_id}"

@@ -391,7 +391,9 @@ def meetings_for_feed(*, user: User, organisation: Organisation) -> QuerySet[Mee
             attendance__member__person__user=user,
             starts_at__gte=since,
         )
-        .select_related("relationship__programme", "relationship__organisation")
+        .select_related(
+            "relationship__programme", "relationship__organisation", "relationship__video"
+        )
         .distinct()
         .order_by("starts_at")
     )

@@ -25,7 +25,7 @@ from alongside.core.messages import show_error
 from alongside.meetings.models import Meeting
 from alongside.organisations.tenancy import OrgRequest, org_view
 from alongside.relationships.models import Relationship, RelationshipMember
-from alongside.scheduling import selectors, slot_finder
+from alongside.scheduling import selectors, slot_finder, video_views
 from alongside.scheduling.invite_services import (
     calendar_feed_get_or_create,
     calendar_feed_render,
@@ -396,6 +396,7 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<int:meeting_id>/outcome/", meeting_outcome_view, name="meeting_outcome"),
     path("meetings/<int:meeting_id>/apologies/", meeting_apologies_view, name="meeting_apologies"),
     path("meetings/<int:meeting_id>/calendar.ics", meeting_ics, name="meeting_ics"),
+    path("<int:relationship_id>/video/", video_views.relationship_video, name="relationship_video"),
     path("calendar/", calendar_feed, name="calendar_feed"),
     path("calendar/renew/", calendar_feed_renew_view, name="calendar_feed_renew"),
 ]

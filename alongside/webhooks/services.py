@@ -9,14 +9,11 @@ and an admin can send it again.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import socket
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +29,7 @@ from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.crypto import decrypt, encrypt
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.net import is_private_host, retry_after
 from alongside.organisations.models import Organisation
 from alongside.webhooks import signing
 from alongside.webhooks.catalogue import EVENT_NAMES, TEST, Outgoing
@@ -72,7 +70,7 @@ def _check_url(url: str) -> str:
         problem = _("must not contain a user name or password; the signature proves the sender.")
     elif len(url) > 500:
         problem = _("is longer than 500 characters.")
-    elif not allow_private and _is_private_host(parts.hostname):
+    elif not allow_private and is_private_host(parts.hostname):
         problem = _("points to a private or local network address, which webhooks cannot reach.")
     if problem:
         raise AlongsideError(
@@ -80,19 +78,6 @@ def _check_url(url: str) -> str:
             problems=[Problem(problem, field="url")],
         )
     return url
-
-
-def _is_private_host(host: str) -> bool:
-    try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
-    except (socket.gaierror, UnicodeError):
-        return False  # unknown now; checked again when sending
-    return any(_is_private_address(a) for a in addresses)
-
-
-def _is_private_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return not ip.is_global
 
 
 def _check_events(event_types: Iterable[str]) -> list[str]:
@@ -330,18 +315,6 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     return claimed == 1
 
 
-def _retry_after(response: httpx.Response, now: datetime) -> datetime | None:
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return now + timedelta(seconds=min(int(value), 86_400))
-    try:
-        return min(parsedate_to_datetime(value), now + timedelta(days=1))
-    except (TypeError, ValueError):
-        return None
-
-
 def webhook_delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
     """Send one delivery if it is due and not claimed elsewhere; returns its new status."""
     now = now or timezone.now()
@@ -355,7 +328,7 @@ def webhook_delivery_attempt(*, delivery_id: int, now: datetime | None = None) -
     error = ""
     try:
         host = urlsplit(endpoint.url).hostname or ""
-        if not settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES and _is_private_host(host):
+        if not settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES and is_private_host(host):
             raise ValueError(_("the address now resolves to a private network"))
         headers = {
             "Content-Type": "application/json",
@@ -390,7 +363,7 @@ def _record(
         fields["last_error"] = error[:500]
         if retryable and delivery.attempts < MAX_ATTEMPTS:
             wait = now + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
-            asked = _retry_after(response, now) if response is not None else None
+            asked = retry_after(response.headers, now) if response is not None else None
             fields.update(
                 status=WebhookDelivery.Status.RETRYING,
                 next_attempt_at=max(wait, asked) if asked else wait,

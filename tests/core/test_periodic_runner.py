@@ -117,6 +117,9 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("core.prune", "done"),
         ("people.prune_uploads", "done"),
         ("exports.prune", "done"),
+        ("scheduling.video_links", "done"),
+        ("hrsync.run_due", "done"),
+        ("chat.send_announcements", "done"),
     }
 
 

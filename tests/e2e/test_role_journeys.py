@@ -289,6 +289,7 @@ def every_other_page(sessions: list[Browsing], demo: DemoResult) -> None:
         ("health", f"/o/{slug}/programmes/{running.pk}/dashboard/relationships/{relationship.pk}/"),
         ("thresholds", f"/o/{slug}/programmes/{running.pk}/dashboard/thresholds/"),
         ("relationship-overview", f"/o/{slug}/mentoring/r/{relationship.pk}/"),
+        ("programme-video", f"/o/{slug}/settings/video/programmes/{running.pk}/"),
     ]
     manager = by_role["manager"]
     for name, path in manager_pages:
@@ -298,6 +299,9 @@ def every_other_page(sessions: list[Browsing], demo: DemoResult) -> None:
     admin = by_role["admin"]
     for name, path in (
         ("audit", f"/o/{slug}/audit/"),
+        ("slack-and-teams", f"/o/{slug}/settings/chat/"),
+        ("hr-sync", f"/o/{slug}/settings/hr-sync/"),
+        ("video-accounts", f"/o/{slug}/settings/video/"),
         ("api-tokens", "/accounts/tokens/"),
         ("not-found", f"/o/{slug}/no-such-page/"),
     ):

@@ -1,0 +1,5 @@
+from alongside.chat import views
+
+app_name = "chat"
+
+urlpatterns = views.urlpatterns

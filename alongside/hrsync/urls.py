@@ -1,0 +1,5 @@
+from alongside.hrsync import views
+
+app_name = "hrsync"
+
+urlpatterns = views.urlpatterns
