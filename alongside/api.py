@@ -23,6 +23,7 @@ from alongside.programmes.api import router as programmes_router
 from alongside.relationships.api import router as relationships_router
 from alongside.scheduling.api import router as schedule_router
 from alongside.scim.api import router as scim_router
+from alongside.selfmatch.api import router as selfmatch_router
 from alongside.surveys.api import router as surveys_router
 from alongside.webhooks.api import router as webhooks_router
 
@@ -116,6 +117,7 @@ api.add_router("/organisations", scim_router)
 api.add_router("/organisations", privacy_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)
+api.add_router("/organisations", selfmatch_router)
 api.add_router("/organisations", relationships_router)
 api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)

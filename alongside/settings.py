@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "alongside.meetings",
     "alongside.scheduling",
     "alongside.surveys",
+    "alongside.selfmatch",
     "alongside.nudges",
     "alongside.health",
     "alongside.dashboards",

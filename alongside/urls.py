@@ -22,6 +22,10 @@ urlpatterns = [
         "o/<slug:org_slug>/programmes/<int:programme_id>/matching/",
         include("alongside.matches.urls"),
     ),
+    path(
+        "o/<slug:org_slug>/programmes/<int:programme_id>/choose/",
+        include("alongside.selfmatch.urls"),
+    ),
     path("o/<slug:org_slug>/programmes/", include("alongside.nudges.urls")),
     path("o/<slug:org_slug>/", include("alongside.dashboards.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),

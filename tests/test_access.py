@@ -32,6 +32,7 @@ from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 from alongside.scim.models import ScimToken
 from alongside.scim.tokens import scim_token_create
+from alongside.selfmatch.models import MatchRequest
 from alongside.surveys.models import Question, Survey
 from alongside.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -121,6 +122,16 @@ ORG_PAGES: dict[str, Page] = {
     "matches:relationships": Page(MANAGERS),
     "matches:resolve_rematch": Page(MANAGERS, post_only=True),
     "matches:add_late_joiner": Page(MANAGERS, post_only=True),
+    # Participant choice: a participant's own suggestions, bookmarks, requests and pick;
+    # the programme's managers set how it matches.
+    "selfmatch:choose": Page(MEMBER),
+    "selfmatch:manage": Page(MANAGERS),
+    "selfmatch:pick": Page(MEMBER, post_only=True),
+    "selfmatch:bookmark": Page(MEMBER, post_only=True),
+    "selfmatch:request": Page(MEMBER, post_only=True),
+    "selfmatch:accept": Page(MEMBER, post_only=True),  # only a request made to them
+    "selfmatch:decline": Page(MEMBER, post_only=True),
+    "selfmatch:withdraw": Page(MEMBER, post_only=True),  # only their own request
     # A relationship's own pages: its members act, its programme's managers only read.
     "meetings:relationship": Page(MEMBER),
     "meetings:agreement": Page(MEMBER),
@@ -270,6 +281,7 @@ class Tenant:
     delivery: WebhookDelivery
     scim_token: ScimToken
     data_request: DataRequest
+    match_request: MatchRequest
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -376,6 +388,9 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         filename="my-data.zip",
     )
     return Tenant(
+        match_request=MatchRequest.objects.create(
+            programme=programme, requester=enrolment, recipient=second, message="x"
+        ),
         endpoint=endpoint,
         delivery=delivery,
         data_request=data_request,
@@ -438,6 +453,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "delivery_id": tenant.delivery.pk,
         "token_id": tenant.scim_token.pk,
         "data_request_id": tenant.data_request.pk,
+        "match_request_id": tenant.match_request.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -714,6 +730,26 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("PUT", f"{PROGRAMME}/intake"): Operation(MEMBER, {"goals": "x", "complete": False}),
     ("POST", "/api/v1/organisations/{org_slug}/programmes/join/{token}"): Operation(MEMBER, {}),
     # Matching and a programme's relationships: the programme's managers only.
+    # Participant choice: managers set it; participants choose for themselves.
+    ("GET", f"{PROGRAMME}/choice-settings"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/choice-settings"): Operation(MANAGERS, {"mode": "two_sided"}),
+    ("POST", f"{PROGRAMME}/choice-settings/picking/open"): Operation(
+        MANAGERS, {"close_at": "2099-01-01T10:00:00+00:00"}
+    ),
+    ("POST", f"{PROGRAMME}/choice-settings/picking/close"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/suggestions"): Operation(MEMBER),
+    ("PUT", f"{PROGRAMME}/bookmarks/{{enrolment_id}}"): Operation(MEMBER),
+    ("DELETE", f"{PROGRAMME}/bookmarks/{{enrolment_id}}"): Operation(MEMBER),
+    ("GET", f"{PROGRAMME}/match-requests"): Operation(MEMBER),
+    ("POST", f"{PROGRAMME}/match-requests"): Operation(
+        MEMBER, {"recipient_enrolment_id": 1, "message": ""}
+    ),
+    ("POST", f"{PROGRAMME}/match-requests/{{match_request_id}}/accept"): Operation(MEMBER),
+    ("POST", f"{PROGRAMME}/match-requests/{{match_request_id}}/decline"): Operation(
+        MEMBER, {"reply": ""}
+    ),
+    ("POST", f"{PROGRAMME}/match-requests/{{match_request_id}}/withdraw"): Operation(MEMBER),
+    ("PUT", f"{PROGRAMME}/hybrid-pick"): Operation(MEMBER, {"enrolment_id": None}),
     ("GET", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}"): Operation(MANAGERS),
@@ -899,6 +935,7 @@ def api_call(
         .replace("{endpoint_id}", str(tenant.endpoint.pk))
         .replace("{delivery_id}", str(tenant.delivery.pk))
         .replace("{data_request_id}", str(tenant.data_request.pk))
+        .replace("{match_request_id}", str(tenant.match_request.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:
