@@ -12,6 +12,7 @@ from alongside.accounts.api import router as accounts_router
 from alongside.accounts.api_auth import ActiveSessionAuth, ApiTokenAuth
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
+from alongside.flash.api import router as flash_router
 from alongside.home.api import router as home_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
@@ -118,6 +119,7 @@ api.add_router("/organisations", privacy_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)
 api.add_router("/organisations", selfmatch_router)
+api.add_router("/organisations", flash_router)
 api.add_router("/organisations", relationships_router)
 api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)

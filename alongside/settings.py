@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "alongside.selfmatch",
     "alongside.nudges",
     "alongside.health",
+    "alongside.flash",
     "alongside.dashboards",
     "alongside.home",
     "alongside.webhooks",

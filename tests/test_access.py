@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
 from alongside.accounts.services import api_token_create
+from alongside.flash.models import FlashGroup, FlashMember, FlashRound
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
 from alongside.organisations.models import Membership, Organisation, Role
@@ -132,6 +133,13 @@ ORG_PAGES: dict[str, Page] = {
     "selfmatch:accept": Page(MEMBER, post_only=True),  # only a request made to them
     "selfmatch:decline": Page(MEMBER, post_only=True),
     "selfmatch:withdraw": Page(MEMBER, post_only=True),  # only their own request
+    # Flash rounds: participants skip, answer and download their own invitation.
+    "flash:rounds": Page(MEMBER),
+    "flash:plan": Page(MANAGERS, post_only=True),
+    "flash:pair": Page(MANAGERS, post_only=True),
+    "flash:skip": Page(MEMBER, post_only=True),
+    "flash:pulse": Page(MEMBER, post_only=True),
+    "flash:ics": Page(MEMBER),  # only a round they were paired in
     # A relationship's own pages: its members act, its programme's managers only read.
     "meetings:relationship": Page(MEMBER),
     "meetings:agreement": Page(MEMBER),
@@ -212,6 +220,7 @@ OTHER_PAGES: dict[str, str] = {
     "accounts:revoke_api_token": "signed-in",
     "healthz": "public",
     "calendar_feed_ics": "public",  # the secret, renewable token in the URL is the credential
+    "flash_skip_link": "public",  # a signed link from the round's email; skipping is a POST
     # Each organisation's SCIM endpoint: one of its own SCIM tokens (test_scim_endpoint_…).
     "scim:users": "scim",
     "scim:user": "scim",
@@ -282,6 +291,7 @@ class Tenant:
     scim_token: ScimToken
     data_request: DataRequest
     match_request: MatchRequest
+    flash_round: FlashRound
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -387,7 +397,20 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
         result=b"PK\x05\x06" + b"\x00" * 18,
         filename="my-data.zip",
     )
+    # A paired flash round with the organisation's member in it, so its pages open.
+    flash_round = FlashRound.objects.create(
+        programme=programme, number=1, meets_at=datetime(2030, 2, 1, 9, tzinfo=UTC), timezone="UTC"
+    )
+    flash_group = FlashGroup.objects.create(round=flash_round, number=1)
+    for flash_enrolment in {own or enrolment, second}:
+        FlashMember.objects.create(
+            round=flash_round,
+            group=flash_group,
+            enrolment=flash_enrolment,
+            person=flash_enrolment.person,
+        )
     return Tenant(
+        flash_round=flash_round,
         match_request=MatchRequest.objects.create(
             programme=programme, requester=enrolment, recipient=second, message="x"
         ),
@@ -454,6 +477,7 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "token_id": tenant.scim_token.pk,
         "data_request_id": tenant.data_request.pk,
         "match_request_id": tenant.match_request.pk,
+        "round_id": tenant.flash_round.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -750,6 +774,14 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("POST", f"{PROGRAMME}/match-requests/{{match_request_id}}/withdraw"): Operation(MEMBER),
     ("PUT", f"{PROGRAMME}/hybrid-pick"): Operation(MEMBER, {"enrolment_id": None}),
+    # Flash rounds: managers plan and pair; participants skip and answer the pulse.
+    ("GET", f"{PROGRAMME}/flash-rounds"): Operation(MEMBER),
+    ("POST", f"{PROGRAMME}/flash-rounds"): Operation(MANAGERS, {"meets_at": None}),
+    ("POST", f"{PROGRAMME}/flash-rounds/{{round_id}}/pair"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/flash-rounds/{{round_id}}/skip"): Operation(MEMBER, {"skip": True}),
+    ("PUT", f"{PROGRAMME}/flash-rounds/{{round_id}}/pulse"): Operation(
+        MEMBER, {"useful": 4, "learned": True}
+    ),
     ("GET", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}"): Operation(MANAGERS),
@@ -936,6 +968,7 @@ def api_call(
         .replace("{delivery_id}", str(tenant.delivery.pk))
         .replace("{data_request_id}", str(tenant.data_request.pk))
         .replace("{match_request_id}", str(tenant.match_request.pk))
+        .replace("{round_id}", str(tenant.flash_round.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from alongside.core.panels import panel
+from alongside.programmes.models import Format, Programme
+
+
+@panel("programmes.detail", template="flash/_programme_panel.html", order=50)
+def rounds_panel(
+    *, request: HttpRequest | None, programme: Programme, manages: bool
+) -> dict[str, Any] | None:
+    if programme.format != Format.FLASH_ROUNDS:
+        return None
+    return {"programme": programme}
