@@ -14,6 +14,7 @@ from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
 from alongside.flash.api import router as flash_router
 from alongside.home.api import router as home_router
+from alongside.learning.api import router as learning_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
@@ -120,6 +121,7 @@ api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)
 api.add_router("/organisations", selfmatch_router)
 api.add_router("/organisations", flash_router)
+api.add_router("/organisations", learning_router)
 api.add_router("/organisations", relationships_router)
 api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "alongside.dashboards",
     "alongside.home",
     "alongside.webhooks",
+    "alongside.learning",
     "alongside.demo",
     "alongside.audit",
     "alongside.core",

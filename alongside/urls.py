@@ -31,6 +31,10 @@ urlpatterns = [
         "o/<slug:org_slug>/programmes/<int:programme_id>/rounds/",
         include("alongside.flash.urls"),
     ),
+    path(
+        "o/<slug:org_slug>/programmes/<int:programme_id>/learning/",
+        include("alongside.learning.urls"),
+    ),
     path("o/<slug:org_slug>/programmes/", include("alongside.nudges.urls")),
     path("o/<slug:org_slug>/", include("alongside.dashboards.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),

@@ -140,6 +140,9 @@ ORG_PAGES: dict[str, Page] = {
     "flash:skip": Page(MEMBER, post_only=True),
     "flash:pulse": Page(MEMBER, post_only=True),
     "flash:ics": Page(MEMBER),  # only a round they were paired in
+    # Learning from outcomes: the programme's managers.
+    "learning:report": Page(MANAGERS),
+    "learning:apply": Page(MANAGERS, post_only=True),
     # A relationship's own pages: its members act, its programme's managers only read.
     "meetings:relationship": Page(MEMBER),
     "meetings:agreement": Page(MEMBER),
@@ -782,6 +785,8 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("PUT", f"{PROGRAMME}/flash-rounds/{{round_id}}/pulse"): Operation(
         MEMBER, {"useful": 4, "learned": True}
     ),
+    ("GET", f"{PROGRAMME}/learning"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/learning/apply"): Operation(MANAGERS, {"target_programme_id": 1}),
     ("GET", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}"): Operation(MANAGERS),

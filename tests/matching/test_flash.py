@@ -65,8 +65,7 @@ def test_nobody_meets_again_while_a_round_without_repeats_exists(data):
     if possible:
         assert result.repeats == 0
     fewest = min(
-        sum(met.get(frozenset(pair), 0) for pair in matching)
-        for matching in perfect_matchings(ids)
+        sum(met.get(frozenset(pair), 0) for pair in matching) for matching in perfect_matchings(ids)
     )
     assert sum(met.get(frozenset(g), 0) for g in result.groups) == fewest
 
