@@ -26,6 +26,7 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.demo import data, names
+from alongside.demo.choice import build_choice, describe_choice
 from alongside.demo.history import build_history, history_summary
 from alongside.demo.history import describe as describe_history
 from alongside.demo.programmes import CIRCLES_NAME, HIPO_NAME, build_programmes
@@ -350,6 +351,9 @@ def build_demo(
     surveys = build_surveys(
         organisation=organisation, manager=users[Role.PROGRAMME_MANAGER], today=today
     )
+    choice = build_choice(
+        organisation=organisation, manager=users[Role.PROGRAMME_MANAGER], today=today
+    )
     _refresh_health(organisation, today)
     mentor, facilitator = _participant_sign_ins(organisation, users[Role.MEMBER])
     summary = (
@@ -357,6 +361,7 @@ def build_demo(
         + describe_programmes(programmes)
         + describe_history(history_summary(organisation=organisation, story=history))
         + describe_surveys(surveys)
+        + describe_choice(choice)
     )
     if stdout is not None:
         stdout.write(summary)

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from alongside.core.panels import panel
-from alongside.programmes.models import Format, Programme
+from alongside.programmes.models import Enrolment, Format, Programme, Stage
 from alongside.selfmatch.models import ChoiceMode
 from alongside.selfmatch.selectors import choice_settings
 
@@ -22,3 +22,15 @@ def choice_panel(
     if settings_.mode == ChoiceMode.CENTRAL and not manages:
         return None
     return {"programme": programme, "settings": settings_, "manages": manages}
+
+
+@panel("programmes.my_part", template="selfmatch/_my_part.html", order=50)
+def my_choice(
+    *, request: HttpRequest | None, programme: Programme, enrolment: Enrolment
+) -> dict[str, Any] | None:
+    settings_ = choice_settings(programme)
+    if settings_.mode == ChoiceMode.CENTRAL:
+        return None
+    if programme.stage not in (Stage.MATCHING, Stage.RUNNING):
+        return None
+    return {"programme": programme, "settings": settings_, "enrolment": enrolment}

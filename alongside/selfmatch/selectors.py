@@ -81,6 +81,7 @@ class SuggestionRow:
     profile: list[tuple[Any, Any]]  # (label, value) of the fields colleagues may see
     bookmarked: bool
     places_left: int | None
+    declined_me: bool = False
 
 
 def _reasons_for_participant(parts: Any, person: Any) -> list[str]:
@@ -115,6 +116,11 @@ def suggestions_for(*, enrolment: Enrolment, limit: int | None = None) -> list[S
     )
     marked = set(Bookmark.objects.filter(enrolment=enrolment).values_list("target_id", flat=True))
     free = mentor_places_left(programme) if programme.is_mentoring else {}
+    declined = set(
+        MatchRequest.objects.filter(
+            requester=enrolment, status=MatchRequest.Status.DECLINED
+        ).values_list("recipient_id", flat=True)
+    )
     rows = []
     for item in ranked:
         other = cohort.enrolments[item.index]
@@ -132,6 +138,7 @@ def suggestions_for(*, enrolment: Enrolment, limit: int | None = None) -> list[S
                 ],
                 bookmarked=other.pk in marked,
                 places_left=free.get(other.pk),
+                declined_me=other.pk in declined,
             )
         )
     return rows
@@ -144,7 +151,9 @@ def bookmarks_of(enrolment: Enrolment) -> QuerySet[Bookmark]:
 def next_bookmark(enrolment: Enrolment) -> Enrolment | None:
     """The earliest bookmark still free and not yet asked (the next one to try)."""
     asked = set(
-        MatchRequest.objects.filter(requester=enrolment).values_list("recipient_id", flat=True)
+        MatchRequest.objects.filter(requester=enrolment)
+        .exclude(status=MatchRequest.Status.WITHDRAWN)
+        .values_list("recipient_id", flat=True)
     )
     available = {e.pk for e in choosable_for(enrolment)}
     for mark in bookmarks_of(enrolment):

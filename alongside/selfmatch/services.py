@@ -267,6 +267,15 @@ def _send(
         )
     requester, recipient = _lock_pair(enrolment, recipient)
     if MatchRequest.objects.filter(
+        requester=requester, recipient=recipient, status=MatchRequest.Status.DECLINED
+    ).exists():
+        _fail(
+            gettext("%(name)s has declined your request already; choose someone else.")
+            % {"name": recipient.person.name},
+            code="declined",
+            field="recipient",
+        )
+    if MatchRequest.objects.filter(
         requester=requester, status=MatchRequest.Status.PENDING
     ).exists():
         _fail(

@@ -153,6 +153,10 @@ def test_a_decline_points_the_mentee_to_their_next_bookmark(
     with mailed(execute=True):
         match_request_decline(request=sent, actor=None, reply="Full this term, sorry")
     assert selectors.next_bookmark(me) == mentors[2]
+    with pytest.raises(AlongsideError) as again:
+        match_request_send(enrolment=me, recipient=mentors[1], message="", actor=None)
+    assert again.value.code == "declined"
+    assert [r.declined_me for r in selectors.suggestions_for(enrolment=me)].count(True) == 1
     told = mail.outbox[-1]
     assert told.to == [me.person.email]
     assert "Next on your bookmarks is Mentor 2" in told.body
