@@ -7,4 +7,4 @@ class FlashConfig(AppConfig):
     verbose_name = "Flash rounds"
 
     def ready(self) -> None:
-        from alongside.flash import jobs, panels  # noqa: F401
+        from alongside.flash import jobs, panels, personal_data  # noqa: F401

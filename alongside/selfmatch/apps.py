@@ -7,4 +7,4 @@ class SelfmatchConfig(AppConfig):
     verbose_name = "Participant choice"
 
     def ready(self) -> None:
-        from alongside.selfmatch import jobs, panels  # noqa: F401
+        from alongside.selfmatch import jobs, panels, personal_data  # noqa: F401

@@ -278,3 +278,28 @@ def test_the_choose_page_lets_a_mentee_request_and_the_mentor_accept(cast, org_a
     assert mentor_client.post(accept).status_code == 302
     sent.refresh_from_db()
     assert sent.status == MatchRequest.Status.ACCEPTED
+
+
+def test_a_persons_request_words_are_in_their_download_and_erased_with_them(cast, org_a):
+    from alongside.core.personal_data import Subject
+    from alongside.selfmatch import personal_data
+
+    _programme, mentors, mentees = mentoring_programme(org_a, cast["admin"], mode="two_sided")
+    sent = match_request_send(
+        enrolment=mentees[0], recipient=mentors[0], message="Please mentor me", actor=None
+    )
+    match_request_decline(request=sent, actor=None, reply="Not this term")
+    mentee = mentees[0].person
+    subject = Subject(
+        organisation_id=org_a.pk,
+        person_id=mentee.pk,
+        user_id=mentee.user_id,
+        email=mentee.email,
+        name=mentee.name,
+        employee_id="",
+    )
+    exported = personal_data.export(subject)
+    assert exported["match_requests_sent"][0]["message"] == "Please mentor me"
+    assert personal_data.erase(subject) == {"match_request_messages": 1, "match_request_replies": 0}
+    sent.refresh_from_db()
+    assert (sent.message, sent.reply) == ("", "Not this term")
