@@ -28,35 +28,35 @@ router = Router(tags=["flash rounds"])
 PROGRAMME = "/{org_slug}/programmes/{int:programme_id}"
 
 
-class GroupOut(Schema):
+class FlashGroupOut(Schema):
     number: int
     members: list[str]
 
 
-class RoundOut(Schema):
+class FlashRoundOut(Schema):
     id: int
     number: int
     meets_at: datetime
     timezone: str
     status: str
     skipping: int
-    groups: list[GroupOut]
+    groups: list[FlashGroupOut]
 
 
-class PlanIn(Schema):
+class FlashPlanIn(Schema):
     meets_at: datetime | None = None
 
 
-class SkipIn(Schema):
+class FlashSkipIn(Schema):
     skip: bool = True
 
 
-class PulseIn(Schema):
+class FlashPulseIn(Schema):
     useful: int
     learned: bool
 
 
-class PulseOut(Schema):
+class FlashPulseOut(Schema):
     useful: int
     learned: bool
 
@@ -95,7 +95,7 @@ def _me(request: HttpRequest, org_slug: str, programme_id: int) -> tuple[Program
 
 @router.get(
     f"{PROGRAMME}/flash-rounds",
-    response={200: list[RoundOut], **ERRORS},
+    response={200: list[FlashRoundOut], **ERRORS},
     summary="The rounds (participants see their own group; managers every group)",
 )
 def list_rounds(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
@@ -110,10 +110,10 @@ def list_rounds(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
 
 @router.post(
     f"{PROGRAMME}/flash-rounds",
-    response={201: RoundOut, **ERRORS},
+    response={201: FlashRoundOut, **ERRORS},
     summary="Plan the next round (by default one rhythm after the last)",
 )
-def plan_round(request: HttpRequest, org_slug: str, programme_id: int, payload: PlanIn) -> Any:
+def plan_round(request: HttpRequest, org_slug: str, programme_id: int, payload: FlashPlanIn) -> Any:
     membership = membership_for(request, org_slug)
     programme = _flash(programme_get_managed(membership=membership, programme_id=programme_id))
     flash_round = services.flash_round_plan(
@@ -124,7 +124,7 @@ def plan_round(request: HttpRequest, org_slug: str, programme_id: int, payload: 
 
 @router.post(
     f"{PROGRAMME}/flash-rounds/{{int:round_id}}/pair",
-    response={200: RoundOut, **ERRORS},
+    response={200: FlashRoundOut, **ERRORS},
     summary="Pair a planned round now and send the invitations",
 )
 def pair_round(request: HttpRequest, org_slug: str, programme_id: int, round_id: int) -> Any:
@@ -142,7 +142,7 @@ def pair_round(request: HttpRequest, org_slug: str, programme_id: int, round_id:
     summary="Skip a planned round (skip false: take part after all)",
 )
 def skip_round(
-    request: HttpRequest, org_slug: str, programme_id: int, round_id: int, payload: SkipIn
+    request: HttpRequest, org_slug: str, programme_id: int, round_id: int, payload: FlashSkipIn
 ) -> Any:
     programme, me = _me(request, org_slug, programme_id)
     flash_round = selectors.round_get(programme=programme, round_id=round_id)
@@ -154,11 +154,11 @@ def skip_round(
 
 @router.put(
     f"{PROGRAMME}/flash-rounds/{{int:round_id}}/pulse",
-    response={200: PulseOut, **ERRORS},
+    response={200: FlashPulseOut, **ERRORS},
     summary="The two questions after a round's conversation",
 )
 def answer_pulse(
-    request: HttpRequest, org_slug: str, programme_id: int, round_id: int, payload: PulseIn
+    request: HttpRequest, org_slug: str, programme_id: int, round_id: int, payload: FlashPulseIn
 ) -> Any:
     programme, me = _me(request, org_slug, programme_id)
     flash_round = selectors.round_get(programme=programme, round_id=round_id)

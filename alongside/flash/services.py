@@ -250,10 +250,27 @@ def flash_round_pair(*, flash_round: FlashRound, actor: User | None) -> list[Fla
 
 
 def group_invitation(group: FlashGroup, *, now: datetime | None = None) -> bytes:
+    return invites.invitation(
+        _group_event(group), organizer=settings.DEFAULT_FROM_EMAIL, now=now or timezone.now()
+    )
+
+
+def round_calendar(flash_round: FlashRound, *, now: datetime | None = None) -> bytes:
+    """Every conversation of a round, as one calendar to look at (no invitations)."""
+    events = [_group_event(g) for g in flash_round.groups.select_related("round__programme")]
+    return invites.feed(
+        events,
+        name=gettext("%(programme)s, round %(number)d")
+        % {"programme": flash_round.programme.name, "number": flash_round.number},
+        now=now or timezone.now(),
+    )
+
+
+def _group_event(group: FlashGroup) -> invites.InviteEvent:
     flash_round = group.round
     programme = flash_round.programme
     members = list(group.members.select_related("person"))
-    event = invites.InviteEvent(
+    return invites.InviteEvent(
         uid=f"flash-{group.pk}@alongside",
         sequence=0,
         starts_at=flash_round.meets_at,
@@ -269,9 +286,6 @@ def group_invitation(group: FlashGroup, *, now: datetime | None = None) -> bytes
         url=settings.SITE_URL
         + reverse("flash:rounds", args=[programme.organisation.slug, programme.pk]),
         attendees=[invites.InviteAttendee(m.person.name, m.person.email) for m in members],
-    )
-    return invites.invitation(
-        event, organizer=settings.DEFAULT_FROM_EMAIL, now=now or timezone.now()
     )
 
 

@@ -128,13 +128,19 @@ def pulse(request: OrgRequest, programme_id: int, round_id: int) -> HttpResponse
 
 @org_view()
 def ics(request: OrgRequest, programme_id: int, round_id: int) -> HttpResponse:
+    """A participant's invitation to their conversation; for the programme's managers,
+    the round's conversations in one calendar file."""
     programme = programme_get(membership=request.membership, programme_id=programme_id)
     flash_round = selectors.round_get(programme=programme, round_id=round_id)
-    me = _me(request, programme)
-    group = selectors.my_group(flash_round=flash_round, enrolment=me)
-    if group is None:
+    me = my_enrolment(membership=request.membership, programme=programme)
+    group = selectors.my_group(flash_round=flash_round, enrolment=me) if me else None
+    if group is not None:
+        body = services.group_invitation(group)
+    elif can_manage(membership=request.membership, programme=programme):
+        body = services.round_calendar(flash_round)
+    else:
         raise Http404(_("You were not in this round."))
-    response = HttpResponse(services.group_invitation(group), content_type="text/calendar")
+    response = HttpResponse(body, content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="round-{flash_round.number}.ics"'
     return response
 

@@ -110,6 +110,9 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("scheduling.send_due_invites", "done"),
         ("surveys.open_due", "done"),
         ("webhooks.send_due", "done"),
+        ("selfmatch.lapse_requests", "done"),
+        ("selfmatch.close_picking", "done"),
+        ("flash.rounds", "done"),
     }
 
 
