@@ -14,8 +14,10 @@ from alongside.chat.api import router as chat_router
 from alongside.core.errors import AlongsideError
 from alongside.dashboards.api import router as dashboards_router
 from alongside.exports.api import router as exports_router
+from alongside.flash.api import router as flash_router
 from alongside.home.api import router as home_router
 from alongside.hrsync.api import router as hrsync_router
+from alongside.learning.api import router as learning_router
 from alongside.matches.api import router as matching_router
 from alongside.meetings.api import router as meetings_router
 from alongside.nudges.api import router as nudges_router
@@ -28,6 +30,7 @@ from alongside.relationships.api import router as relationships_router
 from alongside.scheduling.api import router as schedule_router
 from alongside.scheduling.video_api import router as video_router
 from alongside.scim.api import router as scim_router
+from alongside.selfmatch.api import router as selfmatch_router
 from alongside.sso.api import router as sso_router
 from alongside.surveys.api import router as surveys_router
 from alongside.webhooks.api import router as webhooks_router
@@ -145,6 +148,9 @@ api.add_router("/organisations", hrsync_router)
 api.add_router("/organisations", privacy_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/organisations", matching_router)
+api.add_router("/organisations", selfmatch_router)
+api.add_router("/organisations", flash_router)
+api.add_router("/organisations", learning_router)
 api.add_router("/organisations", relationships_router)
 api.add_router("/organisations", meetings_router)
 api.add_router("/organisations", schedule_router)

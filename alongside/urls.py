@@ -4,6 +4,7 @@ from django.urls import include, path
 from alongside.api import api
 from alongside.chat import views as chat_views
 from alongside.core import views as core_views
+from alongside.flash import views as flash_views
 from alongside.metrics import metrics
 from alongside.nudges import views as nudge_views
 from alongside.organisations import views as organisation_views
@@ -26,6 +27,18 @@ urlpatterns = [
         "o/<slug:org_slug>/programmes/<int:programme_id>/matching/",
         include("alongside.matches.urls"),
     ),
+    path(
+        "o/<slug:org_slug>/programmes/<int:programme_id>/choose/",
+        include("alongside.selfmatch.urls"),
+    ),
+    path(
+        "o/<slug:org_slug>/programmes/<int:programme_id>/rounds/",
+        include("alongside.flash.urls"),
+    ),
+    path(
+        "o/<slug:org_slug>/programmes/<int:programme_id>/learning/",
+        include("alongside.learning.urls"),
+    ),
     path("o/<slug:org_slug>/programmes/", include("alongside.nudges.urls")),
     path("o/<slug:org_slug>/", include("alongside.dashboards.urls")),
     path("o/<slug:org_slug>/mentoring/", include("alongside.relationships.urls")),
@@ -46,6 +59,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
+    # Skipping a flash round from its email: the signed link is the credential.
+    path("flash/skip/<str:token>/", flash_views.skip_link, name="flash_skip_link"),
     # A private calendar subscription: the secret token in the address is the credential.
     path("calendar/<str:token>.ics", calendar_feed_ics, name="calendar_feed_ics"),
 ]

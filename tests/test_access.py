@@ -23,8 +23,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken, User
 from alongside.accounts.services import api_token_create
-from alongside.exports.models import Export
 from alongside.chat.models import TeamsChannelWebhook
+from alongside.exports.models import Export
+from alongside.flash.models import FlashGroup, FlashMember, FlashRound
 from alongside.hrsync.models import SyncRun
 from alongside.matches.models import MatchGroup, MatchGroupMember, MatchRun, PairingRule
 from alongside.meetings.models import Commitment, Meeting, Note
@@ -36,6 +37,7 @@ from alongside.programmes.models import Enrolment, Intake, Programme
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
 from alongside.scim.models import ScimToken
 from alongside.scim.tokens import scim_token_create
+from alongside.selfmatch.models import MatchRequest
 from alongside.surveys.models import Question, Survey
 from alongside.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -137,6 +139,26 @@ ORG_PAGES: dict[str, Page] = {
     "matches:relationships": Page(MANAGERS),
     "matches:resolve_rematch": Page(MANAGERS, post_only=True),
     "matches:add_late_joiner": Page(MANAGERS, post_only=True),
+    # Participant choice: a participant's own suggestions, bookmarks, requests and pick;
+    # the programme's managers set how it matches.
+    "selfmatch:choose": Page(MEMBER),
+    "selfmatch:manage": Page(MANAGERS),
+    "selfmatch:pick": Page(MEMBER, post_only=True),
+    "selfmatch:bookmark": Page(MEMBER, post_only=True),
+    "selfmatch:request": Page(MEMBER, post_only=True),
+    "selfmatch:accept": Page(MEMBER, post_only=True),  # only a request made to them
+    "selfmatch:decline": Page(MEMBER, post_only=True),
+    "selfmatch:withdraw": Page(MEMBER, post_only=True),  # only their own request
+    # Flash rounds: participants skip, answer and download their own invitation.
+    "flash:rounds": Page(MEMBER),
+    "flash:plan": Page(MANAGERS, post_only=True),
+    "flash:pair": Page(MANAGERS, post_only=True),
+    "flash:skip": Page(MEMBER, post_only=True),
+    "flash:pulse": Page(MEMBER, post_only=True),
+    "flash:ics": Page(MEMBER),  # only a round they were paired in
+    # Learning from outcomes: the programme's managers.
+    "learning:report": Page(MANAGERS),
+    "learning:apply": Page(MANAGERS, post_only=True),
     # A relationship's own pages: its members act, its programme's managers only read.
     "meetings:relationship": Page(MEMBER),
     "meetings:agreement": Page(MEMBER),
@@ -263,6 +285,7 @@ OTHER_PAGES: dict[str, str] = {
     "slack_interactions": "slack-signature",
     "teams_messages": "bot-framework-token",
     "chat_action": "public",
+    "flash_skip_link": "public",  # a signed link from the round's email; skipping is a POST
     # Each organisation's SCIM endpoint: one of its own SCIM tokens (test_scim_endpoint_…).
     "scim:users": "scim",
     "scim:user": "scim",
@@ -336,6 +359,8 @@ class Tenant:
     export: Export
     sync_run: SyncRun
     teams_webhook: TeamsChannelWebhook
+    match_request: MatchRequest
+    flash_round: FlashRound
 
 
 def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
@@ -451,11 +476,27 @@ def make_tenant_objects(organisation: Organisation, user: User) -> Tenant:
     sync_run = SyncRun.objects.create(
         organisation=organisation, status=SyncRun.Status.NEEDS_CONFIRMATION, left=[person.email]
     )
+    # A paired flash round with the organisation's member in it, so its pages open.
+    flash_round = FlashRound.objects.create(
+        programme=programme, number=1, meets_at=datetime(2030, 2, 1, 9, tzinfo=UTC), timezone="UTC"
+    )
+    flash_group = FlashGroup.objects.create(round=flash_round, number=1)
+    for flash_enrolment in {own or enrolment, second}:
+        FlashMember.objects.create(
+            round=flash_round,
+            group=flash_group,
+            enrolment=flash_enrolment,
+            person=flash_enrolment.person,
+        )
     return Tenant(
         teams_webhook=TeamsChannelWebhook.objects.create(
             organisation=organisation, name="Mentoring", url_encrypted="not-used"
         ),
         sync_run=sync_run,
+        flash_round=flash_round,
+        match_request=MatchRequest.objects.create(
+            programme=programme, requester=enrolment, recipient=second, message="x"
+        ),
         endpoint=endpoint,
         delivery=delivery,
         data_request=data_request,
@@ -542,6 +583,8 @@ def fill(route_name: str, route: str, tenant: Tenant, slug: str | None = None) -
         "provider": "zoom",
         "sync_run_id": tenant.sync_run.pk,
         "webhook_id": tenant.teams_webhook.pk,
+        "match_request_id": tenant.match_request.pk,
+        "round_id": tenant.flash_round.pk,
     }
     params = url_parameters(route)
     missing = [p for p in params if p not in values]
@@ -843,6 +886,36 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("PUT", f"{PROGRAMME}/intake"): Operation(MEMBER, {"goals": "x", "complete": False}),
     ("POST", "/api/v1/organisations/{org_slug}/programmes/join/{token}"): Operation(MEMBER, {}),
     # Matching and a programme's relationships: the programme's managers only.
+    # Participant choice: managers set it; participants choose for themselves.
+    ("GET", f"{PROGRAMME}/choice-settings"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/choice-settings"): Operation(MANAGERS, {"mode": "two_sided"}),
+    ("POST", f"{PROGRAMME}/choice-settings/picking/open"): Operation(
+        MANAGERS, {"close_at": "2099-01-01T10:00:00+00:00"}
+    ),
+    ("POST", f"{PROGRAMME}/choice-settings/picking/close"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/suggestions"): Operation(MEMBER),
+    ("PUT", f"{PROGRAMME}/bookmarks/{{enrolment_id}}"): Operation(MEMBER),
+    ("DELETE", f"{PROGRAMME}/bookmarks/{{enrolment_id}}"): Operation(MEMBER),
+    ("GET", f"{PROGRAMME}/match-requests"): Operation(MEMBER),
+    ("POST", f"{PROGRAMME}/match-requests"): Operation(
+        MEMBER, {"recipient_enrolment_id": 1, "message": ""}
+    ),
+    ("POST", f"{PROGRAMME}/match-requests/{{match_request_id}}/accept"): Operation(MEMBER),
+    ("POST", f"{PROGRAMME}/match-requests/{{match_request_id}}/decline"): Operation(
+        MEMBER, {"reply": ""}
+    ),
+    ("POST", f"{PROGRAMME}/match-requests/{{match_request_id}}/withdraw"): Operation(MEMBER),
+    ("PUT", f"{PROGRAMME}/hybrid-pick"): Operation(MEMBER, {"enrolment_id": None}),
+    # Flash rounds: managers plan and pair; participants skip and answer the pulse.
+    ("GET", f"{PROGRAMME}/flash-rounds"): Operation(MEMBER),
+    ("POST", f"{PROGRAMME}/flash-rounds"): Operation(MANAGERS, {"meets_at": None}),
+    ("POST", f"{PROGRAMME}/flash-rounds/{{round_id}}/pair"): Operation(MANAGERS),
+    ("PUT", f"{PROGRAMME}/flash-rounds/{{round_id}}/skip"): Operation(MEMBER, {"skip": True}),
+    ("PUT", f"{PROGRAMME}/flash-rounds/{{round_id}}/pulse"): Operation(
+        MEMBER, {"useful": 4, "learned": True}
+    ),
+    ("GET", f"{PROGRAMME}/learning"): Operation(MANAGERS),
+    ("POST", f"{PROGRAMME}/learning/apply"): Operation(MANAGERS, {"target_programme_id": 1}),
     ("GET", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}"): Operation(MANAGERS),
@@ -1078,6 +1151,8 @@ def api_call(
         .replace("{provider}", "zoom")
         .replace("{sync_run_id}", str(tenant.sync_run.pk))
         .replace("{webhook_id}", str(tenant.teams_webhook.pk))
+        .replace("{match_request_id}", str(tenant.match_request.pk))
+        .replace("{round_id}", str(tenant.flash_round.pk))
     )
     assert "{" not in path, f"{key}: no test value for a path parameter in {path}"
     if operation.upload:

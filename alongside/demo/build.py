@@ -26,6 +26,7 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.demo import data, names
+from alongside.demo.choice import build_choice, describe_choice
 from alongside.demo.history import build_history, history_summary
 from alongside.demo.history import describe as describe_history
 from alongside.demo.integrations import build_integrations
@@ -354,6 +355,9 @@ def build_demo(
     surveys = build_surveys(
         organisation=organisation, manager=users[Role.PROGRAMME_MANAGER], today=today
     )
+    choice = build_choice(
+        organisation=organisation, manager=users[Role.PROGRAMME_MANAGER], today=today
+    )
     _refresh_health(organisation, today)
     integrations = build_integrations(
         organisation=organisation,
@@ -370,6 +374,7 @@ def build_demo(
         + describe_surveys(surveys)
         + f"{heron.name}: single sign-on with the test OpenID provider.\n"
         + describe_integrations(integrations)
+        + describe_choice(choice)
     )
     if stdout is not None:
         stdout.write(summary)

@@ -55,8 +55,9 @@ PAIRS_NAME = "Peer Pairs 2025"
 PAIRS_ENDED_DAYS_AGO = 92
 PAIRS_WEEKS = 24
 # Participants per department, largest department first: the big groups are shown in
-# the outcomes breakdowns, the small ones are withheld.
-PAIRS_DEPARTMENT_SIZES = (12, 9, 7, 4, 3, 2, 1)
+# the outcomes breakdowns, the small ones are withheld. Enough pairs (over 20) for the
+# learning report to read.
+PAIRS_DEPARTMENT_SIZES = (14, 11, 8, 6, 4, 3, 2)
 ANSWER_SHARE = 0.85  # of participants answer each survey
 WRITES_SHARE = 0.7  # of those who answer also write something in the free-text questions
 START_RATING_WEIGHTS = (8, 30, 38, 20, 4)  # ratings 1..5 at the start

@@ -16,7 +16,14 @@ from datetime import datetime
 from django.utils import timezone
 
 from alongside.matches.models import PairingRule
-from alongside.matching import Candidate, Intent, MatchingError, MatchRules, parse_availability
+from alongside.matching import (
+    Candidate,
+    Intent,
+    MatchingError,
+    MatchRules,
+    ScoreWeights,
+    parse_availability,
+)
 from alongside.matching import Role as EngineRole
 from alongside.people.reporting_line import ancestors_by_person
 from alongside.people.selectors import manager_map
@@ -68,8 +75,10 @@ def matching_rules(programme: Programme, enrolment_ids: set[int]) -> MatchRules:
         else:
             locked.append(pair)
     tz_gap = rules.get("max_timezone_difference")
+    weights = rules.get("weights")
     return MatchRules(
         intent=Intent(rules.get("intent", "balanced")),
+        weights=ScoreWeights(**{k: float(v) for k, v in weights.items()}) if weights else None,
         max_level_gap=rules.get("max_level_gap"),
         mentor_min_level_gap=rules.get("mentor_min_level_gap"),
         max_timezone_difference=float(tz_gap) if tz_gap is not None else None,

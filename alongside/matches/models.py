@@ -122,6 +122,8 @@ class PairingRule(models.Model):
     first = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
     note = models.CharField(max_length=300, blank=True)
+    # A lock the two people chose themselves (a hybrid programme's picks), not a manager.
+    chosen_by_participants = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -195,6 +195,33 @@ DEFAULT_GUIDES: dict[str, dict[int, GuideText]] = {
             "Commit to one practical step before you next meet.",
         ),
     },
+    # Flash rounds are one-off conversations; each round brings a fresh prompt.
+    Format.FLASH_ROUNDS: {
+        1: _guide(
+            "Meet someone new",
+            "Each: your work in two sentences, and what a good week looks like.",
+            "One thing about how your team works that others might not know.",
+            "Leave with one name or one idea worth following up.",
+        ),
+        2: _guide(
+            "A problem worth a second opinion",
+            "Each brings one small, real problem from this week.",
+            "The other asks questions before offering any advice.",
+            "Leave with one thing to try.",
+        ),
+        3: _guide(
+            "How we got here",
+            "Each: a turning point in your career, and what you learned from it.",
+            "What would you tell yourself on your first day here?",
+            "Leave with one idea to pass on.",
+        ),
+        4: _guide(
+            "Across the organisation",
+            "Each: one thing your team is proud of this quarter.",
+            "Where could your two teams help each other?",
+            "Leave with one introduction or one follow-up.",
+        ),
+    },
 }
 
 

@@ -95,6 +95,15 @@ TEMPLATES: dict[str, FormatTemplate] = {
         ["Knowing the organisation", "Knowing the tools", "Feeling connected"],
         {"intent": "familiarity", "max_level_gap": 2, "same_location_bonus": True},
     ),
+    Format.FLASH_ROUNDS: FormatTemplate(
+        Format.FLASH_ROUNDS,
+        "One-off conversations with a different colleague every round.",
+        Rhythm.FORTNIGHTLY,
+        20,
+        12,
+        ["Knowing the organisation", "Building networks", "A fresh perspective"],
+        {"intent": "balanced"},
+    ),
 }
 
 # Rules every programme has, whatever its format (matching the engine's options).
@@ -111,6 +120,8 @@ BASE_RULES: dict[str, Any] = {
     "avoid_previous_partners": True,
     "max_per_function": None,
     "default_capacity": 1,
+    # Points per scoring criterion (the engine's ScoreWeights); None: the intent's own.
+    "weights": None,
 }
 
 

@@ -67,6 +67,7 @@ RULES_BY_FORMAT: dict[str, tuple[str, ...]] = {
     Format.ONE_TO_ONE: (*COMMON_RULES, "mentor_min_level_gap", "default_capacity"),
     Format.GROUP_MENTORING: (*COMMON_RULES, "mentor_min_level_gap", "default_capacity"),
     Format.BUDDIES: (*COMMON_RULES, "max_level_gap"),
+    Format.FLASH_ROUNDS: ("avoid_reporting_line",),
 }
 RULE_FIELDS = frozenset(f for names in RULES_BY_FORMAT.values() for f in names)
 

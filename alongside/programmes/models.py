@@ -14,6 +14,7 @@ class Format(models.TextChoices):
     ONE_TO_ONE = "one_to_one", "1:1 mentoring"
     GROUP_MENTORING = "group_mentoring", "Group mentoring"
     BUDDIES = "buddies", "Onboarding buddies"
+    FLASH_ROUNDS = "flash_rounds", "Flash rounds"
 
 
 MENTORING_FORMATS = frozenset({Format.ONE_TO_ONE, Format.GROUP_MENTORING})

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -15,6 +16,7 @@ from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
+from alongside.matching.scoring import PARTS as SCORE_PARTS
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.outbox.services import email_enqueue
 from alongside.people.models import Person
@@ -91,12 +93,39 @@ def clean_rules(format: str, rules: dict[str, Any]) -> tuple[dict[str, Any], lis
             )
         if merged["default_capacity"] < 1:
             problems.append(Problem("must be at least 1.", "rules.default_capacity"))
+    problems.extend(_weight_problems(merged["weights"]))
     tz_gap = merged["max_timezone_difference"]
     if tz_gap is not None and (not isinstance(tz_gap, int | float) or not 0 <= tz_gap <= 24):
         problems.append(
             Problem("must be a number of hours from 0 to 24.", "rules.max_timezone_difference")
         )
     return merged, problems
+
+
+def _weight_problems(weights: Any) -> list[Problem]:
+    """Learned or chosen points per criterion: every criterion, each 0 to 100."""
+    if weights is None:
+        return []
+    if not isinstance(weights, dict):
+        return [Problem(gettext("must map each scoring criterion to its points."), "rules.weights")]
+    problems = [
+        Problem(
+            gettext("%(name)s is not a scoring criterion; the criteria are %(names)s.")
+            % {"name": key, "names": ", ".join(SCORE_PARTS)},
+            "rules.weights",
+        )
+        for key in weights
+        if key not in SCORE_PARTS
+    ]
+    for name in SCORE_PARTS:
+        value = weights.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            problems.append(
+                Problem(
+                    gettext("must be a number of points from 0 to 100."), f"rules.weights.{name}"
+                )
+            )
+    return problems
 
 
 def _clean_programme(fields: dict[str, Any], format: str) -> tuple[dict[str, Any], list[Problem]]:

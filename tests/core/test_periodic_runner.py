@@ -120,6 +120,9 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("scheduling.video_links", "done"),
         ("hrsync.run_due", "done"),
         ("chat.send_announcements", "done"),
+        ("selfmatch.lapse_requests", "done"),
+        ("selfmatch.close_picking", "done"),
+        ("flash.rounds", "done"),
     }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from alongside.demo.choice import FLASH_NAME, SELF_MATCH_NAME
 from alongside.demo.programmes import BUDDIES_NAME, CIRCLES_NAME, HIPO_NAME, MEMBER_EMAIL
 from alongside.demo.surveys import PAIRS_NAME
 from alongside.matches.models import MatchRun
@@ -50,7 +51,8 @@ def test_the_demo_programmes_are_sound_and_a_second_run_adds_nothing(db: None) -
     out = StringIO()
     call_command("demo", stdout=out)
     assert counts() == first
-    assert first["programmes"] == 4  # the three below and the closed peer pairs (surveys)
+    # The three below, the closed peer pairs (surveys) and the two where people choose.
+    assert first["programmes"] == 6
     assert first["meetings"] > 100
     assert CIRCLES_NAME in out.getvalue()
     kestrel = Organisation.objects.get(slug="kestrel")
@@ -60,6 +62,7 @@ def test_the_demo_programmes_are_sound_and_a_second_run_adds_nothing(db: None) -
     check_reporting_lines(kestrel)
     check_member(kestrel)
     check_buddies(kestrel)
+    check_choice(kestrel)
 
 
 def check_stages(kestrel: Organisation) -> None:
@@ -69,6 +72,8 @@ def check_stages(kestrel: Organisation) -> None:
         HIPO_NAME: "running",
         BUDDIES_NAME: "enrolling",
         PAIRS_NAME: "closed",
+        SELF_MATCH_NAME: "running",
+        FLASH_NAME: "running",
     }
     for programme in Programme.objects.filter(organisation=kestrel):
         emails = set(programme.managers.values_list("email", flat=True))
@@ -161,3 +166,33 @@ def check_buddies(kestrel: Organisation) -> None:
     ]
     assert len(recent) >= 15
     assert len(recent) < joiners.count()  # and some volunteer buddies
+
+
+def check_choice(kestrel: Organisation) -> None:
+    """A self-match programme mid-way (matched, waiting, declined; the member still to
+    choose), a flash programme with a round met and answered and the next one planned,
+    and the closed peer pairs with enough relationships for the learning report."""
+    from alongside.flash.models import FlashPulse, FlashRound
+    from alongside.learning.selectors import learning_report
+    from alongside.matching.learning import Verdict
+    from alongside.selfmatch.models import MatchRequest
+    from alongside.selfmatch.selectors import choice_settings, suggestions_for
+
+    self_match = Programme.objects.get(organisation=kestrel, name=SELF_MATCH_NAME)
+    assert choice_settings(self_match).mode == "two_sided"
+    statuses = sorted(
+        MatchRequest.objects.filter(programme=self_match).values_list("status", flat=True)
+    )
+    assert statuses == ["accepted"] * 4 + ["declined"] + ["pending"] * 2
+    assert self_match.relationships.count() == 4
+    member = Enrolment.objects.get(programme=self_match, person__email=MEMBER_EMAIL)
+    assert member.role == "mentee"
+    assert suggestions_for(enrolment=member)
+    flash = Programme.objects.get(organisation=kestrel, name=FLASH_NAME)
+    rounds = list(FlashRound.objects.filter(programme=flash).order_by("number"))
+    assert [(r.number, r.status) for r in rounds] == [(1, "paired"), (2, "planned")]
+    assert FlashPulse.objects.filter(group__round=rounds[0]).exists()
+    pairs = Programme.objects.get(organisation=kestrel, name=PAIRS_NAME)
+    report = learning_report(programme=pairs)
+    assert report.observations >= 20
+    assert all(row.effect.verdict != Verdict.TOO_FEW for row in report.rows)

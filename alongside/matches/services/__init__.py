@@ -5,7 +5,13 @@
 - ``publishing``: publish a draft as relationships and add late joiners.
 """
 
-from alongside.matches.services.publishing import match_run_publish, relationship_add_late_joiner
+from alongside.matches.services.publishing import (
+    ChosenMember,
+    match_run_publish,
+    mentor_places_taken_locked,
+    relationship_add_late_joiner,
+    relationship_create_chosen,
+)
 from alongside.matches.services.review import (
     match_group_lock,
     match_member_move,
@@ -21,6 +27,7 @@ from alongside.matches.services.running import (
 )
 
 __all__ = [
+    "ChosenMember",
     "match_group_lock",
     "match_member_move",
     "match_members_swap",
@@ -29,7 +36,9 @@ __all__ = [
     "match_run_publish",
     "match_run_request",
     "match_run_summary",
+    "mentor_places_taken_locked",
     "pairing_rule_remove",
     "pairing_rule_set",
     "relationship_add_late_joiner",
+    "relationship_create_chosen",
 ]

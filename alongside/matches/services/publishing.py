@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, OperationalError, transaction
@@ -11,7 +12,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from alongside.accounts.models import User
 from alongside.accounts.sign_in_links import email_link
@@ -189,14 +190,7 @@ def _publish_mentoring(
     mentees = [m for m in members if m.role != "mentor"]
     # Lock the mentor's enrolment so concurrent publishes cannot overfill their places.
     locked = Enrolment.objects.select_for_update().get(pk=mentor.enrolment_id)
-    mentor_relationships = RelationshipMember.objects.filter(
-        enrolment=locked, is_active=True, relationship__status=Relationship.Status.ACTIVE
-    ).values("relationship")
-    taken = (
-        RelationshipMember.objects.filter(relationship__in=mentor_relationships, is_active=True)
-        .exclude(role="mentor")
-        .count()
-    )
+    taken = mentor_places_taken_locked(locked)
     if taken + mentor_load[locked.pk] + len(mentees) > locked.capacity:
         raise AlongsideError(
             f"{locked.person.name} has no free mentoring place left "
@@ -234,6 +228,135 @@ def _publish_mentoring(
     return _create_relationships(pending)
 
 
+def mentor_places_taken_locked(mentor: Enrolment) -> int:
+    """Mentees the mentor has now; call with the mentor's enrolment row locked."""
+    mentor_relationships = RelationshipMember.objects.filter(
+        enrolment=mentor, is_active=True, relationship__status=Relationship.Status.ACTIVE
+    ).values("relationship")
+    return (
+        RelationshipMember.objects.filter(relationship__in=mentor_relationships, is_active=True)
+        .exclude(role="mentor")
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class ChosenMember:
+    """A member of a relationship people chose themselves (self-match)."""
+
+    enrolment: Enrolment
+    role: str
+
+
+def relationship_create_chosen(
+    *,
+    programme: Programme,
+    members: Sequence[ChosenMember],
+    score: float,
+    reasons_admin: str,
+    reasons_participant: str,
+    actor: User | None,
+    how: str,
+) -> Relationship:
+    """A relationship two people chose (self-match), made exactly as publishing makes
+    one: the schedule proposes a meeting time, health and nudges follow it, its members
+    are told. Call inside the caller's transaction with the enrolments locked; a mentor
+    with a group joins the newcomer to it instead."""
+    kind = KIND_FOR_FORMAT[Format(programme.format)]
+    if kind == Relationship.Kind.GROUP:
+        mentor = next(m for m in members if m.role == "mentor")
+        group = (
+            Relationship.objects.filter(
+                programme=programme,
+                status=Relationship.Status.ACTIVE,
+                members__enrolment=mentor.enrolment,
+                members__is_active=True,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if group is not None:
+            for newcomer in (m for m in members if m.role != "mentor"):
+                _join(group, newcomer, actor)
+            return group
+    relationship = _new_relationship(
+        programme,
+        None,
+        kind,
+        default_name(kind, [NamedMember(m.enrolment.person.name, m.role) for m in members])[:120],
+        score,
+        reasons_admin,
+        reasons_participant,
+    )
+    relationship.save()
+    try:
+        with transaction.atomic():
+            RelationshipMember.objects.bulk_create(
+                RelationshipMember(
+                    relationship=relationship,
+                    enrolment=m.enrolment,
+                    person=m.enrolment.person,
+                    role=m.role,
+                )
+                for m in members
+            )
+    except IntegrityError as error:
+        raise AlongsideError(
+            gettext("%(names)s: one of you already has a match in this programme.")
+            % {"names": ", ".join(m.enrolment.person.name for m in members)},
+            code="already_matched",
+        ) from error
+    emit(
+        RelationshipsPublished(
+            organisation_id=programme.organisation_id,
+            programme_id=programme.pk,
+            relationship_ids=(relationship.pk,),
+        )
+    )
+    log_action(
+        actor=actor,
+        organisation=programme.organisation,
+        action="relationship.chosen",
+        target=relationship,
+        data={"how": how, "enrolments": [m.enrolment.pk for m in members]},
+    )
+    _notify(programme, [relationship])
+    return relationship
+
+
+def _join(relationship: Relationship, newcomer: ChosenMember, actor: User | None) -> None:
+    try:
+        with transaction.atomic():
+            member = RelationshipMember.objects.create(
+                relationship=relationship,
+                enrolment=newcomer.enrolment,
+                person=newcomer.enrolment.person,
+                role=newcomer.role,
+            )
+    except IntegrityError as error:
+        raise AlongsideError(
+            gettext("%(name)s already has a match in this programme.")
+            % {"name": newcomer.enrolment.person.name},
+            code="already_matched",
+        ) from error
+    relationship_name_refresh(relationship=relationship)
+    emit(
+        MemberJoined(
+            organisation_id=relationship.organisation_id,
+            relationship_id=relationship.pk,
+            member_id=member.pk,
+        )
+    )
+    log_action(
+        actor=actor,
+        organisation=relationship.organisation,
+        action="relationship.joined",
+        target=relationship,
+        data={"enrolment": newcomer.enrolment.pk, "how": "chosen"},
+    )
+    _notify(relationship.programme, [relationship])
+
+
 def _name(kind: str, members: Sequence[MatchGroupMember]) -> str:
     """Named after its members ("Rohan & Aditya"), as people will recognise it."""
     return default_name(kind, [NamedMember(m.enrolment.person.name, m.role) for m in members])[:120]
@@ -241,7 +364,7 @@ def _name(kind: str, members: Sequence[MatchGroupMember]) -> str:
 
 def _new_relationship(
     programme: Programme,
-    run: MatchRun,
+    run: MatchRun | None,
     kind: str,
     name: str,
     score: float,
@@ -287,7 +410,7 @@ def matched_email(
         ),
     }
     message = EmailMultiAlternatives(
-        subject=_("You've been matched in %(programme)s") % {"programme": programme.name},
+        subject=gettext("You've been matched in %(programme)s") % {"programme": programme.name},
         body=render_to_string("relationships/email/matched.txt", context),
         to=[member.person.email],
     )

@@ -201,8 +201,9 @@ def pairing_rule_set(
     first: Enrolment,
     second: Enrolment,
     kind: str,
-    actor: User,
+    actor: User | None,
     note: str = "",
+    chosen_by_participants: bool = False,
 ) -> PairingRule:
     """Lock two people together or forbid them; kept for every re-run."""
     if kind not in PairingRule.Kind.values:
@@ -219,7 +220,12 @@ def pairing_rule_set(
         programme=programme,
         first=low,
         second=high,
-        defaults={"kind": kind, "note": note[:300], "created_by": actor},
+        defaults={
+            "kind": kind,
+            "note": note[:300],
+            "created_by": actor,
+            "chosen_by_participants": chosen_by_participants,
+        },
     )
     log_action(
         actor=actor,

@@ -10,11 +10,13 @@ import re
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -25,6 +27,7 @@ from alongside.matches.models import (
     MatchGroupMember,
     MatchRun,
     MatchUnmatched,
+    PairingRule,
 )
 from alongside.matching import (
     MatchingError,
@@ -58,6 +61,14 @@ KIND_FOR_FORMAT = {
 
 
 def check_can_match(programme: Programme) -> None:
+    if programme.format == Format.FLASH_ROUNDS:
+        raise AlongsideError(
+            gettext(
+                "Flash rounds pair people round by round on the rounds page; "
+                "they have no whole-programme matching."
+            ),
+            code="flash_rounds",
+        )
     if programme.stage not in (Stage.MATCHING, Stage.RUNNING):
         raise AlongsideError(
             "Move the programme to the matching stage before running matching "
@@ -150,23 +161,34 @@ def _solve(programme: Programme, cohort: Cohort, run: MatchRun) -> tuple[MatchRe
             raise AlongsideError("There are no mentees waiting for a mentor.")
         if not mentors:
             raise AlongsideError("No mentor has a free place; add mentors or raise capacities.")
-        block = scorer.block(np.array(mentees), np.array(mentors), mentoring=True)
-        capacities = [cohort.free_capacity[cohort.enrolments[j].pk] for j in mentors]
-        _progress(run, 55, f"Assigning {len(mentees)} mentees to {len(mentors)} mentors")
+        locked = _mentoring_locks(cohort, locks)
+        locked_score = sum(
+            float(scorer.block(np.array([mentee]), np.array([mentor]), mentoring=True)[0, 0])
+            for mentee, mentor in locked.mentee_of.items()
+        )
+        free_mentees = [i for i in mentees if i not in locked.mentee_of]
+        capacities = [
+            cohort.free_capacity[cohort.enrolments[j].pk] - len(locked.mentees_of.get(j, ()))
+            for j in mentors
+        ]
+        block = scorer.block(
+            np.array(free_mentees, dtype=np.int64), np.array(mentors), mentoring=True
+        )
+        _progress(run, 55, f"Assigning {len(free_mentees)} mentees to {len(mentors)} mentors")
         mentoring = solve_mentoring(block, capacities, seed=0)
         groups = tuple(
-            (mentors[j], *(mentees[i] for i in group))
+            (mentors[j], *locked.mentees_of.get(mentors[j], ()), *(free_mentees[i] for i in group))
             for j, group in enumerate(mentoring.groups)
-            if group
+            if group or locked.mentees_of.get(mentors[j])
         )
         unmatched = tuple(
-            type(u)(index=mentees[u.index], reason=u.reason) for u in mentoring.unmatched
+            type(u)(index=free_mentees[u.index], reason=u.reason) for u in mentoring.unmatched
         )
         result = MatchResult(
             groups,
             unmatched,
-            mentoring.objective,
-            mentoring.upper_bound,
+            mentoring.objective + locked_score,
+            mentoring.upper_bound + locked_score,
             mentoring.optimal,
             mentoring.method,
         )
@@ -178,6 +200,43 @@ def _solve(programme: Programme, cohort: Cohort, run: MatchRun) -> tuple[MatchRe
     weights: Any = scorer.matrix() if n <= DENSE_MAX_PEOPLE else scorer.graph(24)
     pair_locks = [lock for lock in locks if len(lock) == 2]
     return solve_pairs(weights, seed=0, locked=[(a, b) for a, b in pair_locks]), scorer
+
+
+@dataclass(frozen=True)
+class _MentoringLocks:
+    mentees_of: dict[int, tuple[int, ...]]  # mentor index -> locked mentee indices
+    mentee_of: dict[int, int]
+
+
+def _mentoring_locks(cohort: Cohort, locks: list[tuple[int, ...]]) -> _MentoringLocks:
+    """Mentees a manager (or the mentees themselves, in a hybrid programme) kept with a
+    mentor: placed first, within the mentor's free places."""
+    mentees_of: dict[int, list[int]] = defaultdict(list)
+    mentee_of: dict[int, int] = {}
+    candidates = cohort.candidates
+    for lock in locks:
+        lock_mentors = [i for i in lock if candidates[i].role == "mentor"]
+        if len(lock_mentors) != 1:
+            raise AlongsideError(
+                gettext("A kept-together rule in mentoring joins mentees with one mentor."),
+                code="lock",
+            )
+        for mentee in lock:
+            if mentee != lock_mentors[0]:
+                mentees_of[lock_mentors[0]].append(mentee)
+                mentee_of[mentee] = lock_mentors[0]
+    for mentor, kept in mentees_of.items():
+        free = cohort.free_capacity.get(cohort.enrolments[mentor].pk, 0)
+        if len(kept) > free:
+            raise AlongsideError(
+                gettext(
+                    "%(name)s is kept with %(kept)d mentees but has %(free)d free places; "
+                    "remove a kept-together rule or raise the capacity."
+                )
+                % {"name": candidates[mentor].name, "kept": len(kept), "free": free},
+                code="capacity",
+            )
+    return _MentoringLocks({m: tuple(sorted(k)) for m, k in mentees_of.items()}, mentee_of)
 
 
 _PERSON_IN_MESSAGE = re.compile(r"person (\d+)")
@@ -393,6 +452,24 @@ def match_run_summary(run: MatchRun) -> dict[str, Any]:
     """Score spread: the worst-matched tenth, and means by department and by location."""
     members = list(MatchGroupMember.objects.filter(run=run).select_related("enrolment__person"))
     unmatched = list(MatchUnmatched.objects.filter(run=run).select_related("enrolment__person"))
+    # People who chose each other (a hybrid programme's picks) are counted apart: the
+    # spread below is about the people the engine placed.
+    chosen_pairs = {
+        frozenset(pair)
+        for pair in PairingRule.objects.filter(
+            programme_id=run.programme_id, kind=PairingRule.Kind.LOCK, chosen_by_participants=True
+        ).values_list("first_id", "second_id")
+    }
+    by_group: dict[int, set[int]] = defaultdict(set)
+    for m in members:
+        by_group[m.group_id].add(m.enrolment_id)
+    chosen = {
+        m.pk
+        for m in members
+        if any(frozenset((m.enrolment_id, o)) in chosen_pairs for o in by_group[m.group_id])
+    }
+    members_chosen = len(chosen)
+    members = [m for m in members if m.pk not in chosen]
     people: list[tuple[float | None, Any]] = [(m.score, m.enrolment.person) for m in members]
     people += [(None, u.enrolment.person) for u in unmatched]
     total = len(people)
@@ -404,6 +481,7 @@ def match_run_summary(run: MatchRun) -> dict[str, Any]:
         "matched": len(members),
         "unmatched": len(unmatched),
         "groups": MatchGroup.objects.filter(run=run).count(),
+        "chosen_by_participants": members_chosen,
         "mean_score": round(statistics.fmean([m.score for m in members]), 2) if members else None,
         "worst_tenth": [
             {
