@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import HttpBearer, SessionAuth
 
 from alongside.accounts.models import User
 from alongside.accounts.services import api_token_authenticate
+from alongside.core.languages import request_language
 
 
 class ApiTokenAuth(HttpBearer):
@@ -20,6 +22,8 @@ class ApiTokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            # A token caller's own language, as a signed-in browser would have it.
+            translation.activate(request_language(request))
         return user
 
 

@@ -40,6 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # The language the person chose (a code of settings.LANGUAGES); empty follows their
+    # organisation's default (alongside.core.languages).
+    language = models.CharField(max_length=16, blank=True, default="")
     is_staff = models.BooleanField(default=False, help_text="May open the Django admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

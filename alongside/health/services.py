@@ -23,11 +23,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
+from alongside.core.languages import in_language, recipient_language
 from alongside.health import rules
 from alongside.health.events import HealthChanged
 from alongside.health.models import (
@@ -401,29 +403,36 @@ def _email_members(relationship: Relationship, intervention: Intervention) -> No
     for member in members:
         if not member.person.email:
             continue
-        context = {
-            "person": member.person,
-            "programme": programme,
-            "relationship": relationship,
-            "message": intervention.message,
-            "sender": sender or "Your programme manager",
-            "link": link,
-            "rematch": rematch,
-        }
-        subject = (
-            f"Would a new match help? ({programme.name})"
-            if rematch
-            else f"A message about {relationship.name} ({programme.name})"
-        )
-        email = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("health/email/intervention.txt", context),
-            to=[member.person.email],
-        )
-        email.attach_alternative(
-            render_to_string("health/email/intervention.html", context), "text/html"
-        )
+        # In each member's own language; the manager's message stays as they wrote it.
+        with in_language(recipient_language(member.person.user, programme.organisation)):
+            context = {
+                "person": member.person,
+                "programme": programme,
+                "relationship": relationship,
+                "message": intervention.message,
+                "sender": sender or _("Your programme manager"),
+                "link": link,
+                "rematch": rematch,
+            }
+            names = {"programme": programme.name, "relationship": relationship.name}
+            subject = (
+                _("Would a new match help? (%(programme)s)") % names
+                if rematch
+                else _("A message about %(relationship)s (%(programme)s)") % names
+            )
+            email = EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string("health/email/intervention.txt", context),
+                to=[member.person.email],
+            )
+            email.attach_alternative(
+                render_to_string("health/email/intervention.html", context), "text/html"
+            )
         emails.append(email)
     if not emails:
-        raise AlongsideError(f"No one in {relationship.name} has an email address.", code="email")
+        raise AlongsideError(
+            _("No one in %(relationship)s has an email address.")
+            % {"relationship": relationship.name},
+            code="email",
+        )
     transaction.on_commit(lambda: [e.send(fail_silently=False) for e in emails])

@@ -35,7 +35,10 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from alongside.accounts.models import User
+from alongside.core.languages import in_language, recipient_language
 from alongside.nudges.catalogue import DIGEST_KEY, catalogue
 from alongside.nudges.models import (
     Frequency,
@@ -43,6 +46,7 @@ from alongside.nudges.models import (
     NudgePreference,
     ProgrammeNudgeSetting,
 )
+from alongside.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +96,7 @@ def nudge_events_record(*, now: datetime) -> int:
             NudgePreference.objects.filter(user_id__in=chunk).values_list("user_id", "frequency")
         )
     known = _already_recorded(found)
+    languages = _recipient_languages(found, user_ids)
     rows = []
     for nudge, event in found:
         for recipient in event.recipients:
@@ -105,6 +110,13 @@ def nudge_events_record(*, now: datetime) -> int:
                 status = Status.DIGEST
             else:
                 status = Status.SUPPRESSED
+            # The texts are written in the recipient's language and kept as sent.
+            with in_language(
+                languages["users"].get(recipient.user_id or 0)
+                or languages["organisations"].get(event.organisation_id)
+            ):
+                subject, message = str(event.subject), str(event.message)
+                action_label = str(event.action_label)
             rows.append(
                 NudgeDelivery(
                     organisation_id=event.organisation_id,
@@ -116,10 +128,10 @@ def nudge_events_record(*, now: datetime) -> int:
                     person_id=recipient.person_id,
                     user_id=recipient.user_id,
                     timezone=recipient.timezone,
-                    subject=event.subject[:200],
-                    message=event.message,
+                    subject=subject[:200],
+                    message=message,
                     event_at=event.event_at,
-                    action_label=event.action_label[:100],
+                    action_label=action_label[:100],
                     link=event.link,
                     status=status,
                     created_at=now,
@@ -129,6 +141,20 @@ def nudge_events_record(*, now: datetime) -> int:
     # is skipped by the database, never sent twice.
     NudgeDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
+
+
+def _recipient_languages(found: list[Any], user_ids: list[int]) -> dict[str, dict[int, str]]:
+    """Each recipient's chosen language and each organisation's default, in a few queries."""
+    users: dict[int, str] = {}
+    for chunk in _chunks(user_ids):
+        users.update(
+            User.objects.filter(pk__in=chunk).exclude(language="").values_list("pk", "language")
+        )
+    organisation_ids = sorted({e.organisation_id for _n, e in found})
+    organisations = dict(
+        Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "language")
+    )
+    return {"users": users, "organisations": organisations}
 
 
 def _already_recorded(found: list[Any]) -> set[tuple[str, str, str]]:
@@ -185,7 +211,7 @@ def deliveries_claim(*, now: datetime | None = None, limit: int = BATCH) -> list
         )
     return list(
         NudgeDelivery.objects.filter(claim=token, status=Status.SENDING)
-        .select_related("organisation")
+        .select_related("organisation", "user")
         .order_by("pk")
     )
 
@@ -328,7 +354,7 @@ def local_time(moment: datetime | None, zone_name: str) -> str:
         return ""
     zone = zone_of(zone_name)
     local = moment.astimezone(zone)
-    return f"{local:%A %d %B %Y, %H:%M} ({zone.key})"
+    return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
 
 
 def _absolute(path: str) -> str:
@@ -357,12 +383,16 @@ def delivery_email(
     template = "digest" if delivery.nudge_key == DIGEST_KEY else "nudge"
     if template == "digest" and not items:
         raise ValueError("a digest with nothing in it")
-    message = EmailMultiAlternatives(
-        subject=delivery.subject,
-        body=render_to_string(f"nudges/email/{template}.txt", context),
-        to=[delivery.email],
-    )
-    message.attach_alternative(
-        render_to_string(f"nudges/email/{template}.html", context), "text/html"
-    )
+    with in_language(recipient_language(delivery.user, delivery.organisation)):
+        context["when"] = local_time(delivery.event_at, delivery.timezone)
+        for item, row in zip(context["items"], items, strict=True):
+            item["when"] = local_time(row.event_at, delivery.timezone)
+        message = EmailMultiAlternatives(
+            subject=delivery.subject,
+            body=render_to_string(f"nudges/email/{template}.txt", context),
+            to=[delivery.email],
+        )
+        message.attach_alternative(
+            render_to_string(f"nudges/email/{template}.html", context), "text/html"
+        )
     return message

@@ -15,6 +15,9 @@ class Organisation(models.Model):
     default_time_zone = models.CharField(
         max_length=64, default="Asia/Kolkata", validators=[validate_time_zone]
     )
+    # What its people see until they choose their own language (alongside.core.languages).
+    # Empty: each person's browser (or sign-in provider) decides.
+    language = models.CharField(max_length=16, blank=True, default="en-gb")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

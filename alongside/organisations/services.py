@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from alongside.accounts.models import User, normalise_email
+from alongside.accounts.services import check_language
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
@@ -64,6 +65,7 @@ def organisation_update(
     actor: User,
     name: str | None = None,
     default_time_zone: str | None = None,
+    language: str | None = None,
 ) -> Organisation:
     changes: dict[str, list[str]] = {}
     if name is not None:
@@ -79,6 +81,10 @@ def organisation_update(
         _check_time_zone(default_time_zone)
         changes["default_time_zone"] = [organisation.default_time_zone, default_time_zone]
         organisation.default_time_zone = default_time_zone
+    if language is not None and language != organisation.language:
+        language = check_language(language, allow_empty=True)
+        changes["language"] = [organisation.language, language]
+        organisation.language = language
     if changes:
         organisation.save()
         log_action(

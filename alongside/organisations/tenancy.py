@@ -20,6 +20,7 @@ from django_htmx.middleware import HtmxDetails
 
 from alongside.accounts.models import User
 from alongside.core.errors import Forbidden, NotFound
+from alongside.core.languages import activate_for_organisation
 from alongside.organisations.models import Membership, Organisation, Role
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
@@ -87,6 +88,7 @@ def org_view(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
             org_request.organisation = membership.organisation
             org_request.membership = membership
             django_timezone.activate(viewer_zone(membership))
+            activate_for_organisation(request, membership.organisation.language)
             try:
                 return view(org_request, *args, **kwargs)
             except NotFound as error:

@@ -44,7 +44,11 @@ def organisation_settings(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     form = OrganisationSettingsForm(
         request.POST or None,
-        initial={"name": organisation.name, "default_time_zone": organisation.default_time_zone},
+        initial={
+            "name": organisation.name,
+            "default_time_zone": organisation.default_time_zone,
+            "language": organisation.language,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,10 +14,13 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User, hash_secret, normalise_email
+from alongside.accounts.services import check_language
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.languages import in_language, language_for_recipient
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.people.models import Invitation, Person
 
@@ -33,7 +36,9 @@ def _user_for_person(person: Person) -> User:
 def invitation_send(*, person: Person, actor: User) -> Invitation:
     """Email a one-click link that lets ``person`` set a password and join."""
     if not person.is_active:
-        raise AlongsideError(f"{person.name} is inactive; reactivate them before inviting.")
+        raise AlongsideError(
+            _("%(name)s is inactive; reactivate them before inviting.") % {"name": person.name}
+        )
     user = _user_for_person(person)
     now = timezone.now()
     Invitation.objects.filter(
@@ -56,14 +61,17 @@ def invitation_send(*, person: Person, actor: User) -> Invitation:
         "link": link,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    message = EmailMultiAlternatives(
-        subject=f"You're invited to {person.organisation.name} on Alongside",
-        body=render_to_string("people/email/invitation.txt", context),
-        to=[person.email],
-    )
-    message.attach_alternative(
-        render_to_string("people/email/invitation.html", context), "text/html"
-    )
+    # In the invitee's language (their own choice, else their organisation's).
+    with in_language(language_for_recipient(user.language, person.organisation.language)):
+        message = EmailMultiAlternatives(
+            subject=_("You're invited to %(organisation)s on Alongside")
+            % {"organisation": person.organisation.name},
+            body=render_to_string("people/email/invitation.txt", context),
+            to=[person.email],
+        )
+        message.attach_alternative(
+            render_to_string("people/email/invitation.html", context), "text/html"
+        )
     transaction.on_commit(lambda: message.send(fail_silently=False))
     log_action(
         actor=actor, organisation=person.organisation, action="invitation.sent", target=person
@@ -83,7 +91,7 @@ def invitation_from_secret(secret: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, secret: str, password: str) -> User:
+def invitation_accept(*, secret: str, password: str, language: str = "") -> User:
     invitation = invitation_from_secret(secret)
     if invitation is None:
         raise AlongsideError(
@@ -101,6 +109,8 @@ def invitation_accept(*, secret: str, password: str) -> User:
     user.set_password(password)
     if not user.full_name:
         user.full_name = invitation.person.name
+    if language:
+        user.language = check_language(language)
     user.save()
     Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": Role.MEMBER}

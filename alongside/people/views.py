@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.forms import LanguageForm
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, NotFound
+from alongside.core.languages import shipped_languages
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
@@ -175,7 +177,20 @@ def my_profile(request: OrgRequest) -> HttpResponse:
         {"audience": audience, "label": AUDIENCE_LABELS[audience], "facts": facts(person, audience)}
         for audience in Audience
     ]
-    return render(request, "people/me.html", {"person": person, "form": form, "previews": previews})
+    language_form = LanguageForm(
+        initial={"language": request.user.language, "next": request.get_full_path()}
+    )
+    return render(
+        request,
+        "people/me.html",
+        {
+            "person": person,
+            "form": form,
+            "previews": previews,
+            "language_form": language_form,
+            "organisation_language": dict(shipped_languages()).get(request.organisation.language),
+        },
+    )
 
 
 def _person_initial(person: Person) -> dict[str, Any]:

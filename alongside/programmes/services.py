@@ -11,11 +11,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
+from alongside.core.languages import in_language, recipient_language
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.organisations.models import Membership, Organisation, Role
@@ -665,7 +667,7 @@ def intake_send_reminders(*, programme: Programme, actor: User) -> int:
     from django.conf import settings
 
     pending = list(
-        Intake.objects.select_related("enrolment__person").filter(
+        Intake.objects.select_related("enrolment__person__user").filter(
             enrolment__programme=programme,
             enrolment__status=EnrolmentStatus.ACTIVE,
             completed_at__isnull=True,
@@ -678,14 +680,16 @@ def intake_send_reminders(*, programme: Programme, actor: User) -> int:
     for intake in pending:
         person = intake.enrolment.person
         context = {"person": person, "programme": programme, "link": link}
-        message = EmailMultiAlternatives(
-            subject=f"A few questions before {programme.name} matches you",
-            body=render_to_string("programmes/email/intake_reminder.txt", context),
-            to=[person.email],
-        )
-        message.attach_alternative(
-            render_to_string("programmes/email/intake_reminder.html", context), "text/html"
-        )
+        with in_language(recipient_language(person.user, programme.organisation)):
+            message = EmailMultiAlternatives(
+                subject=_("A few questions before %(programme)s matches you")
+                % {"programme": programme.name},
+                body=render_to_string("programmes/email/intake_reminder.txt", context),
+                to=[person.email],
+            )
+            message.attach_alternative(
+                render_to_string("programmes/email/intake_reminder.html", context), "text/html"
+            )
         transaction.on_commit(lambda m=message: m.send(fail_silently=False))  # type: ignore[misc]
         intake.reminded_at = now
         intake.reminder_count += 1

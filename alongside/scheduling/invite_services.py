@@ -14,9 +14,13 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
+from alongside.core.formatting import format_list
+from alongside.core.languages import in_language, recipient_language
 from alongside.meetings.models import Meeting
 from alongside.organisations.models import Organisation
 from alongside.relationships.models import Relationship, RelationshipMember
@@ -47,13 +51,20 @@ def meeting_url(meeting: Meeting, organisation_slug: str) -> str:
 def meeting_title(meeting: Meeting) -> str:
     relationship = meeting.relationship
     if meeting.number:
-        return f"{relationship.name}: meeting {meeting.number} ({relationship.programme.name})"
-    return f"{relationship.name} ({relationship.programme.name})"
+        return _("%(relationship)s: meeting %(number)s (%(programme)s)") % {
+            "relationship": relationship.name,
+            "number": meeting.number,
+            "programme": relationship.programme.name,
+        }
+    return _("%(relationship)s (%(programme)s)") % {
+        "relationship": relationship.name,
+        "programme": relationship.programme.name,
+    }
 
 
 def invite_event(meeting: Meeting, members: Iterable[RelationshipMember]) -> invites.InviteEvent:
     relationship = meeting.relationship
-    others = ", ".join(m.person.name for m in members)
+    others = format_list([m.person.name for m in members])
     return invites.InviteEvent(
         uid=meeting.uid,
         sequence=meeting.ical_sequence,
@@ -62,9 +73,21 @@ def invite_event(meeting: Meeting, members: Iterable[RelationshipMember]) -> inv
         timezone=meeting.timezone,
         summary=meeting_title(meeting),
         description=(
-            f"Mentoring meeting of {relationship.name} in {relationship.programme.name}"
-            f" with {others}. The session guide, your notes and commitments are on the "
-            "meeting page:"
+            _(
+                "Mentoring meeting of %(relationship)s in %(programme)s with %(others)s. "
+                "The session guide, your notes and commitments are on the meeting page:"
+            )
+            % {
+                "relationship": relationship.name,
+                "programme": relationship.programme.name,
+                "others": others,
+            }
+            if others
+            else _(
+                "Mentoring meeting of %(relationship)s in %(programme)s. "
+                "The session guide, your notes and commitments are on the meeting page:"
+            )
+            % {"relationship": relationship.name, "programme": relationship.programme.name}
         ),
         url=meeting_url(meeting, relationship.organisation.slug),
         attendees=[invites.InviteAttendee(m.person.name, m.person.email) for m in members],
@@ -76,7 +99,7 @@ def invite_event(meeting: Meeting, members: Iterable[RelationshipMember]) -> inv
 def _invitees(meeting: Meeting) -> list[RelationshipMember]:
     return list(
         RelationshipMember.objects.filter(attendance__meeting=meeting)
-        .select_related("person", "enrolment__intake")
+        .select_related("person__user", "enrolment__intake")
         .order_by("-role", "person__name", "pk")
     )
 
@@ -157,51 +180,75 @@ def _send_invitation(
     now: datetime,
     only: RelationshipMember | None = None,
 ) -> None:
-    relationship = meeting.relationship
-    organisation = relationship.organisation
-    event = invite_event(meeting, members)
-    ics = invites.invitation(event, organizer=settings.DEFAULT_FROM_EMAIL, now=now)
+    organisation = meeting.relationship.organisation
     cancelled = meeting.status == Meeting.Status.CANCELLED
-    method = "CANCEL" if cancelled else "REQUEST"
-    updated = meeting.ical_sequence > 0
     messages = []
     for member in members:
         if only is not None and member.pk != only.pk:
             continue
         if not member.person.email:
             continue
-        zone_name = member_zone(member, organisation)
-        local = meeting.starts_at.astimezone(slot_finder.zone(zone_name))
-        context = {
-            "person": member.person,
-            "meeting": meeting,
-            "title": event.summary,
-            "others": [m.person for m in members if m.pk != member.pk],
-            "relationship": relationship,
-            "programme": relationship.programme,
-            "local_start": local,
-            "local_end": local + timedelta(minutes=meeting.duration_minutes),
-            "zone_name": zone_name,
-            "link": event.url,
-            "cancelled": cancelled,
-            "updated": updated,
-        }
-        verb = "Cancelled" if cancelled else ("Updated" if updated else "Invitation")
-        message = EmailMultiAlternatives(
-            subject=f"{verb}: {event.summary} on {local:%a %d %b %H:%M} ({zone_name})",
-            body=render_to_string("scheduling/email/invitation.txt", context),
-            to=[member.person.email],
-        )
-        message.attach_alternative(
-            render_to_string("scheduling/email/invitation.html", context), "text/html"
-        )
-        # The calendar part both inline (Outlook, Apple Mail, Gmail read it as an
-        # invitation) and as an attachment for clients that only import files.
-        message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
-        message.attach("invite.ics", ics, f"application/ics; method={method}")
-        messages.append(message)
+        # Each member's invitation, its calendar texts too, in their own language.
+        with in_language(recipient_language(member.person.user, organisation)):
+            messages.append(_invitation_message(meeting, members, member, now, cancelled=cancelled))
     for message in messages:
         message.send(fail_silently=False)
+
+
+def _invitation_message(
+    meeting: Meeting,
+    members: Sequence[RelationshipMember],
+    member: RelationshipMember,
+    now: datetime,
+    *,
+    cancelled: bool,
+) -> EmailMultiAlternatives:
+    relationship = meeting.relationship
+    organisation = relationship.organisation
+    event = invite_event(meeting, members)
+    ics = invites.invitation(event, organizer=settings.DEFAULT_FROM_EMAIL, now=now)
+    method = "CANCEL" if cancelled else "REQUEST"
+    updated = meeting.ical_sequence > 0
+    zone_name = member_zone(member, organisation)
+    local = meeting.starts_at.astimezone(slot_finder.zone(zone_name))
+    context = {
+        "person": member.person,
+        "meeting": meeting,
+        "title": event.summary,
+        "others": [m.person for m in members if m.pk != member.pk],
+        "relationship": relationship,
+        "programme": relationship.programme,
+        "local_start": local,
+        "local_end": local + timedelta(minutes=meeting.duration_minutes),
+        "zone_name": zone_name,
+        "link": event.url,
+        "cancelled": cancelled,
+        "updated": updated,
+    }
+    when = {
+        "title": event.summary,
+        "when": date_format(local, "D j M, H:i"),
+        "zone": zone_name,
+    }
+    if cancelled:
+        subject = _("Cancelled: %(title)s on %(when)s (%(zone)s)") % when
+    elif updated:
+        subject = _("Updated: %(title)s on %(when)s (%(zone)s)") % when
+    else:
+        subject = _("Invitation: %(title)s on %(when)s (%(zone)s)") % when
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("scheduling/email/invitation.txt", context),
+        to=[member.person.email],
+    )
+    message.attach_alternative(
+        render_to_string("scheduling/email/invitation.html", context), "text/html"
+    )
+    # The calendar part both inline (Outlook, Apple Mail, Gmail read it as an
+    # invitation) and as an attachment for clients that only import files.
+    message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
+    message.attach("invite.ics", ics, f"application/ics; method={method}")
+    return message
 
 
 def dispatch_after_commit(
@@ -268,11 +315,14 @@ def calendar_feed_render(*, token: str) -> bytes | None:
     now = timezone.now()
     if feed.last_used_at is None or now - feed.last_used_at > timedelta(hours=1):
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
-    items = []
-    for meeting in meetings_for_feed(user=feed.user, organisation=feed.organisation):
-        items.append(invite_event(meeting, ()))
-    name = f"Mentoring · {feed.organisation.name}"
-    return invites.feed(items, name=name, now=now)
+    # A calendar app asks without a session: the feed speaks its owner's language.
+    with in_language(recipient_language(feed.user, feed.organisation)):
+        items = [
+            invite_event(meeting, ())
+            for meeting in meetings_for_feed(user=feed.user, organisation=feed.organisation)
+        ]
+        name = _("Mentoring · %(organisation)s") % {"organisation": feed.organisation.name}
+        return invites.feed(items, name=name, now=now)
 
 
 def meeting_calendar_file(*, meeting: Meeting) -> bytes:

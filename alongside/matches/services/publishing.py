@@ -12,11 +12,13 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
 from alongside.core.events import emit
+from alongside.core.languages import in_language, recipient_language
 from alongside.matches.models import (
     MatchGroup,
     MatchGroupMember,
@@ -275,7 +277,7 @@ def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None
     for start in range(0, len(ids), 500):
         for member in RelationshipMember.objects.filter(
             relationship_id__in=ids[start : start + 500]
-        ).select_related("person"):
+        ).select_related("person__user"):
             members_of[member.relationship_id].append(member)
     for relationship in relationships:
         members = members_of[relationship.pk]
@@ -288,14 +290,16 @@ def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None
                 "relationship": relationship,
                 "link": home,
             }
-            message = EmailMultiAlternatives(
-                subject=f"You've been matched in {programme.name}",
-                body=render_to_string("relationships/email/matched.txt", context),
-                to=[member.person.email],
-            )
-            message.attach_alternative(
-                render_to_string("relationships/email/matched.html", context), "text/html"
-            )
+            with in_language(recipient_language(member.person.user, programme.organisation)):
+                message = EmailMultiAlternatives(
+                    subject=_("You've been matched in %(programme)s")
+                    % {"programme": programme.name},
+                    body=render_to_string("relationships/email/matched.txt", context),
+                    to=[member.person.email],
+                )
+                message.attach_alternative(
+                    render_to_string("relationships/email/matched.html", context), "text/html"
+                )
             messages.append(message)
     if messages:
         transaction.on_commit(lambda: [m.send(fail_silently=True) for m in messages])
