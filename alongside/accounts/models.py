@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 def normalise_email(email: str) -> str:
@@ -43,7 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The language the person chose (a code of settings.LANGUAGES); empty follows their
     # organisation's default (alongside.core.languages).
     language = models.CharField(max_length=16, blank=True, default="")
-    is_staff = models.BooleanField(default=False, help_text="May open the Django admin.")
+    is_staff = models.BooleanField(
+        default=False, help_text=gettext_lazy("May open the Django admin.")
+    )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -79,7 +82,9 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, help_text="First characters, to recognise it.")
+    prefix = models.CharField(
+        max_length=16, help_text=gettext_lazy("First characters, to recognise it.")
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)

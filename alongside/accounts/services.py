@@ -20,12 +20,13 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     name = name.strip()
     if not name:
         raise AlongsideError(
-            "Give the token a name, e.g. 'HR sync'.", problems=[Problem("is empty.", field="name")]
+            _("Give the token a name, e.g. 'HR sync'."),
+            problems=[Problem(_("is empty."), field="name")],
         )
     if len(name) > 100:
         raise AlongsideError(
-            "The token name is too long.",
-            problems=[Problem("is longer than 100 characters.", field="name")],
+            _("The token name is too long."),
+            problems=[Problem(_("is longer than 100 characters."), field="name")],
         )
     secret = ApiToken.generate_secret()
     token = ApiToken.objects.create(

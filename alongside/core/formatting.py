@@ -35,6 +35,6 @@ def lazy_interpolate(template: Any, values: dict[str, Any]) -> Any:
     return lazy(lambda: str(template) % {k: str(v) for k, v in values.items()}, str)()
 
 
-def lazy_date(value: date | datetime, format_name: str) -> Any:
+def lazy_date(value: date | datetime | None, format_name: str) -> Any:
     """A date formatted when it is read, in the language active then."""
-    return lazy(lambda: date_format(value, format_name), str)()
+    return lazy(lambda: date_format(value, format_name) if value else "", str)()

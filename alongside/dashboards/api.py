@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from alongside.accounts.api_auth import request_user
@@ -173,8 +174,8 @@ def _relationship(
 def _filters(kind: str, department: str, location: str, choices: list[str]) -> Filters:
     if kind and kind not in choices:
         raise AlongsideError(
-            f"kind must be one of: {', '.join(choices)}.",
-            problems=[Problem("is not a format.", "kind")],
+            _("kind must be one of: %(choices)s.") % {"choices": ", ".join(choices)},
+            problems=[Problem(_("is not a format."), "kind")],
         )
     return Filters(kind=kind, department=department, location=location)
 

@@ -268,15 +268,15 @@ def health_thresholds_update(
     unknown = sorted(set(values) - set(THRESHOLD_FIELDS))
     if unknown:
         raise AlongsideError(
-            "Unknown thresholds.",
-            problems=[Problem("is not a threshold.", name) for name in unknown],
+            _("Unknown thresholds."),
+            problems=[Problem(_("is not a threshold."), name) for name in unknown],
         )
     row, _created = HealthThresholds.objects.select_for_update().get_or_create(programme=programme)
     for name, value in values.items():
         setattr(row, name, value)
     problems = _threshold_problems(row)
     if problems:
-        raise AlongsideError("The thresholds were not saved.", problems=problems)
+        raise AlongsideError(_("The thresholds were not saved."), problems=problems)
     row.updated_at = timezone.now()
     row.updated_by = actor
     row.save()
@@ -302,19 +302,21 @@ def _threshold_problems(row: HealthThresholds) -> list[Problem]:
         return problems
     if row.dormant_periods < row.at_risk_periods:
         problems.append(
-            Problem("must be at least the at-risk number of periods.", "dormant_periods")
+            Problem(_("must be at least the at-risk number of periods."), "dormant_periods")
         )
     if row.missed_struggling > row.missed_window:
         problems.append(
             Problem(
-                f"cannot be more than the {row.missed_window} meetings looked at.",
+                _("cannot be more than the %(missed_window)s meetings looked at.")
+                % {"missed_window": row.missed_window},
                 "missed_struggling",
             )
         )
     if row.commitments_min > row.commitments_window:
         problems.append(
             Problem(
-                f"cannot be more than the {row.commitments_window} commitments looked at.",
+                _("cannot be more than the %(commitments_window)s commitments looked at.")
+                % {"commitments_window": row.commitments_window},
                 "commitments_min",
             )
         )
@@ -333,24 +335,26 @@ def intervention_create(
     """Message the members, offer a rematch, pause, resume or note, and record who did it."""
     if kind not in Intervention.Kind.values:
         raise AlongsideError(
-            f"kind must be one of: {', '.join(Intervention.Kind.values)}.",
-            problems=[Problem("is not a kind of intervention.", "kind")],
+            _("kind must be one of: %(values)s.") % {"values": ", ".join(Intervention.Kind.values)},
+            problems=[Problem(_("is not a kind of intervention."), "kind")],
         )
     message = message.strip()
     if len(message) > 5000:
         raise AlongsideError(
-            "The message is too long.",
-            problems=[Problem("must be at most 5,000 characters.", "message")],
+            _("The message is too long."),
+            problems=[Problem(_("must be at most 5,000 characters."), "message")],
         )
     if kind in (Intervention.Kind.MESSAGE, Intervention.Kind.NOTE) and not message:
         raise AlongsideError(
             "Write the message first." if kind == "message" else "Write the note first.",
             code="message_required",
-            problems=[Problem("is required.", "message")],
+            problems=[Problem(_("is required."), "message")],
         )
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.status == Relationship.Status.ENDED:
-        raise AlongsideError(f"{relationship.name} has ended.", code="ended")
+        raise AlongsideError(
+            _("%(relationship)s has ended.") % {"relationship": relationship.name}, code="ended"
+        )
     if kind == Intervention.Kind.PAUSE:
         _set_status(relationship, Relationship.Status.PAUSED, "is already paused")
     elif kind == Intervention.Kind.RESUME:

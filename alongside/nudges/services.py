@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -23,8 +24,11 @@ def programme_nudges_configure(
     unknown = [key for key in enabled if get_nudge(key) is None]
     if unknown:
         raise AlongsideError(
-            "The nudge settings could not be saved.",
-            problems=[Problem(f"there is no nudge called {key!r}.", "enabled") for key in unknown],
+            _("The nudge settings could not be saved."),
+            problems=[
+                Problem(_("there is no nudge called '%(key)s'.") % {"key": key}, "enabled")
+                for key in unknown
+            ],
         )
     now = timezone.now()
     for key, on in enabled.items():
@@ -47,8 +51,14 @@ def nudge_preference_set(*, user: User, frequency: str) -> NudgePreference:
     if frequency not in Frequency.values:
         choices = ", ".join(Frequency.values)
         raise AlongsideError(
-            "Your email preference could not be saved.",
-            problems=[Problem(f"choose one of {choices}, not {frequency!r}.", "frequency")],
+            _("Your email preference could not be saved."),
+            problems=[
+                Problem(
+                    _("choose one of %(choices)s, not '%(frequency)s'.")
+                    % {"choices": choices, "frequency": frequency},
+                    "frequency",
+                )
+            ],
         )
     preference, _created = NudgePreference.objects.update_or_create(
         user=user, defaults={"frequency": frequency, "updated_at": timezone.now()}

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import AlongsideError
@@ -49,7 +50,7 @@ def programme_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
         except AlongsideError as error:
             show_error(request, error)
         else:
-            messages.success(request, "Nudge settings saved.")
+            messages.success(request, _("Nudge settings saved."))
         return redirect("nudges:settings", request.organisation.slug, programme.pk)
     return render(
         request,
@@ -95,7 +96,7 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
             for problem in error.problems:
                 messages.error(request, problem.message)
         else:
-            messages.success(request, "Your email preference is saved.")
+            messages.success(request, _("Your email preference is saved."))
         return redirect("email_preferences")
     return render(
         request,

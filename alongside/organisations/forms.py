@@ -24,9 +24,9 @@ class OrganisationSettingsForm(forms.Form):
 
 
 class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class MembershipGrantForm(forms.Form):
-    email = forms.EmailField(help_text="Someone who already has an account.")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    email = forms.EmailField(label=_("Email"), help_text=_("Someone who already has an account."))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from alongside.core.validators import validate_time_zone
 
@@ -28,9 +29,9 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Organisation admin"
-    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
-    MEMBER = "member", "Member"
+    ADMIN = "admin", gettext_lazy("Organisation admin")
+    PROGRAMME_MANAGER = "programme_manager", gettext_lazy("Programme manager")
+    MEMBER = "member", gettext_lazy("Member")
 
 
 class Membership(models.Model):

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from alongside.accounts.models import User
@@ -71,7 +72,7 @@ def viewer_zone(membership: Membership) -> ZoneInfo:
 
 def require_role(membership: Membership, *roles: Role) -> None:
     if roles and membership.role not in roles:
-        raise PermissionDenied("Your role in this organisation does not allow this.")
+        raise PermissionDenied(_("Your role in this organisation does not allow this."))
 
 
 def org_view(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:

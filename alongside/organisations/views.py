@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.audit.selectors import audit_events_for_organisation
@@ -35,7 +36,7 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
     if len(memberships) == 1:
         return redirect("home:organisation", org_slug=memberships[0].organisation.slug)
     if not memberships:
-        show_error(request, "You are not a member of any organisation yet.")
+        show_error(request, _("You are not a member of any organisation yet."))
     return render(request, "organisations/choose_organisation.html", {"memberships": memberships})
 
 
@@ -56,7 +57,7 @@ def organisation_settings(request: OrgRequest) -> HttpResponse:
         except AlongsideError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("organisations:settings", org_slug=organisation.slug)
     return render(request, "organisations/settings.html", {"form": form})
 
@@ -74,7 +75,8 @@ def members(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.email} is now a {membership.get_role_display().lower()}.",
+                _("%(user)s is now a %(lower)s.")
+                % {"user": membership.user.email, "lower": membership.get_role_display().lower()},
             )
             return redirect("organisations:members", org_slug=request.organisation.slug)
     return render(
@@ -94,7 +96,7 @@ def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=membership_id, organisation=request.organisation)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
-        show_error(request, "Choose a role from the list.")
+        show_error(request, _("Choose a role from the list."))
     else:
         try:
             membership = membership_set_role(
@@ -105,7 +107,8 @@ def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.email} is now a {membership.get_role_display().lower()}.",
+                _("%(user)s is now a %(lower)s.")
+                % {"user": membership.user.email, "lower": membership.get_role_display().lower()},
             )
     return redirect("organisations:members", org_slug=request.organisation.slug)
 
@@ -119,7 +122,9 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, f"{membership.user.email} no longer has access.")
+        messages.success(
+            request, _("%(user)s no longer has access.") % {"user": membership.user.email}
+        )
     return redirect("organisations:members", org_slug=request.organisation.slug)
 
 

@@ -95,7 +95,7 @@ def invitation_accept(*, secret: str, password: str, language: str = "") -> User
     invitation = invitation_from_secret(secret)
     if invitation is None:
         raise AlongsideError(
-            "This invitation link is no longer valid; ask your programme manager for a new one.",
+            _("This invitation link is no longer valid; ask your programme manager for a new one."),
             code="invitation_invalid",
         )
     user = invitation.user
@@ -103,7 +103,7 @@ def invitation_accept(*, secret: str, password: str, language: str = "") -> User
         validate_password(password, user)
     except ValidationError as error:
         raise AlongsideError(
-            "Choose a stronger password.",
+            _("Choose a stronger password."),
             problems=[Problem(message, field="password") for message in error.messages],
         ) from error
     user.set_password(password)
@@ -155,7 +155,7 @@ def invitations_send_bulk(
     sent = 0
     for person in people_awaiting_invitation(organisation=organisation, person_ids=person_ids):
         if actor is None:
-            raise AlongsideError("Invitations need an acting user.")
+            raise AlongsideError(_("Invitations need an acting user."))
         invitation_send(person=person, actor=actor)
         sent += 1
     return sent

@@ -90,10 +90,10 @@ class PersonImport(models.Model):
     """An uploaded people CSV: validated into a preview, then applied or discarded."""
 
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Previewed"
-        INVALID = "invalid", "Has errors"
-        APPLIED = "applied", "Applied"
-        DISCARDED = "discarded", "Discarded"
+        PREVIEWED = "previewed", _("Previewed")
+        INVALID = "invalid", _("Has errors")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="person_imports"

@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy
 
 
 class Schedule(models.Model):
@@ -22,22 +23,24 @@ class Schedule(models.Model):
     """
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        CONFIRMED = "confirmed", "Confirmed"
+        PROPOSED = "proposed", gettext_lazy("Proposed")
+        CONFIRMED = "confirmed", gettext_lazy("Confirmed")
 
     relationship = models.OneToOneField(
         "relationships.Relationship", on_delete=models.CASCADE, related_name="schedule"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
-    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
-    start_time = models.TimeField(help_text="Local time in the schedule's time zone.")
+    weekday = models.PositiveSmallIntegerField(help_text=gettext_lazy("0 = Monday … 6 = Sunday"))
+    start_time = models.TimeField(help_text=gettext_lazy("Local time in the schedule's time zone."))
     timezone = models.CharField(max_length=64)
-    rhythm = models.CharField(max_length=16, help_text="weekly / fortnightly / monthly")
+    rhythm = models.CharField(
+        max_length=16, help_text=gettext_lazy("weekly / fortnightly / monthly")
+    )
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     first_date = models.DateField()
     until = models.DateField()
     has_overlap = models.BooleanField(
-        default=True, help_text="False when the members share no working hours."
+        default=True, help_text=gettext_lazy("False when the members share no working hours.")
     )
     explanation = models.CharField(max_length=500, blank=True)
     proposed_at = models.DateTimeField(default=django_timezone.now)

@@ -119,7 +119,8 @@ def test_the_api_reads_and_changes_my_language(member: User, api_for: Any) -> No
     assert codes[:3] == ["en-gb", "hi", "es"]
     refused = api.patch("/api/v1/me", {"language": "xx"})
     assert refused.status_code == 400
-    assert "'xx' is not a language Alongside offers" in refused.json()["detail"]
+    # The error speaks the caller's language, Hindi since the change above.
+    assert "'xx' ऐसी भाषा नहीं है" in refused.json()["detail"]
     member.refresh_from_db()
     assert member.language == "hi"
 

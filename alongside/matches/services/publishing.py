@@ -45,8 +45,10 @@ def match_run_publish(
         if "locked" not in str(error):
             raise
         raise AlongsideError(
-            "Another change to this programme was being saved at the same moment; "
-            "nothing was published. Reload the draft and try again.",
+            _(
+                "Another change to this programme was being saved at the same moment; "
+                "nothing was published. Reload the draft and try again."
+            ),
             code="busy",
             status=409,
         ) from error
@@ -67,7 +69,7 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
     )
     groups = list(run.groups.prefetch_related(members_with_people).order_by("number"))
     if not groups:
-        raise AlongsideError("This draft has no groups to publish.")
+        raise AlongsideError(_("This draft has no groups to publish."))
     created: list[Relationship] = []
     pending: list[tuple[Relationship, list[MatchGroupMember]]] = []
     mentor_load: dict[int, int] = defaultdict(int)
@@ -76,8 +78,8 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
         for member in members:
             if member.enrolment.status != EnrolmentStatus.ACTIVE:
                 raise AlongsideError(
-                    f"{member.enrolment.person.name} has withdrawn since this "
-                    "draft was made; re-run matching.",
+                    _("%(person)s has withdrawn since this draft was made; re-run matching.")
+                    % {"person": member.enrolment.person.name},
                     code="stale",
                 )
         if programme.is_mentoring:
@@ -170,8 +172,12 @@ def _add_members(relationship: Relationship, members: Sequence[MatchGroupMember]
     except IntegrityError as error:
         names = ", ".join(m.enrolment.person.name for m in members)
         raise AlongsideError(
-            f"Someone in {relationship.name} ({names}) is already in an active relationship "
-            "in this programme; nothing was published. Re-run matching.",
+            _(
+                "Someone in %(relationship)s (%(names)s) is already in an active "
+                "relationship in this programme; nothing was published. Re-run "
+                "matching."
+            )
+            % {"relationship": relationship.name, "names": names},
             code="already_matched",
         ) from error
 
@@ -198,8 +204,11 @@ def _publish_mentoring(
     )
     if taken + mentor_load[locked.pk] + len(mentees) > locked.capacity:
         raise AlongsideError(
-            f"{locked.person.name} has no free mentoring place left "
-            f"(capacity {locked.capacity}); nothing was published.",
+            _(
+                "%(person)s has no free mentoring place left (capacity %(capacity)s); "
+                "nothing was published."
+            )
+            % {"person": locked.person.name, "capacity": locked.capacity},
             code="capacity",
         )
     mentor_load[locked.pk] += len(mentees)
@@ -312,23 +321,33 @@ def relationship_add_late_joiner(
     """Put a late joiner into an existing circle/group without disturbing anyone else."""
     programme = relationship.programme
     if enrolment.programme_id != programme.pk or enrolment.status != EnrolmentStatus.ACTIVE:
-        raise AlongsideError("Only an active participant of this programme can join.")
+        raise AlongsideError(_("Only an active participant of this programme can join."))
     if relationship.status != Relationship.Status.ACTIVE:
-        raise AlongsideError(f"{relationship.name} is not active.")
+        raise AlongsideError(
+            _("%(relationship)s is not active.") % {"relationship": relationship.name}
+        )
     members = list(relationship.members.filter(is_active=True).select_related("enrolment__person"))
     size = len(members) + 1
     if relationship.kind == Relationship.Kind.CIRCLE:
         high = int(programme.rule("max_size", 8))
         if size > high:
-            raise AlongsideError(f"{relationship.name} is full ({high} people).", code="size")
+            raise AlongsideError(
+                _("%(relationship)s is full (%(high)s people).")
+                % {"relationship": relationship.name, "high": high},
+                code="size",
+            )
     elif relationship.kind == Relationship.Kind.GROUP:
         mentor = next(m.enrolment for m in members if m.role == "mentor")
         if size - 1 > mentor.capacity:
-            raise AlongsideError(f"{mentor.person.name}'s group is full.", code="capacity")
+            raise AlongsideError(
+                _("%(person)s's group is full.") % {"person": mentor.person.name}, code="capacity"
+            )
     else:
         raise AlongsideError(
-            "Late joiners can join circles and mentoring groups; pairs are "
-            "matched among the late joiners instead.",
+            _(
+                "Late joiners can join circles and mentoring groups; pairs are matched "
+                "among the late joiners instead."
+            ),
             code="format",
         )
     try:
@@ -341,7 +360,9 @@ def relationship_add_late_joiner(
             )
     except IntegrityError as error:
         raise AlongsideError(
-            f"{enrolment.person.name} is already in an active relationship.", code="already_matched"
+            _("%(person)s is already in an active relationship.")
+            % {"person": enrolment.person.name},
+            code="already_matched",
         ) from error
     Enrolment.objects.filter(pk=enrolment.pk).update(late_joiner=False)
     relationship_name_refresh(relationship=relationship)

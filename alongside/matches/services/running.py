@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -60,8 +61,8 @@ KIND_FOR_FORMAT = {
 def check_can_match(programme: Programme) -> None:
     if programme.stage not in (Stage.MATCHING, Stage.RUNNING):
         raise AlongsideError(
-            "Move the programme to the matching stage before running matching "
-            f"(it is {programme.get_stage_display().lower()}).",
+            _("Move the programme to the matching stage before running matching (it is %(lower)s).")
+            % {"lower": programme.get_stage_display().lower()},
             code="wrong_stage",
         )
 
@@ -73,7 +74,8 @@ def match_run_request(*, programme: Programme, actor: User) -> MatchRun:
     cohort_size = len(unplaced_enrolments(programme))
     if cohort_size < 2:
         raise AlongsideError(
-            "There is no one left to match: everyone enrolled is placed.", code="nothing_to_match"
+            _("There is no one left to match: everyone enrolled is placed."),
+            code="nothing_to_match",
         )
     late = Relationship.objects.filter(programme=programme).exists()
     run = MatchRun.objects.create(
@@ -147,9 +149,9 @@ def _solve(programme: Programme, cohort: Cohort, run: MatchRun) -> tuple[MatchRe
             if c.role == "mentor" and cohort.free_capacity.get(cohort.enrolments[i].pk, 0) > 0
         ]
         if not mentees:
-            raise AlongsideError("There are no mentees waiting for a mentor.")
+            raise AlongsideError(_("There are no mentees waiting for a mentor."))
         if not mentors:
-            raise AlongsideError("No mentor has a free place; add mentors or raise capacities.")
+            raise AlongsideError(_("No mentor has a free place; add mentors or raise capacities."))
         block = scorer.block(np.array(mentees), np.array(mentors), mentoring=True)
         capacities = [cohort.free_capacity[cohort.enrolments[j].pk] for j in mentors]
         _progress(run, 55, f"Assigning {len(mentees)} mentees to {len(mentors)} mentors")
