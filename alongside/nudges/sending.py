@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.core.languages import in_language, recipient_language
@@ -281,6 +282,8 @@ def nudge_digests_prepare(*, now: datetime) -> int:
                 "timezone",
                 "user_id",
                 "person_id",
+                "user__language",
+                "organisation__language",
             )
         )
         seen: set[tuple[int, str]] = set()
@@ -293,6 +296,11 @@ def nudge_digests_prepare(*, now: datetime) -> int:
             local = now.astimezone(zone_of(item["timezone"]))
             if local.hour != DIGEST_HOUR:
                 continue
+            with in_language(item["user__language"] or item["organisation__language"]):
+                subject = _("Your Alongside digest for %(date)s") % {
+                    "date": date_format(local, "j F")
+                }
+                action_label = _("Open Alongside")
             rows.append(
                 NudgeDelivery(
                     organisation_id=item["organisation_id"],
@@ -303,9 +311,9 @@ def nudge_digests_prepare(*, now: datetime) -> int:
                     person_id=item["person_id"],
                     user_id=item["user_id"],
                     timezone=item["timezone"],
-                    subject=f"Your Alongside digest for {local:%d %B}",
+                    subject=subject,
                     message="",
-                    action_label="Open Alongside",
+                    action_label=action_label,
                     link=reverse("home:organisation", args=[item["organisation__slug"]]),
                     created_at=now,
                 )

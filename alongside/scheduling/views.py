@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -280,7 +281,10 @@ def _reschedule(
         starts_at=_local_datetime(request.POST.get("starts_at", ""), zone),
     )
     local = timezone.localtime(moved.starts_at, slot_finder.zone(zone))
-    return f"Moved to {local:%a %d %b %Y %H:%M} ({zone}); everyone gets an updated invitation."
+    return _("Moved to %(when)s (%(zone)s); everyone gets an updated invitation.") % {
+        "when": date_format(local, "D j M Y H:i"),
+        "zone": zone,
+    }
 
 
 def _cancel(request: OrgRequest, meeting: Meeting, member: RelationshipMember, zone: str) -> str:

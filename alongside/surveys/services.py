@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
@@ -629,7 +630,8 @@ def pulse_submit(
     if kind == Pulse.Kind.MIDPOINT:
         if not midpoint_is_open(programme):
             raise AlongsideError(
-                f"The midpoint check-in opens on {programme_midpoint(programme):%d %B %Y}.",
+                _("The midpoint check-in opens on %(date)s.")
+                % {"date": date_format(programme_midpoint(programme), "j F Y")},
                 code="not_open_yet",
             )
         pulse, _created = Pulse.objects.update_or_create(
