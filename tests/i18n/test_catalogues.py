@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 
 PACKAGE = Path(__file__).resolve().parents[2] / "alongside"
 LOCALE = PACKAGE / "locale"
-COMPLETE = ("hi",)
+COMPLETE = ("hi", "es")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 
