@@ -631,7 +631,7 @@ def pulse_submit(
         if not midpoint_is_open(programme):
             raise AlongsideError(
                 _("The midpoint check-in opens on %(date)s.")
-                % {"date": date_format(programme_midpoint(programme), "j F Y")},
+                % {"date": date_format(programme_midpoint(programme), "d F Y")},
                 code="not_open_yet",
             )
         pulse, _created = Pulse.objects.update_or_create(
