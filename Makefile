@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 PORT ?= 8000
 VAR := var
 
-.PHONY: demo test install runtime lint architecture types migrations-check unit postgres bench bench-demo serve lock clean identity-providers
+.PHONY: demo test install runtime lint architecture types migrations-check unit postgres bench bench-demo serve lock clean identity-providers messages
 
 # What the app needs to run (`make demo`); the test and lint tools come with `make test`.
 $(RUNTIME_STAMP): pyproject.toml
@@ -38,6 +38,12 @@ demo: runtime
 	  $(BIN)/python -m alongside.demo.announce http://127.0.0.1:$(PORT)/healthz $(VAR)/demo-sign-ins.txt & announce=$$!; \
 	  trap 'kill $$worker $$announce 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/alongside runserver --noreload 127.0.0.1:$(PORT)
+
+# Collect every marked string into the catalogues (alongside/locale/*/LC_MESSAGES/django.po)
+# and compile them; the compiled .mo files are committed, so installing needs no gettext.
+messages: install
+	cd alongside && ../$(BIN)/alongside makemessages --all --add-location=file --no-obsolete
+	cd alongside && ../$(BIN)/alongside compilemessages --ignore=.venv
 
 serve: runtime
 	$(BIN)/alongside runserver 127.0.0.1:$(PORT)

@@ -267,6 +267,7 @@ OTHER_PAGES: dict[str, str] = {
     "accounts:api_tokens": "signed-in",  # the user's own tokens only
     "email_preferences": "signed-in",  # the user's own email frequency, in every organisation
     "accounts:revoke_api_token": "signed-in",
+    "accounts:set_language": "public",  # the switcher: a cookie, and the account's when signed in
     "healthz": "public",
     # Single sign-on with an organisation's identity provider: public by nature (the
     # provider's signed answer is the credential); each organisation's own addresses.
@@ -785,6 +786,8 @@ class Operation:
 
 API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/me"): Operation("user"),
+    ("PATCH", "/api/v1/me"): Operation("user", {"language": "hi"}),
+    ("GET", "/api/v1/me/languages"): Operation("user"),
     ("GET", "/api/v1/tokens"): Operation("user"),
     ("POST", "/api/v1/tokens"): Operation("user", {"name": "ci"}),
     ("DELETE", "/api/v1/tokens/{token_id}"): Operation("user"),

@@ -621,6 +621,7 @@ def test_organisation_patch(cast: dict[str, User], api_for: Any) -> None:
         "slug": "acme",
         "name": "Acme Bharat",
         "default_time_zone": "Asia/Kolkata",
+        "language": "en-gb",
         "my_role": "admin",
     }
     bad = api.patch(ORG, {"default_time_zone": "Asia/Atlantis"})

@@ -4,13 +4,14 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
-from alongside.accounts.models import ApiToken
-from alongside.accounts.services import api_token_create, api_token_revoke
+from alongside.accounts.models import ApiToken, User
+from alongside.accounts.services import api_token_create, api_token_revoke, user_language_set
 from alongside.core.api_pagination import Pagination
+from alongside.core.languages import shipped_languages
 from alongside.core.schemas import ERRORS
 
 router = Router(tags=["account"])
@@ -26,7 +27,19 @@ class MeOut(Schema):
     id: int
     email: str
     full_name: str
+    language: str = Field(description="The language chosen; empty follows the organisation's.")
     memberships: list[MembershipBrief]
+
+
+class MePatch(Schema):
+    language: str | None = Field(
+        None, description="A code from GET /me/languages, or empty to follow the organisation."
+    )
+
+
+class LanguageOut(Schema):
+    code: str
+    name: str
 
 
 class TokenOut(Schema):
@@ -48,12 +61,32 @@ class TokenIn(Schema):
 
 @router.get("/me", response={200: MeOut, **ERRORS}, summary="Who am I")
 def me(request: HttpRequest) -> MeOut:
+    return _me_out(request_user(request))
+
+
+@router.patch("/me", response={200: MeOut, **ERRORS}, summary="Change my language")
+def update_me(request: HttpRequest, payload: MePatch) -> MeOut:
     user = request_user(request)
+    if payload.language is not None:
+        user = user_language_set(user=user, language=payload.language)
+    return _me_out(user)
+
+
+@router.get(
+    "/me/languages", response={200: list[LanguageOut], **ERRORS}, summary="Languages offered"
+)
+def languages(request: HttpRequest) -> list[LanguageOut]:
+    request_user(request)
+    return [LanguageOut(code=code, name=name) for code, name in shipped_languages()]
+
+
+def _me_out(user: User) -> MeOut:
     memberships = user.memberships.select_related("organisation").order_by("organisation__name")
     return MeOut(
         id=user.pk,
         email=user.email,
         full_name=user.full_name,
+        language=user.language,
         memberships=[
             MembershipBrief(
                 organisation=m.organisation.slug,

@@ -7,11 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import SimpleRateThrottle
 
 from alongside.accounts.models import User
 from alongside.accounts.services import api_token_authenticate
+from alongside.core.languages import request_language
 
 
 class ApiTokenAuth(HttpBearer):
@@ -23,6 +25,8 @@ class ApiTokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            # A token caller's own language, as a signed-in browser would have it.
+            translation.activate(request_language(request))
         return user
 
 

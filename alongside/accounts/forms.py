@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.accounts.models import User, normalise_email
 from alongside.accounts.sign_in_policy import PASSWORD, sign_in_refusal
+from alongside.core.languages import in_language, recipient_language, shipped_languages
 
 
 class SignInForm(AuthenticationForm):
@@ -54,10 +55,39 @@ class PasswordResetForm(DjangoPasswordResetForm):
             if sign_in_refusal(user, PASSWORD) is None:
                 yield user
 
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """The reset email in the recipient's own language, not the requester's browser's."""
+        user = context.get("user")
+        first_membership = user.memberships.select_related("organisation").first() if user else None
+        organisation = first_membership.organisation if first_membership else None
+        with in_language(recipient_language(user, organisation)):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
 
 class SetPasswordForm(forms.Form):
     """A password to choose, optional: an emailed link signs in without one."""
 
+    language = forms.ChoiceField(
+        label=_("Your language"),
+        required=False,
+        choices=shipped_languages,
+        help_text=_("Pages and emails will be in this language; change it at any time."),
+    )
     password = forms.CharField(
         label=_("Choose a password (optional)"),
         required=False,
@@ -82,5 +112,18 @@ class SetPasswordForm(forms.Form):
         return data
 
 
+class LanguageForm(forms.Form):
+    """The language switcher: a shipped language, or empty to follow the organisation."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=lambda: [("", _("My organisation's language")), *shipped_languages()],
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What will use it, e.g. 'HR sync'.")
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What will use it, e.g. 'HR sync'.")
+    )

@@ -42,7 +42,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
-    is_staff = models.BooleanField(default=False, help_text="May open the Django admin.")
+    # The language the person chose (a code of settings.LANGUAGES); empty follows their
+    # organisation's default (alongside.core.languages).
+    language = models.CharField(max_length=16, blank=True, default="")
+    is_staff = models.BooleanField(default=False, help_text=_("May open the Django admin."))
     is_active = models.BooleanField(default=True)
     is_service_account = models.BooleanField(
         default=False, help_text=_("An integration's account: API tokens only, never a sign-in.")
@@ -81,7 +84,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, help_text="First characters, to recognise it.")
+    prefix = models.CharField(max_length=16, help_text=_("First characters, to recognise it."))
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)

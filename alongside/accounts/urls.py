@@ -29,6 +29,7 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("language/", views.set_language, name="set_language"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]

@@ -10,15 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from alongside.accounts.forms import ApiTokenForm, PasswordResetForm, SignInForm
+from alongside.accounts.forms import ApiTokenForm, LanguageForm, PasswordResetForm, SignInForm
 from alongside.accounts.models import ApiToken, User, normalise_email
 from alongside.accounts.password_reset import password_reset_request, reset_days
-from alongside.accounts.services import api_token_create, api_token_revoke
+from alongside.accounts.services import api_token_create, api_token_revoke, user_language_set
 from alongside.accounts.sign_in_links import (
     BROWSER_COOKIE,
     browser_digest,
@@ -33,12 +33,20 @@ from alongside.accounts.sign_in_links import (
 from alongside.accounts.sign_in_policy import realm_for_email
 from alongside.core.client_ip import client_ip
 from alongside.core.errors import AlongsideError
+from alongside.core.languages import supported
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _with_next(url: str, next_path: str) -> str:
     return f"{url}?{urlencode({'next': next_path})}" if next_path and next_path != "/" else url
+
+
+def _keep_picked_language(request: HttpRequest, user: User) -> None:
+    """A language picked before signing in is the person's first choice: keep it."""
+    picked = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    if picked and not user.language:
+        user_language_set(user=user, language=picked)
 
 
 def _browser_nonce(request: HttpRequest) -> str:
@@ -98,6 +106,11 @@ class SignInView(auth_views.LoginView):
         context["link_minutes"] = requested_minutes()
         context["wants_link"] = self.request.GET.get("method") == "link"
         return context
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        _keep_picked_language(self.request, form.get_user())
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -186,7 +199,9 @@ def sign_in_link_open(request: HttpRequest, secret: str) -> HttpResponseBase:
             {"reason": error.message, "link": link, "secret": secret, "refused": True},
             status=error.status,
         )
-    login(request, spent.user, backend=MODEL_BACKEND)  # type: ignore[attr-defined]
+    user: User = spent.user  # type: ignore[attr-defined]
+    login(request, user, backend=MODEL_BACKEND)
+    _keep_picked_language(request, user)
     return redirect(spent.next_path)
 
 
@@ -199,6 +214,38 @@ def sign_in_link_fresh(request: HttpRequest, secret: str) -> HttpResponseBase:
     response = _ask_for_link(request, link.email, link.next_path)
     if response is None:
         return redirect(_with_next(reverse("accounts:login"), link.next_path))
+    return response
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The switcher on every page: saves the choice and comes back to the same page."""
+    form = LanguageForm(request.POST)
+    back = request.POST.get("next") or request.headers.get("Referer") or "/"
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = redirect(back)
+    if not form.is_valid():
+        return response
+    language = form.cleaned_data["language"]
+    user = request.user
+    if isinstance(user, User):
+        user_language_set(user=user, language=language)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
     return response
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import AlongsideError
 
@@ -43,7 +44,9 @@ def decrypt(token: str) -> str:
         return _current().decrypt(token.encode()).decode()
     except InvalidToken as error:
         raise AlongsideError(
-            "A stored secret cannot be read with the configured encryption keys; "
-            "an administrator has to set it again.",
+            _(
+                "A stored secret cannot be read with the configured encryption keys; "
+                "an administrator has to set it again."
+            ),
             code="secret_unreadable",
         ) from error

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -22,12 +24,14 @@ class Problem:
         return {"row": self.row, "field": self.field, "message": self.message}
 
     def __str__(self) -> str:
-        where = []
+        values = {"row": self.row, "field": self.field, "message": self.message}
+        if self.row is not None and self.field:
+            return _("Row %(row)s, column '%(field)s': %(message)s") % values
         if self.row is not None:
-            where.append(f"Row {self.row}")
+            return _("Row %(row)s: %(message)s") % values
         if self.field:
-            where.append(f"column '{self.field}'" if self.row is not None else self.field)
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+            return _("%(field)s: %(message)s") % values
+        return self.message
 
 
 @dataclass
@@ -52,10 +56,14 @@ class AlongsideError(Exception):
 
 
 class NotFound(AlongsideError):
-    def __init__(self, message: str = "Not found.") -> None:
-        super().__init__(message=message, code="not_found", status=404)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message=message or _("Not found."), code="not_found", status=404)
 
 
 class Forbidden(AlongsideError):
-    def __init__(self, message: str = "You do not have permission to do that.") -> None:
-        super().__init__(message=message, code="forbidden", status=403)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message=message or _("You do not have permission to do that."),
+            code="forbidden",
+            status=403,
+        )

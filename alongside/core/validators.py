@@ -4,6 +4,7 @@ import zoneinfo
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 @lru_cache(maxsize=1)
@@ -18,7 +19,7 @@ def is_time_zone(value: str) -> bool:
 def validate_time_zone(value: str) -> None:
     if value and not is_time_zone(value):
         raise ValidationError(
-            "%(value)s is not a known IANA time zone (e.g. Asia/Kolkata, Europe/London).",
+            _("%(value)s is not a known IANA time zone (e.g. Asia/Kolkata, Europe/London)."),
             params={"value": value},
             code="unknown_time_zone",
         )

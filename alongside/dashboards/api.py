@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -175,8 +176,8 @@ def _relationship(
 def _filters(kind: str, department: str, location: str, choices: list[str]) -> Filters:
     if kind and kind not in choices:
         raise AlongsideError(
-            f"kind must be one of: {', '.join(choices)}.",
-            problems=[Problem("is not a format.", "kind")],
+            _("kind must be one of: %(choices)s.") % {"choices": ", ".join(choices)},
+            problems=[Problem(_("is not a format."), "kind")],
         )
     return Filters(kind=kind, department=department, location=location)
 

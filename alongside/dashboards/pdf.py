@@ -14,6 +14,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 from alongside.dashboards.selectors import programme_dashboard
 from alongside.programmes.models import Programme
@@ -21,9 +22,9 @@ from alongside.programmes.selectors import enrolment_counts
 from alongside.surveys.selectors import outcomes_report
 
 DIMENSION_LABELS = {
-    "department": "By department",
-    "location": "By location",
-    "role": "By role in the programme",
+    "department": gettext_lazy("By department"),
+    "location": gettext_lazy("By location"),
+    "role": gettext_lazy("By role in the programme"),
 }
 
 

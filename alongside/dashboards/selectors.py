@@ -17,10 +17,12 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
 from alongside.health import rules
 from alongside.health.models import (
+    ACTION_LABELS,
     FIGURE_FIELDS,
     HealthStatus,
     Intervention,
@@ -81,7 +83,7 @@ class FlaggedRelationship:
 
     @property
     def suggestion_label(self) -> str:
-        return rules.ACTION_LABELS.get(rules.Action(self.health.suggestion), "")
+        return str(ACTION_LABELS.get(rules.Action(self.health.suggestion), ""))
 
 
 @dataclass
@@ -298,7 +300,7 @@ def _flagged(by_relationship: Q, stored: dict[str, Any], show_all: str) -> list[
         groups.append(
             FlaggedGroup(
                 status=status,
-                label=HealthStatus(status).label,
+                label=str(HealthStatus(status).label),
                 count=stored[f"health_{status}"],
                 items=items,
             )
@@ -333,7 +335,7 @@ def relationship_get_managed(*, programme: Programme, relationship_id: int) -> R
         .first()
     )
     if relationship is None:
-        raise NotFound("No such relationship in this programme.")
+        raise NotFound(_("No such relationship in this programme."))
     return relationship
 
 

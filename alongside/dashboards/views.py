@@ -11,6 +11,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
@@ -61,23 +64,27 @@ def _filters(form: FilterForm) -> Filters:
 def dashboard_charts(dashboard: ProgrammeDashboard) -> dict[str, charts.BarChart]:
     weeks = dashboard.weeks
     meetings = charts.bar_chart(
-        "Meetings held per week",
-        [(f"{week.day} {week:%b}", count) for week, count in weeks],
+        _("Meetings held per week"),
+        [(date_format(week, "j M"), count) for week, count in weeks],
         reference=dashboard.expected_per_week or None,
-        reference_label=(
-            f"{dashboard.expected_per_week:.1f} a week expected at the "
-            f"{dashboard.programme.get_rhythm_display().lower()} rhythm"
-        ),
+        reference_label=_("%(count)s a week expected at the %(rhythm)s rhythm")
+        % {
+            "count": number_format(dashboard.expected_per_week, 1),
+            "rhythm": dashboard.programme.get_rhythm_display().lower(),
+        },
         label_every=max(1, len(weeks) // 8),
     )
     health = charts.bar_chart(
-        "Relationships by health",
-        [(HealthStatus(s).label, dashboard.health[s]) for s in HealthStatus.values],
+        _("Relationships by health"),
+        [(str(HealthStatus(s).label), dashboard.health[s]) for s in HealthStatus.values],
         css=[f"health-{s}" for s in HealthStatus.values],
     )
     pulses = charts.bar_chart(
-        "Pulse ratings",
-        [(f"{rating} of 5", count) for rating, count in dashboard.pulses["spread"].items()],
+        _("Pulse ratings"),
+        [
+            (_("%(rating)s of 5") % {"rating": rating}, count)
+            for rating, count in dashboard.pulses["spread"].items()
+        ],
         width=400,
     )
     return {"meetings": meetings, "health": health, "pulses": pulses}
@@ -109,7 +116,9 @@ def programme_dashboard_page(request: OrgRequest, programme_id: int) -> HttpResp
 def refresh(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     count = health_refresh_programme(programme=programme)
-    messages.success(request, f"Health recomputed for {count} active relationships.")
+    messages.success(
+        request, _("Health recomputed for %(count)s active relationships.") % {"count": count}
+    )
     return redirect("dashboards:programme", request.organisation.slug, programme.pk)
 
 
@@ -132,7 +141,7 @@ def thresholds(request: OrgRequest, programme_id: int) -> HttpResponse:
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)
         else:
-            messages.success(request, "Thresholds saved; health is recomputed with them.")
+            messages.success(request, _("Thresholds saved; health is recomputed with them."))
             return redirect("dashboards:programme", request.organisation.slug, programme.pk)
     return render(
         request,
@@ -165,15 +174,15 @@ def relationship_page(request: OrgRequest, programme_id: int, relationship_id: i
 
 # The form offers each intervention as something to do; the record says what was done.
 ACTION_VERBS = {
-    Intervention.Kind.MESSAGE: "Message them",
-    Intervention.Kind.REMATCH_OFFER: "Offer a rematch",
-    Intervention.Kind.PAUSE: "Pause",
-    Intervention.Kind.RESUME: "Resume",
-    Intervention.Kind.NOTE: "Add a note",
+    Intervention.Kind.MESSAGE: gettext_lazy("Message them"),
+    Intervention.Kind.REMATCH_OFFER: gettext_lazy("Offer a rematch"),
+    Intervention.Kind.PAUSE: gettext_lazy("Pause"),
+    Intervention.Kind.RESUME: gettext_lazy("Resume"),
+    Intervention.Kind.NOTE: gettext_lazy("Add a note"),
 }
 
 
-def _available_kinds(relationship: Relationship) -> list[tuple[str, str]]:
+def _available_kinds(relationship: Relationship) -> list[tuple[str, Any]]:
     hidden: set[str] = set(Intervention.Kind.values)
     if relationship.status == Relationship.Status.ACTIVE:
         hidden = {Intervention.Kind.RESUME}
@@ -203,7 +212,9 @@ def intervene(request: OrgRequest, programme_id: int, relationship_id: int) -> H
         except AlongsideError as error:
             show_error(request, error)
         else:
-            messages.success(request, f"{intervention.get_kind_display()}: recorded.")
+            messages.success(
+                request, _("%(kind)s: recorded.") % {"kind": intervention.get_kind_display()}
+            )
     return redirect(
         "dashboards:relationship", request.organisation.slug, programme.pk, relationship.pk
     )

@@ -328,6 +328,7 @@ class DemoResult:
     counts: dict[str, int]
     mentor: User | None = None
     facilitator: User | None = None
+    hindi_participant: User | None = None  # reads Alongside in Hindi
     summary: str = ""
 
 
@@ -365,8 +366,13 @@ def build_demo(
         member=users[Role.MEMBER],
         today=today,
     )
-    mentor, facilitator = _participant_sign_ins(organisation, users[Role.MEMBER])
     heron, _heron_admin = build_sso_demo(password=data.DEMO_PASSWORD)
+    mentor, facilitator, hindi = _participant_sign_ins(organisation, users[Role.MEMBER])
+    # The demo's history is written in English (its programmes, topics and notes are the
+    # organisation's own words); from now on the organisation's default is Hindi.
+    if organisation.language != data.ORGANISATION_LANGUAGE:
+        organisation.language = data.ORGANISATION_LANGUAGE
+        organisation.save(update_fields=["language"])
     summary = (
         f"{organisation.name}: {counts['people']} people, {counts['active']} active.\n"
         + describe_programmes(programmes)
@@ -387,13 +393,17 @@ def build_demo(
         counts=counts,
         mentor=mentor,
         facilitator=facilitator,
+        hindi_participant=hindi,
         summary=summary,
     )
 
 
-def _participant_sign_ins(organisation: Organisation, member: User) -> tuple[User, User | None]:
-    """Two more sign-ins chosen from the history, the same on every run: the demo member's
-    mentor, and whoever facilitates the next meeting of the first healthy circle."""
+def _participant_sign_ins(
+    organisation: Organisation, member: User
+) -> tuple[User, User | None, User | None]:
+    """Three more sign-ins chosen from the history, the same on every run: the demo
+    member's mentor, whoever facilitates the next meeting of the first healthy circle, and
+    a fellow member of that circle who reads Alongside in Hindi."""
     mentor_person = (
         RelationshipMember.objects.filter(
             relationship__organisation=organisation,
@@ -406,6 +416,7 @@ def _participant_sign_ins(organisation: Organisation, member: User) -> tuple[Use
         .person
     )
     facilitator_person = None
+    hindi_person: RelationshipMember | None = None
     struggling = set(
         RelationshipHealth.objects.filter(
             relationship__programme__name=CIRCLES_NAME,
@@ -434,18 +445,34 @@ def _participant_sign_ins(organisation: Organisation, member: User) -> tuple[Use
         chosen = facilitators_by_meeting(relationship=circle).get(upcoming.pk)
         facilitator_person = RelationshipMember.objects.get(pk=chosen).person if chosen else None
         if facilitator_person is not None:
+            # A fellow member of that circle reads Alongside in Hindi.
+            hindi_person = (
+                RelationshipMember.objects.filter(relationship=circle, is_active=True)
+                .exclude(pk=chosen or 0)
+                .select_related("person")
+                .order_by("person__name", "pk")
+                .first()
+            )
             break
     password = make_password(data.DEMO_PASSWORD)
     mentor = _sign_in_for(organisation, mentor_person, password)
     facilitator = (
         _sign_in_for(organisation, facilitator_person, password) if facilitator_person else None
     )
-    return mentor, facilitator
+    hindi = (
+        _sign_in_for(organisation, hindi_person.person, password, language=data.HINDI)
+        if hindi_person is not None
+        else None
+    )
+    return mentor, facilitator, hindi
 
 
-def _sign_in_for(organisation: Organisation, person: Person, password: str) -> User:
+def _sign_in_for(
+    organisation: Organisation, person: Person, password: str, language: str = data.ENGLISH
+) -> User:
     user = User.objects.filter(email=person.email).first() or User(email=person.email)
     user.full_name = person.name
+    user.language = language
     user.is_active = True
     user.password = password
     user.save()
@@ -473,7 +500,7 @@ def _refresh_health(organisation: Organisation, today: date) -> None:
 def _organisation() -> Organisation:
     organisation = Organisation.objects.filter(slug=data.ORGANISATION_SLUG).first()
     if organisation is None:
-        return organisation_create(
+        organisation = organisation_create(
             name=data.ORGANISATION_NAME,
             creator=None,
             slug=data.ORGANISATION_SLUG,
@@ -597,6 +624,7 @@ def _sign_ins(
     for demo in (person for person in people if person.login_role):
         user = User.objects.filter(email=demo.email).first() or User(email=demo.email)
         user.full_name = demo.name
+        user.language = data.ENGLISH
         user.is_active = True
         user.is_staff = user.is_superuser = demo.login_role == Role.ADMIN
         user.password = password
@@ -661,6 +689,8 @@ def sign_in_box(result: DemoResult, login_url: str = data.LOGIN_URL) -> str:
         rows.append(f"  Mentor              {result.mentor.email}")
     if result.facilitator is not None:
         rows.append(f"  Circle facilitator  {result.facilitator.email}")
+    if result.hindi_participant is not None:
+        rows.append(f"  Reads it in Hindi   {result.hindi_participant.email}")
     rows += [
         "",
         f"The admin may also open the Django admin at {admin_url}",

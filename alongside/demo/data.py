@@ -10,6 +10,11 @@ from dataclasses import dataclass
 ORGANISATION_NAME = "Kestrel Technologies"
 ORGANISATION_SLUG = "kestrel"
 ORGANISATION_TIME_ZONE = "Asia/Kolkata"
+# Kestrel's people see Hindi until they choose; the five English sign-ins chose English,
+# and one participant of the circles reads Alongside in Hindi (build.py).
+ORGANISATION_LANGUAGE = "hi"
+ENGLISH = "en-gb"
+HINDI = "hi"
 EMAIL_DOMAIN = "kestrel.example"
 EMPLOYEE_ID_FORMAT = "KT-{:05d}"
 SEED = 2026

@@ -6,15 +6,25 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy
 
 from alongside.health import rules
 
 
 class HealthStatus(models.TextChoices):
-    ON_TRACK = rules.Status.ON_TRACK.value, rules.LABELS[rules.Status.ON_TRACK]
-    AT_RISK = rules.Status.AT_RISK.value, rules.LABELS[rules.Status.AT_RISK]
-    STRUGGLING = rules.Status.STRUGGLING.value, rules.LABELS[rules.Status.STRUGGLING]
-    DORMANT = rules.Status.DORMANT.value, rules.LABELS[rules.Status.DORMANT]
+    # The rules module has no words of its own for people: its labels are translated here.
+    ON_TRACK = rules.Status.ON_TRACK.value, gettext_lazy("On track")
+    AT_RISK = rules.Status.AT_RISK.value, gettext_lazy("At risk")
+    STRUGGLING = rules.Status.STRUGGLING.value, gettext_lazy("Struggling")
+    DORMANT = rules.Status.DORMANT.value, gettext_lazy("Dormant")
+
+
+ACTION_LABELS = {
+    rules.Action.NONE: "",
+    rules.Action.MESSAGE: gettext_lazy("Message them"),
+    rules.Action.REMATCH_OFFER: gettext_lazy("Offer a rematch"),
+    rules.Action.PAUSE: gettext_lazy("Pause"),
+}
 
 
 class HealthThresholds(models.Model):
@@ -28,62 +38,64 @@ class HealthThresholds(models.Model):
     grace_days = models.PositiveSmallIntegerField(
         default=DEFAULTS.grace_days,
         validators=[MaxValueValidator(365)],
-        help_text="Days a new relationship has to hold its first meeting before it is at risk.",
+        help_text=gettext_lazy(
+            "Days a new relationship has to hold its first meeting before it is at risk."
+        ),
     )
     at_risk_periods = models.FloatField(
         default=DEFAULTS.at_risk_periods,
         validators=[MinValueValidator(0.5), MaxValueValidator(12)],
-        help_text="At risk after this many rhythm periods without a meeting.",
+        help_text=gettext_lazy("At risk after this many rhythm periods without a meeting."),
     )
     dormant_periods = models.FloatField(
         default=DEFAULTS.dormant_periods,
         validators=[MinValueValidator(0.5), MaxValueValidator(24)],
-        help_text="Dormant after this many rhythm periods without a meeting…",
+        help_text=gettext_lazy("Dormant after this many rhythm periods without a meeting…"),
     )
     dormant_min_days = models.PositiveSmallIntegerField(
         default=DEFAULTS.dormant_min_days,
         validators=[MaxValueValidator(365)],
-        help_text="…and at least this many days.",
+        help_text=gettext_lazy("…and at least this many days."),
     )
     missed_window = models.PositiveSmallIntegerField(
         default=DEFAULTS.missed_window,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="How many of the latest meetings to look at for misses.",
+        help_text=gettext_lazy("How many of the latest meetings to look at for misses."),
     )
     missed_struggling = models.PositiveSmallIntegerField(
         default=DEFAULTS.missed_struggling,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="Struggling when this many of them were missed or cancelled.",
+        help_text=gettext_lazy("Struggling when this many of them were missed or cancelled."),
     )
     pulse_window = models.PositiveSmallIntegerField(
         default=DEFAULTS.pulse_window,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="How many of the latest pulse ratings to average.",
+        help_text=gettext_lazy("How many of the latest pulse ratings to average."),
     )
     pulse_struggling = models.FloatField(
         default=DEFAULTS.pulse_struggling,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="Struggling when the average is at or below this (1–5).",
+        help_text=gettext_lazy("Struggling when the average is at or below this (1–5)."),
     )
     commitments_window = models.PositiveSmallIntegerField(
         default=DEFAULTS.commitments_window,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="How many of the latest reviewed commitments to look at.",
+        help_text=gettext_lazy("How many of the latest reviewed commitments to look at."),
     )
     commitments_min = models.PositiveSmallIntegerField(
         default=DEFAULTS.commitments_min,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="Fewer reviewed commitments than this say nothing yet.",
+        help_text=gettext_lazy("Fewer reviewed commitments than this say nothing yet."),
     )
     commitments_at_risk = models.FloatField(
         default=DEFAULTS.commitments_at_risk,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="At risk when the share kept is below this (0–1).",
+        help_text=gettext_lazy("At risk when the share kept is below this (0–1)."),
     )
     left_days = models.PositiveSmallIntegerField(
         default=DEFAULTS.left_days,
         validators=[MaxValueValidator(365)],
-        help_text="Struggling for this many days after a member leaves.",
+        help_text=gettext_lazy("Struggling for this many days after a member leaves."),
     )
     updated_at = models.DateTimeField(default=django_timezone.now)
     updated_by = models.ForeignKey(
@@ -138,8 +150,8 @@ class RelationshipHealth(models.Model):
     suggestion = models.CharField(
         max_length=16,
         blank=True,
-        choices=[(a.value, rules.ACTION_LABELS[a]) for a in rules.Action if a.value],
-        help_text="What a manager could do next.",
+        choices=[(a.value, ACTION_LABELS[a]) for a in rules.Action if a.value],
+        help_text=gettext_lazy("What a manager could do next."),
     )
     computed_at = models.DateTimeField(default=django_timezone.now)
     status_since = models.DateTimeField(default=django_timezone.now)
@@ -194,11 +206,11 @@ class Intervention(models.Model):
     """Something a manager did about a relationship: who, what, when."""
 
     class Kind(models.TextChoices):
-        MESSAGE = "message", "Messaged the members"
-        REMATCH_OFFER = "rematch_offer", "Offered a rematch"
-        PAUSE = "pause", "Paused"
-        RESUME = "resume", "Resumed"
-        NOTE = "note", "Note"
+        MESSAGE = "message", gettext_lazy("Messaged the members")
+        REMATCH_OFFER = "rematch_offer", gettext_lazy("Offered a rematch")
+        PAUSE = "pause", gettext_lazy("Paused")
+        RESUME = "resume", gettext_lazy("Resumed")
+        NOTE = "note", gettext_lazy("Note")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
@@ -212,7 +224,9 @@ class Intervention(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     message = models.TextField(blank=True)
     health_status = models.CharField(
-        max_length=16, blank=True, help_text="The relationship's health when this was done."
+        max_length=16,
+        blank=True,
+        help_text=gettext_lazy("The relationship's health when this was done."),
     )
     created_at = models.DateTimeField(default=django_timezone.now)
 

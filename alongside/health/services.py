@@ -29,6 +29,7 @@ from alongside.accounts.sign_in_links import email_link
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
+from alongside.core.languages import in_language, recipient_language
 from alongside.health import rules
 from alongside.health.events import HealthChanged
 from alongside.health.models import (
@@ -268,15 +269,15 @@ def health_thresholds_update(
     unknown = sorted(set(values) - set(THRESHOLD_FIELDS))
     if unknown:
         raise AlongsideError(
-            "Unknown thresholds.",
-            problems=[Problem("is not a threshold.", name) for name in unknown],
+            _("Unknown thresholds."),
+            problems=[Problem(_("is not a threshold."), name) for name in unknown],
         )
     row, _created = HealthThresholds.objects.select_for_update().get_or_create(programme=programme)
     for name, value in values.items():
         setattr(row, name, value)
     problems = _threshold_problems(row)
     if problems:
-        raise AlongsideError("The thresholds were not saved.", problems=problems)
+        raise AlongsideError(_("The thresholds were not saved."), problems=problems)
     row.updated_at = timezone.now()
     row.updated_by = actor
     row.save()
@@ -302,19 +303,21 @@ def _threshold_problems(row: HealthThresholds) -> list[Problem]:
         return problems
     if row.dormant_periods < row.at_risk_periods:
         problems.append(
-            Problem("must be at least the at-risk number of periods.", "dormant_periods")
+            Problem(_("must be at least the at-risk number of periods."), "dormant_periods")
         )
     if row.missed_struggling > row.missed_window:
         problems.append(
             Problem(
-                f"cannot be more than the {row.missed_window} meetings looked at.",
+                _("cannot be more than the %(missed_window)s meetings looked at.")
+                % {"missed_window": row.missed_window},
                 "missed_struggling",
             )
         )
     if row.commitments_min > row.commitments_window:
         problems.append(
             Problem(
-                f"cannot be more than the {row.commitments_window} commitments looked at.",
+                _("cannot be more than the %(commitments_window)s commitments looked at.")
+                % {"commitments_window": row.commitments_window},
                 "commitments_min",
             )
         )
@@ -333,24 +336,26 @@ def intervention_create(
     """Message the members, offer a rematch, pause, resume or note, and record who did it."""
     if kind not in Intervention.Kind.values:
         raise AlongsideError(
-            f"kind must be one of: {', '.join(Intervention.Kind.values)}.",
-            problems=[Problem("is not a kind of intervention.", "kind")],
+            _("kind must be one of: %(values)s.") % {"values": ", ".join(Intervention.Kind.values)},
+            problems=[Problem(_("is not a kind of intervention."), "kind")],
         )
     message = message.strip()
     if len(message) > 5000:
         raise AlongsideError(
-            "The message is too long.",
-            problems=[Problem("must be at most 5,000 characters.", "message")],
+            _("The message is too long."),
+            problems=[Problem(_("must be at most 5,000 characters."), "message")],
         )
     if kind in (Intervention.Kind.MESSAGE, Intervention.Kind.NOTE) and not message:
         raise AlongsideError(
             "Write the message first." if kind == "message" else "Write the note first.",
             code="message_required",
-            problems=[Problem("is required.", "message")],
+            problems=[Problem(_("is required."), "message")],
         )
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.status == Relationship.Status.ENDED:
-        raise AlongsideError(f"{relationship.name} has ended.", code="ended")
+        raise AlongsideError(
+            _("%(relationship)s has ended.") % {"relationship": relationship.name}, code="ended"
+        )
     if kind == Intervention.Kind.PAUSE:
         _set_status(relationship, Relationship.Status.PAUSED, "is already paused")
     elif kind == Intervention.Kind.RESUME:
@@ -396,6 +401,17 @@ def intervention_email(
 ) -> EmailMultiAlternatives:
     """A programme manager's message to a member; its link signs in and opens the relationship."""
     programme = relationship.programme
+    # In the member's own language; the manager's message stays as they wrote it.
+    with in_language(recipient_language(member.person.user, programme.organisation)):
+        return _intervention_email(
+            member=member, relationship=relationship, intervention=intervention
+        )
+
+
+def _intervention_email(
+    *, member: RelationshipMember, relationship: Relationship, intervention: Intervention
+) -> EmailMultiAlternatives:
+    programme = relationship.programme
     path = reverse("meetings:relationship", args=[programme.organisation.slug, relationship.pk])
     rematch = intervention.kind == Intervention.Kind.REMATCH_OFFER
     sender = intervention.actor.get_full_name() if intervention.actor else ""
@@ -429,7 +445,7 @@ def intervention_email(
 
 def _email_members(relationship: Relationship, intervention: Intervention) -> None:
     members: Sequence[RelationshipMember] = list(
-        relationship.members.filter(is_active=True).select_related("person")
+        relationship.members.filter(is_active=True).select_related("person__user")
     )
     organisation_id = relationship.programme.organisation_id
     emails = [
@@ -443,5 +459,9 @@ def _email_members(relationship: Relationship, intervention: Intervention) -> No
         if member.person.email
     ]
     if not emails:
-        raise AlongsideError(f"No one in {relationship.name} has an email address.", code="email")
+        raise AlongsideError(
+            _("No one in %(relationship)s has an email address.")
+            % {"relationship": relationship.name},
+            code="email",
+        )
     emails_enqueue(emails)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alongside.meetings.guides import mentor_guidance
@@ -366,7 +367,7 @@ def _outcomes_to_record(
                 _("Did meeting %(number)s of %(name)s take place?")
                 % {"number": meeting.number, "name": r.relationship.name},
                 _("It was on %(when)s. Say whether it happened and who came.")
-                % {"when": meeting.starts_at.astimezone(zone).strftime("%a %d %b, %H:%M")},
+                % {"when": date_format(meeting.starts_at.astimezone(zone), "D j M, H:i")},
                 reverse("meetings:meeting", args=[slug, meeting.pk]),
                 _("Record it"),
                 r.relationship.programme.name,
@@ -393,7 +394,7 @@ def _open_actions(
     ):
         r = by_relationship[commitment.relationship_id]
         when = (
-            _("due %(date)s") % {"date": commitment.due_date.strftime("%d %b")}
+            _("due %(date)s") % {"date": date_format(commitment.due_date, "j M")}
             if commitment.due_date
             else _("no due date")
         )

@@ -3,18 +3,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class MatchRun(models.Model):
     """One run of the engine over a programme's cohort; kept after it is superseded."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DRAFT = "draft", "Ready to review"
-        FAILED = "failed", "Failed"
-        PUBLISHED = "published", "Published"
-        DISCARDED = "discarded", "Discarded"
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        DRAFT = "draft", gettext_lazy("Ready to review")
+        FAILED = "failed", gettext_lazy("Failed")
+        PUBLISHED = "published", gettext_lazy("Published")
+        DISCARDED = "discarded", gettext_lazy("Discarded")
 
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="match_runs"
@@ -24,7 +25,7 @@ class MatchRun(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
-    rules = models.JSONField(default=dict, help_text="The rules this run used.")
+    rules = models.JSONField(default=dict, help_text=gettext_lazy("The rules this run used."))
     objective = models.FloatField(null=True, blank=True)
     upper_bound = models.FloatField(null=True, blank=True)
     method = models.CharField(max_length=200, blank=True)
@@ -78,7 +79,9 @@ class MatchGroupMember(models.Model):
         "programmes.Enrolment", on_delete=models.CASCADE, related_name="+"
     )
     role = models.CharField(max_length=16)
-    score = models.FloatField(default=0.0, help_text="This person's mean score to the others.")
+    score = models.FloatField(
+        default=0.0, help_text=gettext_lazy("This person's mean score to the others.")
+    )
 
     class Meta:
         ordering = ["group", "-role", "enrolment__person__name"]
@@ -112,8 +115,8 @@ class PairingRule(models.Model):
     """A manager's decision the engine must respect on every re-run."""
 
     class Kind(models.TextChoices):
-        LOCK = "lock", "Keep together"
-        FORBID = "forbid", "Never together"
+        LOCK = "lock", gettext_lazy("Keep together")
+        FORBID = "forbid", gettext_lazy("Never together")
 
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="pairing_rules"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
 from alongside.matches.models import (
@@ -33,7 +34,7 @@ def match_run_get(*, programme: Programme, run_id: int) -> MatchRun:
         .first()
     )
     if run is None:
-        raise NotFound("No such match run in this programme.")
+        raise NotFound(_("No such match run in this programme."))
     return run
 
 
@@ -65,7 +66,7 @@ def match_group_get(
     if group_id is None and number is not None:
         group = groups.filter(number=number).first()
     if group is None:
-        raise NotFound("No such group in this run.")
+        raise NotFound(_("No such group in this run."))
     return group
 
 
@@ -78,7 +79,7 @@ def enrolment_in(*, programme: Programme, enrolment_id: int | None) -> Enrolment
         else None
     )
     if enrolment is None:
-        raise NotFound("No such person in this programme.")
+        raise NotFound(_("No such person in this programme."))
     return enrolment
 
 
@@ -94,7 +95,7 @@ def pairing_rule_get(*, programme: Programme, rule_id: int) -> PairingRule:
     rule = pairing_rules_for(programme=programme).select_related("programme__organisation")
     found = rule.filter(pk=rule_id).first()
     if found is None:
-        raise NotFound("No such pairing rule in this programme.")
+        raise NotFound(_("No such pairing rule in this programme."))
     return found
 
 

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -100,8 +102,19 @@ def run(request: OrgRequest, programme_id: int) -> HttpResponse:
 
 def _group_label(programme: Programme) -> str:
     if programme.format == Format.PEER_CIRCLES:
-        return "Circle"
-    return "Group" if programme.is_mentoring else "Pair"
+        return _("Circle")
+    return _("Group") if programme.is_mentoring else _("Pair")
+
+
+def _groups_phrase(programme: Programme, count: int) -> str:
+    """ "3 circles", "1 pair": the count with its noun, for the sentences around it."""
+    if programme.format == Format.PEER_CIRCLES:
+        phrase = ngettext("%(count)s circle", "%(count)s circles", count)
+    elif programme.is_mentoring:
+        phrase = ngettext("%(count)s group", "%(count)s groups", count)
+    else:
+        phrase = ngettext("%(count)s pair", "%(count)s pairs", count)
+    return phrase % {"count": count}
 
 
 GROUPS_PER_PAGE = 50
@@ -130,6 +143,7 @@ def _draft_context(request: OrgRequest, run: MatchRun, **extra: Any) -> dict[str
         "unmatched": unmatched,
         "unmatched_count": unmatched.count(),
         "group_label": label,
+        "groups_phrase": _groups_phrase(run.programme, len(groups)),
         "gap_percent": None if run.gap is None else run.gap * 100,
         "by_department": selectors.summary_rows(run.summary, "department"),
         "by_location": selectors.summary_rows(run.summary, "location"),
@@ -262,7 +276,8 @@ def lock_group(request: OrgRequest, programme_id: int, run_id: int) -> HttpRespo
     else:
         messages.success(
             request,
-            f"Group {group.number} will stay together in every re-run ({len(rules)} locks).",
+            _("Group %(number)s will stay together in every re-run (%(rules)s locks).")
+            % {"number": group.number, "rules": len(rules)},
         )
     return _to_run(request, match_run)
 
@@ -291,7 +306,9 @@ def rule(request: OrgRequest, programme_id: int) -> HttpResponse:
     else:
         verb = "kept together" if created.kind == PairingRule.Kind.LOCK else "never matched"
         messages.success(
-            request, f"{first.person.name} and {second.person.name} will be {verb} in re-runs."
+            request,
+            _("%(person)s and %(person2)s will be %(verb)s in re-runs.")
+            % {"person": first.person.name, "person2": second.person.name, "verb": verb},
         )
     return _back(request, programme)
 
@@ -315,7 +332,7 @@ def rule_remove(request: OrgRequest, programme_id: int, rule_id: int) -> HttpRes
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     found = _found(selectors.pairing_rule_get, programme=programme, rule_id=rule_id)
     pairing_rule_remove(rule=found, actor=request.user)
-    messages.success(request, "The rule was removed; it no longer applies to re-runs.")
+    messages.success(request, _("The rule was removed; it no longer applies to re-runs."))
     return _back(request, programme)
 
 
@@ -331,7 +348,9 @@ def publish(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse
         show_error(request, error)
         return _to_run(request, match_run)
     messages.success(
-        request, f"Published {len(created)} relationships; everyone matched has been told."
+        request,
+        _("Published %(created)s relationships; everyone matched has been told.")
+        % {"created": len(created)},
     )
     return _to_relationships(request, programme)
 
@@ -346,7 +365,7 @@ def discard(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse
     except AlongsideError as error:
         show_error(request, error)
         return _to_run(request, match_run)
-    messages.success(request, f"Run {match_run.pk} was discarded.")
+    messages.success(request, _("Run %(match_run)s was discarded.") % {"match_run": match_run.pk})
     return _to_review(request, programme)
 
 
@@ -418,5 +437,9 @@ def add_late_joiner(request: OrgRequest, programme_id: int, relationship_id: int
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, f"{enrolment.person.name} joined {relationship.name}.")
+        messages.success(
+            request,
+            _("%(person)s joined %(relationship)s.")
+            % {"person": enrolment.person.name, "relationship": relationship.name},
+        )
     return _to_relationships(request, programme)

@@ -8,6 +8,7 @@ wrote. Everyone else gets a 404.
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -72,7 +73,7 @@ def _meeting(
 
 def _me(access: RelationshipAccess) -> RelationshipMember:
     if access.me is None:
-        raise Forbidden("Only the relationship's members can do that; managers only read.")
+        raise Forbidden(_("Only the relationship's members can do that; managers only read."))
     access.me.relationship = access.relationship
     return access.me
 
@@ -84,7 +85,7 @@ def _member_in(access: RelationshipAccess, member_id: int) -> RelationshipMember
         .first()
     )
     if member is None:
-        raise NotFound("No such member in this relationship.")
+        raise NotFound(_("No such member in this relationship."))
     return member
 
 
@@ -490,7 +491,7 @@ def note_create(
 def _own_note(access: RelationshipAccess, meeting: Meeting, note_id: int) -> Note:
     note = selectors.note_get_own(access=access, note_id=note_id)
     if note.meeting_id != meeting.pk:
-        raise NotFound("No such note.")
+        raise NotFound(_("No such note."))
     note.meeting = meeting
     note.author.relationship = access.relationship
     return note
@@ -564,7 +565,7 @@ def commitment_check_in(
         pk=payload.commitment_id, relationship=access.relationship
     ).first()
     if commitment is None:
-        raise NotFound("No such commitment in this relationship.")
+        raise NotFound(_("No such commitment in this relationship."))
     reviewed = services.commitment_check_in(
         commitment=commitment,
         meeting=meeting,
@@ -585,7 +586,7 @@ def facilitation_get(request: HttpRequest, org_slug: str, meeting_id: int) -> An
     meeting, _viewer = _meeting(request, org_slug, meeting_id)
     result = _facilitation(meeting)
     if result is None:
-        raise NotFound("Only circles have a facilitator.")
+        raise NotFound(_("Only circles have a facilitator."))
     return result
 
 
@@ -624,7 +625,7 @@ def focus_post(request: HttpRequest, org_slug: str, meeting_id: int, payload: Fo
     )
     result = _facilitation(meeting)
     if result is None:
-        raise NotFound("Only circles have a facilitator.")
+        raise NotFound(_("Only circles have a facilitator."))
     return result
 
 

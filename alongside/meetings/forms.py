@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.meetings.guides import GUIDED_MEETINGS
 from alongside.meetings.models import Agreement, ClosingChoice, Commitment, Note
@@ -13,21 +15,21 @@ from alongside.relationships.models import RelationshipMember
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHECK_IN_CHOICES = [
-    (Commitment.Status.DONE.value, "Done"),
-    (Commitment.Status.PARTLY.value, "Partly"),
-    (Commitment.Status.NOT_YET.value, "Not yet"),
-    (Commitment.Status.DROPPED.value, "Dropped"),
+    (Commitment.Status.DONE.value, gettext_lazy("Done")),
+    (Commitment.Status.PARTLY.value, gettext_lazy("Partly")),
+    (Commitment.Status.NOT_YET.value, gettext_lazy("Not yet")),
+    (Commitment.Status.DROPPED.value, gettext_lazy("Dropped")),
 ]
 
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="Note",
+        label=gettext_lazy("Note"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=20_000,
     )
     visibility = forms.ChoiceField(
-        label="Who can read it",
+        label=gettext_lazy("Who can read it"),
         choices=Note.Visibility.choices,
         initial=Note.Visibility.SHARED,
         widget=forms.RadioSelect,
@@ -36,16 +38,16 @@ class NoteForm(forms.Form):
 
 class CommitmentForm(forms.Form):
     text = forms.CharField(
-        label="Before we next meet, I will…",
+        label=gettext_lazy("Before we next meet, I will…"),
         max_length=500,
-        help_text="One specific action, small enough to finish.",
+        help_text=gettext_lazy("One specific action, small enough to finish."),
     )
-    due_date = forms.DateField(label="By (optional)", required=False, widget=DATE)
+    due_date = forms.DateField(label=gettext_lazy("By (optional)"), required=False, widget=DATE)
 
 
 class CheckInForm(forms.Form):
-    status = forms.ChoiceField(label="How did it go?", choices=CHECK_IN_CHOICES)
-    note = forms.CharField(label="What happened", max_length=500, required=False)
+    status = forms.ChoiceField(label=gettext_lazy("How did it go?"), choices=CHECK_IN_CHOICES)
+    note = forms.CharField(label=gettext_lazy("What happened"), max_length=500, required=False)
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -55,29 +57,35 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class AgreementForm(forms.Form):
-    rhythm_confirmed = forms.BooleanField(required=False, label="We confirm the rhythm we meet at")
+    rhythm_confirmed = forms.BooleanField(
+        required=False, label=gettext_lazy("We confirm the rhythm we meet at")
+    )
     rhythm_note = forms.CharField(
         required=False,
         max_length=300,
-        label="How we work together",
-        help_text="E.g. who moves a meeting if needed, and how we hold each other to our actions.",
+        label=gettext_lazy("How we work together"),
+        help_text=gettext_lazy(
+            "E.g. who moves a meeting if needed, and how we hold each other to our actions."
+        ),
     )
     shared_goals = forms.CharField(
         required=False,
-        label="Circle goals",
+        label=gettext_lazy("Circle goals"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What the circle works on together, one per line.",
+        help_text=gettext_lazy("What the circle works on together, one per line."),
     )
     facilitation = forms.ChoiceField(
         choices=Agreement.Facilitation.choices,
         widget=forms.RadioSelect,
-        label="Facilitation",
-        help_text="Rotating: whoever has facilitated least, skipping those who will miss it.",
+        label=gettext_lazy("Facilitation"),
+        help_text=gettext_lazy(
+            "Rotating: whoever has facilitated least, skipping those who will miss it."
+        ),
     )
     fixed_facilitator = MemberChoiceField(
         queryset=RelationshipMember.objects.none(),
         required=False,
-        label="Fixed facilitator",
+        label=gettext_lazy("Fixed facilitator"),
     )
 
     def __init__(self, *args: Any, members: list[RelationshipMember], circle: bool, **kwargs: Any):
@@ -94,9 +102,13 @@ class AgreementForm(forms.Form):
 
 
 class GoalsForm(forms.Form):
-    goal_1 = forms.CharField(label="Goal 1", max_length=300)
-    goal_2 = forms.CharField(label="Goal 2 (optional)", max_length=300, required=False)
-    goal_3 = forms.CharField(label="Goal 3 (optional)", max_length=300, required=False)
+    goal_1 = forms.CharField(label=gettext_lazy("Goal 1"), max_length=300)
+    goal_2 = forms.CharField(
+        label=gettext_lazy("Goal 2 (optional)"), max_length=300, required=False
+    )
+    goal_3 = forms.CharField(
+        label=gettext_lazy("Goal 3 (optional)"), max_length=300, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,14 +122,16 @@ class GoalsForm(forms.Form):
 
 class ClosingForm(forms.Form):
     choice = forms.ChoiceField(
-        choices=ClosingChoice.Choice.choices, widget=forms.RadioSelect, label="I would like to"
+        choices=ClosingChoice.Choice.choices,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("I would like to"),
     )
     reflection = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="A short reflection",
-        help_text="What did you get from it? What would you do differently?",
+        label=gettext_lazy("A short reflection"),
+        help_text=gettext_lazy("What did you get from it? What would you do differently?"),
     )
 
 
@@ -128,14 +142,18 @@ class GuidesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for guide in guides:
             n = guide.number
-            label = f"Meeting {n}" if n < GUIDED_MEETINGS else f"Meeting {n} and later"
+            label = (
+                _("Meeting %(n)s") % {"n": n}
+                if n < GUIDED_MEETINGS
+                else _("Meeting %(n)s and later") % {"n": n}
+            )
             self.fields[f"title_{n}"] = forms.CharField(
-                label=f"{label}: title", max_length=200, initial=guide.title
+                label=_("%(label)s: title") % {"label": label}, max_length=200, initial=guide.title
             )
             self.fields[f"body_{n}"] = forms.CharField(
-                label=f"{label}: prompts",
+                label=_("%(label)s: prompts") % {"label": label},
                 widget=forms.Textarea(attrs={"rows": 7}),
-                help_text="One prompt per line.",
+                help_text=_("One prompt per line."),
                 initial=guide.body,
             )
 

@@ -18,181 +18,203 @@ GUIDED_MEETINGS = 4
 
 @dataclass(frozen=True)
 class GuideText:
-    title: str
-    body: str
+    """A shipped guide: its texts are translated when read, into the reader's language."""
+
+    title_text: str | Promise
+    lines: tuple[str | Promise, ...]
+
+    @property
+    def title(self) -> str:
+        return str(self.title_text)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(str(line) for line in self.lines)
 
     @property
     def prompts(self) -> list[str]:
         return [line.strip() for line in self.body.splitlines() if line.strip()]
 
 
-def _guide(title: str, *prompts: str) -> GuideText:
-    return GuideText(title=title, body="\n".join(prompts))
+def _guide(title: str | Promise, *prompts: str | Promise) -> GuideText:
+    return GuideText(title_text=title, lines=prompts)
 
 
 DEFAULT_GUIDES: dict[str, dict[int, GuideText]] = {
     Format.PEER_PAIRS: {
         1: _guide(
-            "Getting to know each other",
-            "Each of you: your role, your team and what a good week at work looks like.",
-            "What do you each want from this programme? Pick one to three goals.",
-            "What can each of you offer the other?",
-            "Agree the rhythm: when you meet, how long, and what happens if one of you "
-            "has to move it.",
-            "Agree how you will hold each other to the actions you commit to.",
-            "Before you finish, each commit to one small, specific action.",
+            _("Getting to know each other"),
+            _("Each of you: your role, your team and what a good week at work looks like."),
+            _("What do you each want from this programme? Pick one to three goals."),
+            _("What can each of you offer the other?"),
+            _(
+                "Agree the rhythm: when you meet, how long, and what happens if one of you "
+                "has to move it."
+            ),
+            _("Agree how you will hold each other to the actions you commit to."),
+            _("Before you finish, each commit to one small, specific action."),
         ),
         2: _guide(
-            "A real challenge each",
-            "Check in: how did your actions from last time go?",
-            "Each bring one challenge you face right now; take about half the time each.",
-            "While the other talks, ask questions before you offer advice.",
-            "Each commit to one thing you will try before you next meet.",
+            _("A real challenge each"),
+            _("Check in: how did your actions from last time go?"),
+            _("Each bring one challenge you face right now; take about half the time each."),
+            _("While the other talks, ask questions before you offer advice."),
+            _("Each commit to one thing you will try before you next meet."),
         ),
         3: _guide(
-            "Progress on your goals",
-            "Check in on your actions.",
-            "Look at your goals: what has moved, what has not, and why?",
-            "Is there a skill one of you has that the other could practise with you?",
-            "Each commit to one action that moves a goal forward.",
+            _("Progress on your goals"),
+            _("Check in on your actions."),
+            _("Look at your goals: what has moved, what has not, and why?"),
+            _("Is there a skill one of you has that the other could practise with you?"),
+            _("Each commit to one action that moves a goal forward."),
         ),
         4: _guide(
-            "Our usual meeting",
-            "Check in on your actions: done, partly, not yet or dropped, and what happened.",
-            "Each bring one challenge or one win, and work on it together.",
-            "Every few meetings, look at your goals again: are they still the right ones?",
-            "Each commit to one specific action before the next meeting.",
+            _("Our usual meeting"),
+            _("Check in on your actions: done, partly, not yet or dropped, and what happened."),
+            _("Each bring one challenge or one win, and work on it together."),
+            _("Every few meetings, look at your goals again: are they still the right ones?"),
+            _("Each commit to one specific action before the next meeting."),
         ),
     },
     Format.PEER_CIRCLES: {
         1: _guide(
-            "Forming the circle",
-            "A round of introductions: your role, your team and why you joined.",
-            "Each say what you want from the circle; write down one to three goals.",
-            "Agree the circle's shared goals and ground rules: what is said here stays here.",
-            "Agree the rhythm and how facilitation works: one fixed facilitator, or a "
-            "different member each time.",
-            "Agree how you will hold each other to your commitments.",
-            "A closing round: each commit to one specific action.",
+            _("Forming the circle"),
+            _("A round of introductions: your role, your team and why you joined."),
+            _("Each say what you want from the circle; write down one to three goals."),
+            _("Agree the circle's shared goals and ground rules: what is said here stays here."),
+            _(
+                "Agree the rhythm and how facilitation works: one fixed facilitator, or a "
+                "different member each time."
+            ),
+            _("Agree how you will hold each other to your commitments."),
+            _("A closing round: each commit to one specific action."),
         ),
         2: _guide(
-            "Bringing challenges",
-            "The facilitator opens with a check-in round on last time's actions.",
-            "Two or three members bring a challenge; the others ask questions before "
-            "giving advice.",
-            "Keep time so that everyone who brings something gets the circle's focus.",
-            "A closing round: each commit to one action.",
+            _("Bringing challenges"),
+            _("The facilitator opens with a check-in round on last time's actions."),
+            _(
+                "Two or three members bring a challenge; the others ask questions before "
+                "giving advice."
+            ),
+            _("Keep time so that everyone who brings something gets the circle's focus."),
+            _("A closing round: each commit to one action."),
         ),
         3: _guide(
-            "Goals, ours and mine",
-            "Check-in round on actions.",
-            "How is the circle doing on its shared goals?",
-            "Those who have not had focus time yet bring their challenge first.",
-            "A closing round: each commit to one action.",
+            _("Goals, ours and mine"),
+            _("Check-in round on actions."),
+            _("How is the circle doing on its shared goals?"),
+            _("Those who have not had focus time yet bring their challenge first."),
+            _("A closing round: each commit to one action."),
         ),
         4: _guide(
-            "Our usual circle",
-            "The facilitator opens with a check-in round on everyone's actions.",
-            "Focus time for the members who have not had it recently; give each an equal share.",
-            "Now and then, step back: is the circle working for everyone?",
-            "A closing round: each commit to one specific action before the next meeting.",
+            _("Our usual circle"),
+            _("The facilitator opens with a check-in round on everyone's actions."),
+            _("Focus time for the members who have not had it recently; give each an equal share."),
+            _("Now and then, step back: is the circle working for everyone?"),
+            _("A closing round: each commit to one specific action before the next meeting."),
         ),
     },
     Format.ONE_TO_ONE: {
         1: _guide(
-            "Starting the mentoring",
-            "Mentor: your path so far and what you have learned the hard way.",
-            "Mentee: where you are now and where you want to be in a year.",
-            "Mentee: name one to three development goals; mentor: say how you can help.",
-            "Agree the rhythm, who sets the agenda (usually the mentee) and how to reach "
-            "each other in between.",
-            "Agree how the mentor will hold the mentee to their commitments.",
-            "Mentee: commit to one specific action.",
+            _("Starting the mentoring"),
+            _("Mentor: your path so far and what you have learned the hard way."),
+            _("Mentee: where you are now and where you want to be in a year."),
+            _("Mentee: name one to three development goals; mentor: say how you can help."),
+            _(
+                "Agree the rhythm, who sets the agenda (usually the mentee) and how to reach "
+                "each other in between."
+            ),
+            _("Agree how the mentor will hold the mentee to their commitments."),
+            _("Mentee: commit to one specific action."),
         ),
         2: _guide(
-            "Working on a real situation",
-            "Check in on the mentee's action.",
-            "Mentee brings one situation they are facing; the mentor asks before telling.",
-            "Mentor: share a relevant experience, including what went wrong.",
-            "Mentee commits to one action; mentor may commit to an introduction or a resource.",
+            _("Working on a real situation"),
+            _("Check in on the mentee's action."),
+            _("Mentee brings one situation they are facing; the mentor asks before telling."),
+            _("Mentor: share a relevant experience, including what went wrong."),
+            _("Mentee commits to one action; mentor may commit to an introduction or a resource."),
         ),
         3: _guide(
-            "Stretching",
-            "Check in on last time's actions.",
-            "Review the goals: which one needs a stretch assignment or a new contact?",
-            "Mentor: give honest feedback on one thing you have noticed.",
-            "Each commit to one action.",
+            _("Stretching"),
+            _("Check in on last time's actions."),
+            _("Review the goals: which one needs a stretch assignment or a new contact?"),
+            _("Mentor: give honest feedback on one thing you have noticed."),
+            _("Each commit to one action."),
         ),
         4: _guide(
-            "Our usual session",
-            "Check in on actions: done, partly, not yet or dropped, and what happened.",
-            "Mentee sets the agenda: a challenge, a decision or a win to learn from.",
-            "Look at the goals every few sessions and adjust them.",
-            "Commit to one specific action before the next session.",
+            _("Our usual session"),
+            _("Check in on actions: done, partly, not yet or dropped, and what happened."),
+            _("Mentee sets the agenda: a challenge, a decision or a win to learn from."),
+            _("Look at the goals every few sessions and adjust them."),
+            _("Commit to one specific action before the next session."),
         ),
     },
     Format.GROUP_MENTORING: {
         1: _guide(
-            "Meeting the group",
-            "Mentor: introduce yourself and how you would like the group to work.",
-            "Each mentee: your role and one to three things you want to develop.",
-            "Find the goals you share as a group and write them down.",
-            "Agree the rhythm, and how mentees will hold each other to their actions.",
-            "Each mentee commits to one specific action.",
+            _("Meeting the group"),
+            _("Mentor: introduce yourself and how you would like the group to work."),
+            _("Each mentee: your role and one to three things you want to develop."),
+            _("Find the goals you share as a group and write them down."),
+            _("Agree the rhythm, and how mentees will hold each other to their actions."),
+            _("Each mentee commits to one specific action."),
         ),
         2: _guide(
-            "Learning from each other",
-            "Check in on each mentee's action.",
-            "One or two mentees bring a challenge; the group asks questions first, then "
-            "the mentor adds their view.",
-            "Mentor: one short lesson from experience on a shared goal.",
-            "Each mentee commits to one action.",
+            _("Learning from each other"),
+            _("Check in on each mentee's action."),
+            _(
+                "One or two mentees bring a challenge; the group asks questions first, then "
+                "the mentor adds their view."
+            ),
+            _("Mentor: one short lesson from experience on a shared goal."),
+            _("Each mentee commits to one action."),
         ),
         3: _guide(
-            "Progress as a group",
-            "Check in on actions.",
-            "Where is each of you on your goals? Who could help whom?",
-            "Mentees who have not yet brought a challenge go first.",
-            "Each commits to one action.",
+            _("Progress as a group"),
+            _("Check in on actions."),
+            _("Where is each of you on your goals? Who could help whom?"),
+            _("Mentees who have not yet brought a challenge go first."),
+            _("Each commits to one action."),
         ),
         4: _guide(
-            "Our usual group session",
-            "Check-in round on everyone's actions.",
-            "Challenges from the mentees, the group first and the mentor last.",
-            "Every few sessions, review the shared goals.",
-            "Each commits to one specific action before the next session.",
+            _("Our usual group session"),
+            _("Check-in round on everyone's actions."),
+            _("Challenges from the mentees, the group first and the mentor last."),
+            _("Every few sessions, review the shared goals."),
+            _("Each commits to one specific action before the next session."),
         ),
     },
     Format.BUDDIES: {
         1: _guide(
-            "Welcome",
-            "Buddy: a short tour of how things really work here, and who is who.",
-            "New joiner: what is going well, and what is confusing so far?",
-            "Pick one to three goals: what the new joiner wants to be at ease with in "
-            "their first months.",
-            "Agree when you meet and how to ask quick questions in between.",
-            "New joiner commits to one practical step, such as meeting a key colleague.",
+            _("Welcome"),
+            _("Buddy: a short tour of how things really work here, and who is who."),
+            _("New joiner: what is going well, and what is confusing so far?"),
+            _(
+                "Pick one to three goals: what the new joiner wants to be at ease with in "
+                "their first months."
+            ),
+            _("Agree when you meet and how to ask quick questions in between."),
+            _("New joiner commits to one practical step, such as meeting a key colleague."),
         ),
         2: _guide(
-            "Finding your way",
-            "Check in on the step from last time.",
-            "Go through the tools, processes or people the new joiner is still unsure of.",
-            "Buddy: one unwritten rule worth knowing.",
-            "Commit to one practical step.",
+            _("Finding your way"),
+            _("Check in on the step from last time."),
+            _("Go through the tools, processes or people the new joiner is still unsure of."),
+            _("Buddy: one unwritten rule worth knowing."),
+            _("Commit to one practical step."),
         ),
         3: _guide(
-            "Settling in",
-            "Check in on the step.",
-            "What would the new joiner change about their first weeks for the next person?",
-            "Which of the goals feel done, and what is left?",
-            "Commit to one practical step.",
+            _("Settling in"),
+            _("Check in on the step."),
+            _("What would the new joiner change about their first weeks for the next person?"),
+            _("Which of the goals feel done, and what is left?"),
+            _("Commit to one practical step."),
         ),
         4: _guide(
-            "Our usual catch-up",
-            "Check in on the step: done, partly, not yet or dropped.",
-            "One question or one situation the new joiner wants help with.",
-            "Is it time to meet less often, or to close?",
-            "Commit to one practical step before you next meet.",
+            _("Our usual catch-up"),
+            _("Check in on the step: done, partly, not yet or dropped."),
+            _("One question or one situation the new joiner wants help with."),
+            _("Is it time to meet less often, or to close?"),
+            _("Commit to one practical step before you next meet."),
         ),
     },
     # Flash rounds are one-off conversations; each round brings a fresh prompt.

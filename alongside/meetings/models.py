@@ -10,7 +10,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone as django_timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 
 def new_meeting_uid() -> str:
@@ -21,10 +21,10 @@ class Meeting(models.Model):
     """One meeting of a relationship, scheduled or logged after the fact."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held"
-        MISSED = "missed", "Missed"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+        HELD = "held", gettext_lazy("Held")
+        MISSED = "missed", gettext_lazy("Missed")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
@@ -33,14 +33,18 @@ class Meeting(models.Model):
         "relationships.Relationship", on_delete=models.CASCADE, related_name="meetings"
     )
     number = models.PositiveIntegerField(
-        help_text="1 for the first meeting not cancelled, 2 for the next…; picks the guide."
+        help_text=gettext_lazy(
+            "1 for the first meeting not cancelled, 2 for the next…; picks the guide."
+        )
     )
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=45)
-    timezone = models.CharField(max_length=64, help_text="The zone the time was agreed in.")
+    timezone = models.CharField(
+        max_length=64, help_text=gettext_lazy("The zone the time was agreed in.")
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     unscheduled = models.BooleanField(
-        default=False, help_text="Logged by the members, outside the schedule."
+        default=False, help_text=gettext_lazy("Logged by the members, outside the schedule.")
     )
     location = models.CharField(max_length=300, blank=True)
     facilitator = models.ForeignKey(
@@ -53,7 +57,9 @@ class Meeting(models.Model):
     uid = models.CharField(max_length=120, unique=True, default=new_meeting_uid)
     ical_sequence = models.PositiveIntegerField(default=0)
     invite_sent_sequence = models.IntegerField(
-        null=True, blank=True, help_text="The SEQUENCE last emailed; None until invited."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The SEQUENCE last emailed; None until invited."),
     )
     created_at = models.DateTimeField(default=django_timezone.now)
     updated_at = models.DateTimeField(default=django_timezone.now)
@@ -82,10 +88,10 @@ class Attendance(models.Model):
     """One member at one meeting: whether they came, sent apologies, had focus time."""
 
     class Status(models.TextChoices):
-        EXPECTED = "expected", "Expected"
-        ATTENDED = "attended", "Attended"
-        MISSED = "missed", "Missed"
-        APOLOGIES = "apologies", "Will miss it"
+        EXPECTED = "expected", gettext_lazy("Expected")
+        ATTENDED = "attended", gettext_lazy("Attended")
+        MISSED = "missed", gettext_lazy("Missed")
+        APOLOGIES = "apologies", gettext_lazy("Will miss it")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(
@@ -93,7 +99,8 @@ class Attendance(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.EXPECTED)
     had_focus = models.BooleanField(
-        default=False, help_text="Brought a challenge and had the group's focus (circles)."
+        default=False,
+        help_text=gettext_lazy("Brought a challenge and had the group's focus (circles)."),
     )
 
     class Meta:
@@ -112,8 +119,8 @@ class Note(models.Model):
     """
 
     class Visibility(models.TextChoices):
-        SHARED = "shared", "Shared with the members"
-        PRIVATE = "private", "Only me"
+        SHARED = "shared", gettext_lazy("Shared with the members")
+        PRIVATE = "private", gettext_lazy("Only me")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
@@ -138,11 +145,11 @@ class Commitment(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", "Not reviewed yet"
-        DONE = "done", "Done"
-        PARTLY = "partly", "Partly"
-        NOT_YET = "not_yet", "Not yet"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", gettext_lazy("Not reviewed yet")
+        DONE = "done", gettext_lazy("Done")
+        PARTLY = "partly", gettext_lazy("Partly")
+        NOT_YET = "not_yet", gettext_lazy("Not yet")
+        DROPPED = "dropped", gettext_lazy("Dropped")
 
     relationship = models.ForeignKey(
         "relationships.Relationship", on_delete=models.CASCADE, related_name="commitments"
@@ -182,7 +189,7 @@ class SessionGuide(models.Model):
     )
     meeting_number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
-    body = models.TextField(help_text="One prompt per line.")
+    body = models.TextField(help_text=gettext_lazy("One prompt per line."))
     updated_at = models.DateTimeField(default=django_timezone.now)
 
     class Meta:
@@ -205,15 +212,17 @@ class Agreement(models.Model):
     """How a relationship will work: the rhythm the group confirmed, circle goals, facilitation."""
 
     class Facilitation(models.TextChoices):
-        ROTATING = "rotating", "Rotating"
-        FIXED = "fixed", "Fixed"
+        ROTATING = "rotating", gettext_lazy("Rotating")
+        FIXED = "fixed", gettext_lazy("Fixed")
 
     relationship = models.OneToOneField(
         "relationships.Relationship", on_delete=models.CASCADE, related_name="agreement"
     )
     rhythm_confirmed = models.BooleanField(default=False)
     rhythm_note = models.CharField(max_length=300, blank=True)
-    shared_goals = models.TextField(blank=True, help_text="Circle goals, one per line.")
+    shared_goals = models.TextField(
+        blank=True, help_text=gettext_lazy("Circle goals, one per line.")
+    )
     facilitation = models.CharField(
         max_length=16, choices=Facilitation.choices, default=Facilitation.ROTATING
     )
@@ -257,12 +266,12 @@ class ClosingChoice(models.Model):
     """A member's decision at the checkpoint or the end: continue or close, with a reflection."""
 
     class Choice(models.TextChoices):
-        CONTINUE = "continue", "Continue"
-        CLOSE = "close", "Close"
+        CONTINUE = "continue", gettext_lazy("Continue")
+        CLOSE = "close", gettext_lazy("Close")
 
     class Point(models.TextChoices):
-        CHECKPOINT = "checkpoint", "Checkpoint"
-        END = "end", "Programme end"
+        CHECKPOINT = "checkpoint", gettext_lazy("Checkpoint")
+        END = "end", gettext_lazy("Programme end")
 
     relationship = models.ForeignKey(
         "relationships.Relationship", on_delete=models.CASCADE, related_name="closing_choices"

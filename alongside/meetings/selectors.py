@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
 from alongside.meetings import rotation
@@ -71,11 +72,11 @@ class RelationshipAccess:
     @property
     def read_only_reason(self) -> str:
         if self.me is None:
-            return "Managers see how the relationship is going, never what is written in it."
+            return _("Managers see how the relationship is going, never what is written in it.")
         if self.relationship.status == Relationship.Status.ENDED:
-            return "This relationship has ended; you can still read everything in it."
+            return _("This relationship has ended; you can still read everything in it.")
         if not self.me.is_active:
-            return (
+            return _(
                 "You have left this relationship; you can read what happened while you were in it."
             )
         return ""
@@ -88,7 +89,7 @@ def relationship_access(*, membership: Membership, relationship_id: int) -> Rela
         .first()
     )
     if relationship is None:
-        raise NotFound("No such relationship.")
+        raise NotFound(_("No such relationship."))
     me = (
         RelationshipMember.objects.filter(relationship=relationship, person__user=membership.user)
         .select_related("person", "enrolment")
@@ -97,7 +98,7 @@ def relationship_access(*, membership: Membership, relationship_id: int) -> Rela
     )
     manages = can_manage(membership=membership, programme=relationship.programme)
     if me is None and not manages:
-        raise NotFound("No such relationship.")
+        raise NotFound(_("No such relationship."))
     return RelationshipAccess(relationship=relationship, me=me, manages=manages)
 
 
@@ -110,12 +111,12 @@ def meeting_access(
         .first()
     )
     if meeting is None:
-        raise NotFound("No such meeting.")
+        raise NotFound(_("No such meeting."))
     access = relationship_access(membership=membership, relationship_id=meeting.relationship_id)
     meeting = Meeting.objects.select_related("facilitator__person").get(pk=meeting_id)
     meeting.relationship = access.relationship
     if not access.manages and not _was_there(access.me, meeting):
-        raise NotFound("No such meeting.")
+        raise NotFound(_("No such meeting."))
     return meeting, access
 
 
@@ -322,14 +323,14 @@ def notes_visible(*, access: RelationshipAccess, meeting: Meeting) -> list[Note]
 def note_get_own(*, access: RelationshipAccess, note_id: int) -> Note:
     """One of the viewer's own notes in this relationship; anyone else's is a 404."""
     if access.me is None:
-        raise NotFound("No such note.")
+        raise NotFound(_("No such note."))
     note = (
         Note.objects.filter(pk=note_id, author=access.me, meeting__relationship=access.relationship)
         .select_related("meeting", "author__person")
         .first()
     )
     if note is None:
-        raise NotFound("No such note.")
+        raise NotFound(_("No such note."))
     return note
 
 

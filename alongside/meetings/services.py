@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -44,16 +45,16 @@ REVIEW_STATUSES = (
 def _require_writable(member: RelationshipMember) -> None:
     if member.relationship.status == Relationship.Status.ENDED:
         raise AlongsideError(
-            "This relationship has ended; it can be read but no longer changed.",
+            gettext("This relationship has ended; it can be read but no longer changed."),
             code="relationship_ended",
         )
     if not member.is_active:
-        raise AlongsideError("You have left this relationship.", code="member_left")
+        raise AlongsideError(gettext("You have left this relationship."), code="member_left")
 
 
 def _require_meeting_of(meeting: Meeting, member: RelationshipMember) -> None:
     if meeting.relationship_id != member.relationship_id:
-        raise NotFound("No such meeting in this relationship.")
+        raise NotFound(gettext("No such meeting in this relationship."))
 
 
 # --- Session guides ------------------------------------------------------------------------
@@ -61,7 +62,9 @@ def _require_meeting_of(meeting: Meeting, member: RelationshipMember) -> None:
 
 def _require_open_programme(programme: Programme) -> None:
     if programme.stage == Stage.CLOSED:
-        raise AlongsideError("A closed programme cannot be changed.", code="programme_closed")
+        raise AlongsideError(
+            gettext("A closed programme cannot be changed."), code="programme_closed"
+        )
 
 
 @transaction.atomic
@@ -78,21 +81,27 @@ def session_guides_save(
     cleaned: dict[int, tuple[str, str]] = {}
     for number, (title, body) in sorted(guides.items()):
         if not 1 <= number <= GUIDED_MEETINGS:
-            problems.append(Problem(f"must be 1 to {GUIDED_MEETINGS}.", f"guide_{number}"))
+            problems.append(
+                Problem(
+                    gettext("must be 1 to %(guided_meetings)s.")
+                    % {"guided_meetings": GUIDED_MEETINGS},
+                    f"guide_{number}",
+                )
+            )
             continue
         title = title.strip()
         body = "\n".join(line.rstrip() for line in body.strip().splitlines())
         if not title:
-            problems.append(Problem("needs a title.", f"title_{number}"))
+            problems.append(Problem(gettext("needs a title."), f"title_{number}"))
         elif len(title) > 200:
-            problems.append(Problem("is longer than 200 characters.", f"title_{number}"))
+            problems.append(Problem(gettext("is longer than 200 characters."), f"title_{number}"))
         if not body.strip():
-            problems.append(Problem("needs at least one prompt.", f"body_{number}"))
+            problems.append(Problem(gettext("needs at least one prompt."), f"body_{number}"))
         elif len(body) > 5000:
-            problems.append(Problem("is longer than 5,000 characters.", f"body_{number}"))
+            problems.append(Problem(gettext("is longer than 5,000 characters."), f"body_{number}"))
         cleaned[number] = (title, body)
     if problems:
-        raise AlongsideError("The guides could not be saved.", problems=problems)
+        raise AlongsideError(gettext("The guides could not be saved."), problems=problems)
     existing = {g.meeting_number: g for g in SessionGuide.objects.filter(programme=programme)}
     changed: list[int] = []
     for number, (title, body) in cleaned.items():
@@ -127,7 +136,10 @@ def session_guides_reset(*, programme: Programme, actor: User, number: int | Non
     rows = SessionGuide.objects.filter(programme=programme)
     if number is not None:
         if not 1 <= number <= GUIDED_MEETINGS:
-            raise AlongsideError(f"Meeting number must be 1 to {GUIDED_MEETINGS}.")
+            raise AlongsideError(
+                gettext("Meeting number must be 1 to %(guided_meetings)s.")
+                % {"guided_meetings": GUIDED_MEETINGS}
+            )
         rows = rows.filter(meeting_number=number)
     deleted, _ = rows.delete()
     if deleted:
@@ -176,7 +188,7 @@ def agreement_update(
     if rhythm_note is not None:
         rhythm_note = rhythm_note.strip()
         if len(rhythm_note) > 300:
-            problems.append(Problem("is longer than 300 characters.", "rhythm_note"))
+            problems.append(Problem(gettext("is longer than 300 characters."), "rhythm_note"))
         elif rhythm_note != agreement.rhythm_note:
             agreement.rhythm_note = rhythm_note
             changed.append("rhythm_note")
@@ -187,25 +199,36 @@ def agreement_update(
     if shared_goals is not None:
         goals = list(dict.fromkeys(g.strip() for g in shared_goals if g.strip()))
         if len(goals) > 8:
-            problems.append(Problem(f"has {len(goals)} goals; keep it to 8.", "shared_goals"))
+            problems.append(
+                Problem(
+                    gettext("has %(goals)s goals; keep it to 8.") % {"goals": len(goals)},
+                    "shared_goals",
+                )
+            )
         elif any(len(g) > 300 for g in goals):
-            problems.append(Problem("each goal must be 300 characters or fewer.", "shared_goals"))
+            problems.append(
+                Problem(gettext("each goal must be 300 characters or fewer."), "shared_goals")
+            )
         elif "\n".join(goals) != agreement.shared_goals:
             agreement.shared_goals = "\n".join(goals)
             changed.append("shared_goals")
     if facilitation is not None:
         if facilitation not in Agreement.Facilitation.values:
-            problems.append(Problem("must be 'rotating' or 'fixed'.", "facilitation"))
+            problems.append(Problem(gettext("must be 'rotating' or 'fixed'."), "facilitation"))
         elif not has_facilitator(relationship) and facilitation == Agreement.Facilitation.FIXED:
-            problems.append(Problem("only circles have a facilitator.", "facilitation"))
+            problems.append(Problem(gettext("only circles have a facilitator."), "facilitation"))
         else:
             if facilitation == Agreement.Facilitation.FIXED:
                 chosen = fixed_facilitator or agreement.fixed_facilitator
                 if chosen is None:
-                    problems.append(Problem("choose who facilitates.", "fixed_facilitator"))
+                    problems.append(
+                        Problem(gettext("choose who facilitates."), "fixed_facilitator")
+                    )
                 elif chosen.relationship_id != relationship.pk or not chosen.is_active:
                     problems.append(
-                        Problem("must be an active member of this circle.", "fixed_facilitator")
+                        Problem(
+                            gettext("must be an active member of this circle."), "fixed_facilitator"
+                        )
                     )
                 elif chosen.pk != agreement.fixed_facilitator_id:
                     agreement.fixed_facilitator = chosen
@@ -217,7 +240,7 @@ def agreement_update(
                 agreement.facilitation = facilitation
                 changed.append("facilitation")
     if problems:
-        raise AlongsideError("The agreement could not be saved.", problems=problems)
+        raise AlongsideError(gettext("The agreement could not be saved."), problems=problems)
     if changed:
         agreement.updated_at = timezone.now()
         agreement.save()
@@ -239,16 +262,22 @@ def goals_set(
     _require_writable(member)
     cleaned = list(dict.fromkeys(g.strip() for g in goals if g and g.strip()))
     problems = [
-        Problem("is longer than 300 characters.", f"goals.{i}")
+        Problem(gettext("is longer than 300 characters."), f"goals.{i}")
         for i, goal in enumerate(cleaned)
         if len(goal) > 300
     ]
     if not cleaned:
-        problems.append(Problem("pick or write at least one goal.", "goals"))
+        problems.append(Problem(gettext("pick or write at least one goal."), "goals"))
     elif len(cleaned) > MAX_GOALS:
-        problems.append(Problem(f"has {len(cleaned)} goals; choose at most {MAX_GOALS}.", "goals"))
+        problems.append(
+            Problem(
+                gettext("has %(cleaned)s goals; choose at most %(max_goals)s.")
+                % {"cleaned": len(cleaned), "max_goals": MAX_GOALS},
+                "goals",
+            )
+        )
     if problems:
-        raise AlongsideError("Your goals could not be saved.", problems=problems)
+        raise AlongsideError(gettext("Your goals could not be saved."), problems=problems)
     DevelopmentGoal.objects.filter(member=member).delete()
     created = [
         DevelopmentGoal.objects.create(
@@ -273,13 +302,13 @@ def _clean_note(body: str, visibility: str) -> str:
     body = body.strip()
     problems = []
     if not body:
-        problems.append(Problem("is empty; write something first.", "body"))
+        problems.append(Problem(gettext("is empty; write something first."), "body"))
     elif len(body) > NOTE_MAX_CHARS:
         problems.append(Problem(f"is longer than {NOTE_MAX_CHARS:,} characters.", "body"))
     if visibility not in Note.Visibility.values:
-        problems.append(Problem("must be 'shared' or 'private'.", "visibility"))
+        problems.append(Problem(gettext("must be 'shared' or 'private'."), "visibility"))
     if problems:
-        raise AlongsideError("The note could not be saved.", problems=problems)
+        raise AlongsideError(gettext("The note could not be saved."), problems=problems)
     return body
 
 
@@ -351,22 +380,22 @@ def commitment_make(
     _require_writable(member)
     _require_meeting_of(meeting, member)
     if meeting.status == Meeting.Status.CANCELLED:
-        raise AlongsideError("This meeting was cancelled; commit at the next one.")
+        raise AlongsideError(gettext("This meeting was cancelled; commit at the next one."))
     text = text.strip()
     problems = []
     if not text:
-        problems.append(Problem("is empty; say what you will do, specifically.", "text"))
+        problems.append(Problem(gettext("is empty; say what you will do, specifically."), "text"))
     elif len(text) > 500:
-        problems.append(Problem("is longer than 500 characters.", "text"))
+        problems.append(Problem(gettext("is longer than 500 characters."), "text"))
     if due_date is not None and due_date < meeting.starts_at.date():
-        problems.append(Problem("is before the meeting; choose a later date.", "due_date"))
+        problems.append(Problem(gettext("is before the meeting; choose a later date."), "due_date"))
     if problems:
-        raise AlongsideError("Your commitment could not be saved.", problems=problems)
+        raise AlongsideError(gettext("Your commitment could not be saved."), problems=problems)
     existing = Commitment.objects.select_for_update().filter(made_at=meeting, member=member).first()
     if existing is not None:
         if existing.status != Commitment.Status.OPEN:
             raise AlongsideError(
-                "This commitment has already been checked in on and can no longer change.",
+                gettext("This commitment has already been checked in on and can no longer change."),
                 code="already_reviewed",
             )
         existing.text, existing.due_date = text, due_date
@@ -384,7 +413,8 @@ def commitment_make(
                 )
         except IntegrityError as error:
             raise AlongsideError(
-                "You already committed to an action at this meeting.", code="already_committed"
+                gettext("You already committed to an action at this meeting."),
+                code="already_committed",
             ) from error
         action = "commitment.made"
     log_action(
@@ -420,30 +450,30 @@ def commitment_check_in(
     _require_meeting_of(meeting, member)
     locked = Commitment.objects.select_for_update().select_related("made_at").get(pk=commitment.pk)
     if locked.member_id != member.pk:
-        raise Forbidden("Only the person who made a commitment checks in on it.")
+        raise Forbidden(gettext("Only the person who made a commitment checks in on it."))
     if status not in REVIEW_STATUSES:
         raise AlongsideError(
-            "Choose done, partly, not yet or dropped.",
-            problems=[Problem("must be done, partly, not_yet or dropped.", "status")],
+            gettext("Choose done, partly, not yet or dropped."),
+            problems=[Problem(gettext("must be done, partly, not_yet or dropped."), "status")],
         )
     if meeting.status == Meeting.Status.CANCELLED:
-        raise AlongsideError("This meeting was cancelled; check in at the next one.")
+        raise AlongsideError(gettext("This meeting was cancelled; check in at the next one."))
     if locked.made_at.starts_at >= meeting.starts_at:
         raise AlongsideError(
-            "A commitment is checked in on at a later meeting than the one it was made at."
+            gettext("A commitment is checked in on at a later meeting than the one it was made at.")
         )
     if locked.reviewed_at_meeting_id not in (None, meeting.pk) or (
         locked.reviewed_at_meeting_id is None and locked.status != Commitment.Status.OPEN
     ):
         raise AlongsideError(
-            "This commitment was already checked in on at another meeting.",
+            gettext("This commitment was already checked in on at another meeting."),
             code="already_reviewed",
         )
     note = note.strip()
     if len(note) > 500:
         raise AlongsideError(
-            "The line on what happened is too long.",
-            problems=[Problem("is longer than 500 characters.", "note")],
+            gettext("The line on what happened is too long."),
+            problems=[Problem(gettext("is longer than 500 characters."), "note")],
         )
     locked.status = status
     locked.review_note = note
@@ -484,13 +514,13 @@ def meeting_facilitator_set(
     _require_writable(member)
     _require_meeting_of(meeting, member)
     if not has_facilitator(meeting.relationship):
-        raise AlongsideError("Only circles have a facilitator.")
+        raise AlongsideError(gettext("Only circles have a facilitator."))
     if facilitator is not None and (
         facilitator.relationship_id != meeting.relationship_id or not facilitator.is_active
     ):
         raise AlongsideError(
-            "The facilitator must be an active member of this circle.",
-            problems=[Problem("is not an active member of this circle.", "member_id")],
+            gettext("The facilitator must be an active member of this circle."),
+            problems=[Problem(gettext("is not an active member of this circle."), "member_id")],
         )
     meeting.facilitator = facilitator
     meeting.updated_at = timezone.now()
@@ -519,8 +549,8 @@ def attendance_focus_set(
     _require_meeting_of(meeting, member)
     if subject.relationship_id != meeting.relationship_id:
         raise AlongsideError(
-            "That person is not in this circle.",
-            problems=[Problem("is not in this circle.", "member_id")],
+            gettext("That person is not in this circle."),
+            problems=[Problem(gettext("is not in this circle."), "member_id")],
         )
     attendance, _ = Attendance.objects.select_for_update().get_or_create(
         meeting=meeting, member=subject
@@ -580,20 +610,22 @@ def closing_choice_make(
     point = closing_point(programme=relationship.programme, today=today)
     if point is None:
         raise AlongsideError(
-            "There is nothing to decide yet: the choice opens at the programme's checkpoint "
-            "or two weeks before its end.",
+            gettext(
+                "There is nothing to decide yet: the choice opens at the programme's "
+                "checkpoint or two weeks before its end."
+            ),
             code="not_open",
         )
     if choice not in ClosingChoice.Choice.values:
         raise AlongsideError(
-            "Choose to continue or to close.",
-            problems=[Problem("must be 'continue' or 'close'.", "choice")],
+            gettext("Choose to continue or to close."),
+            problems=[Problem(gettext("must be 'continue' or 'close'."), "choice")],
         )
     reflection = reflection.strip()
     if len(reflection) > 2000:
         raise AlongsideError(
-            "The reflection is too long.",
-            problems=[Problem("is longer than 2,000 characters.", "reflection")],
+            gettext("The reflection is too long."),
+            problems=[Problem(gettext("is longer than 2,000 characters."), "reflection")],
         )
     made, _ = ClosingChoice.objects.update_or_create(
         relationship=relationship,

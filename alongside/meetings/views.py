@@ -13,9 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, Forbidden, NotFound
+from alongside.core.formatting import format_list
 from alongside.core.messages import problems_for_form, show_error
 from alongside.meetings import selectors, services
 from alongside.meetings.forms import (
@@ -58,7 +61,7 @@ def _meeting(request: OrgRequest, meeting_id: int) -> tuple[Meeting, Relationshi
 def _me(access: RelationshipAccess) -> RelationshipMember:
     """The viewer as a member; managers who are not in the relationship only read."""
     if access.me is None:
-        raise PermissionDenied("Only the relationship's members can do that.")
+        raise PermissionDenied(_("Only the relationship's members can do that."))
     access.me.relationship = access.relationship
     return access.me
 
@@ -337,7 +340,7 @@ def note_add(request: OrgRequest, meeting_id: int) -> HttpResponse:
         else:
             form = NoteForm()
             if not request.htmx:
-                messages.success(request, "Your note was saved.")
+                messages.success(request, _("Your note was saved."))
     if request.htmx:
         return _notes_panel(request, meeting, access, form)
     _show_form_errors(request, form)
@@ -346,7 +349,7 @@ def note_add(request: OrgRequest, meeting_id: int) -> HttpResponse:
 
 def _members_only(request: OrgRequest, access: RelationshipAccess) -> HttpResponse:
     """Managers opening a member's form go back to their read-only view."""
-    messages.info(request, "Only the relationship's members can change this.")
+    messages.info(request, _("Only the relationship's members can change this."))
     return _to_relationship(request, access.relationship)
 
 
@@ -375,7 +378,7 @@ def note_edit(request: OrgRequest, meeting_id: int, note_id: int) -> HttpRespons
         except AlongsideError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "Your note was updated.")
+            messages.success(request, _("Your note was updated."))
             return _to_meeting(request, meeting, "notes")
     return render(
         request,
@@ -399,7 +402,7 @@ def note_delete(request: OrgRequest, meeting_id: int, note_id: int) -> HttpRespo
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, "Your note was deleted.")
+        messages.success(request, _("Your note was deleted."))
     if request.htmx:
         return _notes_panel(request, meeting, access, NoteForm())
     return _to_meeting(request, meeting, "notes")
@@ -427,7 +430,9 @@ def commit(request: OrgRequest, meeting_id: int) -> HttpResponse:
         for problem in error.problems:
             show_error(request, str(problem))
     else:
-        messages.success(request, "Your commitment is recorded; the next meeting checks in on it.")
+        messages.success(
+            request, _("Your commitment is recorded; the next meeting checks in on it.")
+        )
     return _to_meeting(request, meeting, "commit")
 
 
@@ -462,7 +467,7 @@ def check_in(request: OrgRequest, meeting_id: int, commitment_id: int) -> HttpRe
         raise Http404("No such commitment.")
     form = CheckInForm(request.POST)
     if not form.is_valid():
-        show_error(request, "Choose done, partly, not yet or dropped.")
+        show_error(request, _("Choose done, partly, not yet or dropped."))
         return _check_in_response(request, meeting, access)
     try:
         services.commitment_check_in(
@@ -478,7 +483,7 @@ def check_in(request: OrgRequest, meeting_id: int, commitment_id: int) -> HttpRe
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, "Thanks, your check-in is recorded.")
+        messages.success(request, _("Thanks, your check-in is recorded."))
     return _check_in_response(request, meeting, access)
 
 
@@ -516,7 +521,7 @@ def facilitator_set(request: OrgRequest, meeting_id: int) -> HttpResponse:
             request,
             f"{facilitator.person.name} facilitates this meeting."
             if facilitator
-            else "The facilitator follows the circle's agreement again.",
+            else _("The facilitator follows the circle's agreement again."),
         )
     return _to_meeting(request, meeting, "facilitation")
 
@@ -600,7 +605,7 @@ def agreement_page(request: OrgRequest, relationship_id: int) -> HttpResponse:
             except AlongsideError as error:
                 _apply_errors(goals_form, error)
         if saved:
-            messages.success(request, "Saved; everyone in the relationship can see it.")
+            messages.success(request, _("Saved; everyone in the relationship can see it."))
             return _to_relationship(request, relationship)
     return render(
         request,
@@ -645,11 +650,13 @@ def closing_page(request: OrgRequest, relationship_id: int) -> HttpResponse:
             if relationship.status == Relationship.Status.ENDED:
                 messages.success(
                     request,
-                    "Everyone has chosen, and this relationship now closes. "
-                    "You can still read everything in it.",
+                    _(
+                        "Everyone has chosen, and this relationship now closes. You can still "
+                        "read everything in it."
+                    ),
                 )
             else:
-                messages.success(request, "Thank you; your choice and reflection are recorded.")
+                messages.success(request, _("Thank you; your choice and reflection are recorded."))
             return _to_relationship(request, relationship)
     return render(
         request,
@@ -676,10 +683,14 @@ def guides_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Saved the guide{'s' if len(changed) != 1 else ''} for meeting "
-                f"{', '.join(map(str, changed))}."
+                ngettext(
+                    "Saved the guide for meeting %(meetings)s.",
+                    "Saved the guides for meetings %(meetings)s.",
+                    len(changed),
+                )
+                % {"meetings": format_list(map(str, changed))}
                 if changed
-                else "Nothing changed.",
+                else _("Nothing changed."),
             )
             return redirect(
                 "meetings:guides", org_slug=request.organisation.slug, programme_id=programme.pk
@@ -704,9 +715,9 @@ def guides_reset(request: OrgRequest, programme_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Meeting {number} uses the default guide again."
+            _("Meeting %(number)s uses the default guide again.") % {"number": number}
             if number
-            else "All meetings use the default guides again.",
+            else _("All meetings use the default guides again."),
         )
     return redirect(
         "meetings:guides", org_slug=request.organisation.slug, programme_id=programme.pk

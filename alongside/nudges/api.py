@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -87,7 +88,7 @@ class DeliveryQuery(Schema):
 def _preference(frequency: str) -> dict[str, Any]:
     return {
         "frequency": frequency,
-        "choices": [{"value": value, "label": label} for value, label in Frequency.choices],
+        "choices": [{"value": value, "label": str(label)} for value, label in Frequency.choices],
         "essential_nudges": [nudge.key for nudge in catalogue() if nudge.essential],
     }
 
@@ -101,12 +102,12 @@ def _switches(programme: Programme) -> list[dict[str, Any]]:
     return [
         {
             "key": switch.nudge.key,
-            "title": switch.nudge.title,
+            "title": str(switch.nudge.title),
             "audience": switch.nudge.audience,
             "offset_days": switch.nudge.offset.days,
             "essential": switch.nudge.essential,
             "default_on": switch.nudge.default_on,
-            "description": switch.nudge.description,
+            "description": str(switch.nudge.description),
             "enabled": switch.enabled,
         }
         for switch in programme_nudges(programme=programme)
@@ -207,10 +208,11 @@ def list_deliveries(
     programme = _programme(request, org_slug, programme_id)
     if filters.status and filters.status not in NudgeDelivery.Status.values:
         raise AlongsideError(
-            "The send log could not be filtered.",
+            _("The send log could not be filtered."),
             problems=[
                 Problem(
-                    f"status must be one of {', '.join(NudgeDelivery.Status.values)}.",
+                    _("status must be one of %(values)s.")
+                    % {"values": ", ".join(NudgeDelivery.Status.values)},
                     "status",
                 )
             ],

@@ -29,25 +29,26 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from alongside.nudges import finders
-from alongside.nudges.events import DueEvent
+from alongside.nudges.events import DueEvent, Text
 
 Finder = Callable[[datetime], Iterable[DueEvent]]
 
 
 class Audience(models.TextChoices):
-    MEMBERS = "members", "Participants"
-    MANAGERS = "managers", "Programme managers"
+    MEMBERS = "members", gettext_lazy("Participants")
+    MANAGERS = "managers", gettext_lazy("Programme managers")
 
 
 @dataclass(frozen=True)
 class Nudge:
     key: str
-    title: str
+    title: Text
     audience: str
     offset: timedelta  # from the event: negative is before it (a day before a meeting)
-    description: str
+    description: Text
     finder: Finder
     essential: bool = False  # sent at once, even to people who chose a digest or essentials
     default_on: bool = True
@@ -60,8 +61,10 @@ class Nudge:
     def offset_label(self) -> str:
         days = self.offset.days
         if days == 0:
-            return "on the day"
-        return f"{abs(days)} day{'s' if abs(days) != 1 else ''} {'after' if days > 0 else 'before'}"
+            return gettext("on the day")
+        if days > 0:
+            return ngettext("%(days)s day after", "%(days)s days after", days) % {"days": days}
+        return ngettext("%(days)s day before", "%(days)s days before", -days) % {"days": -days}
 
 
 CATALOGUE: dict[str, Nudge] = {}
@@ -80,10 +83,10 @@ def register_nudge(nudge: Nudge) -> Nudge:
 def register_source(
     *,
     key: str,
-    title: str,
+    title: Text,
     audience: str,
     offset: timedelta,
-    description: str,
+    description: Text,
     essential: bool = False,
     default_on: bool = True,
 ) -> Callable[[Finder], Finder]:
@@ -124,63 +127,75 @@ def get_nudge(key: str) -> Nudge | None:
 BUILT_IN = (
     Nudge(
         key="intake_overdue",
-        title="Intake not done",
+        title=gettext_lazy("Intake not done"),
         audience=Audience.MEMBERS,
         offset=timedelta(days=3),
-        description="Three days after enrolment, to anyone who has not finished their intake.",
+        description=gettext_lazy(
+            "Three days after enrolment, to anyone who has not finished their intake."
+        ),
         finder=finders.intake_overdue,
         essential=True,
     ),
     Nudge(
         key="first_meeting_overdue",
-        title="No first meeting yet",
+        title=gettext_lazy("No first meeting yet"),
         audience=Audience.MEMBERS,
         offset=timedelta(days=14),
-        description="Fourteen days after matching, to the members of a relationship "
-        "that has not held its first meeting.",
+        description=gettext_lazy(
+            "Fourteen days after matching, to the members of a relationship "
+            "that has not held its first meeting."
+        ),
         finder=finders.first_meeting_overdue,
     ),
     Nudge(
         key="meeting_tomorrow",
-        title="Meeting tomorrow",
+        title=gettext_lazy("Meeting tomorrow"),
         audience=Audience.MEMBERS,
         offset=timedelta(days=-1),
-        description="A day before each scheduled meeting, to its members.",
+        description=gettext_lazy("A day before each scheduled meeting, to its members."),
         finder=finders.meeting_tomorrow,
         essential=True,
     ),
     Nudge(
         key="commitment_due",
-        title="Commitment due",
+        title=gettext_lazy("Commitment due"),
         audience=Audience.MEMBERS,
         offset=timedelta(days=-1),
-        description="A day before a commitment's due date, to the person who made it.",
+        description=gettext_lazy(
+            "A day before a commitment's due date, to the person who made it."
+        ),
         finder=finders.commitment_due,
     ),
     Nudge(
         key="quiet_one_period",
-        title="No meeting for one rhythm period",
+        title=gettext_lazy("No meeting for one rhythm period"),
         audience=Audience.MEMBERS,
         offset=timedelta(0),
-        description="When a relationship has not met for one period of its rhythm "
-        "(a week, a fortnight or a month), to its members.",
+        description=gettext_lazy(
+            "When a relationship has not met for one period of its rhythm "
+            "(a week, a fortnight or a month), to its members."
+        ),
         finder=finders.quiet_for_one_period,
     ),
     Nudge(
         key="quiet_two_periods",
-        title="No meeting for two rhythm periods",
+        title=gettext_lazy("No meeting for two rhythm periods"),
         audience=Audience.MANAGERS,
         offset=timedelta(0),
-        description="When a relationship has not met for two periods of its rhythm, "
-        "to the programme's managers.",
+        description=gettext_lazy(
+            "When a relationship has not met for two periods of its rhythm, "
+            "to the programme's managers."
+        ),
         finder=finders.quiet_for_two_periods,
     ),
     Nudge(
         key="programme_ending",
-        title="Programme ending in two weeks",
+        title=gettext_lazy("Programme ending in two weeks"),
         audience=Audience.MEMBERS,
         offset=timedelta(days=-14),
-        description="Two weeks before the programme's end date, to everyone taking part.",
+        description=gettext_lazy(
+            "Two weeks before the programme's end date, to everyone taking part."
+        ),
         finder=finders.programme_ending,
     ),
 )

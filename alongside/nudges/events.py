@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.functional import Promise
+
+# Texts are lazy (gettext_lazy, format_lazy) and become each recipient's language when
+# the delivery is recorded.
+Text = str | Promise
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -27,9 +33,9 @@ class DueEvent:
     organisation_id: int
     programme_id: int | None
     recipients: tuple[Recipient, ...]
-    subject: str
-    message: str
-    action_label: str
+    subject: Text
+    message: Text
+    action_label: Text
     link: str  # a path on this site, e.g. reverse("programmes:intake", …)
     event_at: datetime | None = None  # shown in each recipient's own time zone
     quick_action: str = ""  # a one-click action chat messages offer, e.g. commitment_done:12

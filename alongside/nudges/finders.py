@@ -13,7 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 
+from alongside.core.formatting import lazy_date, lazy_interpolate
 from alongside.meetings.models import Commitment, Meeting
 from alongside.nudges.events import DueEvent, Recipient
 from alongside.organisations.models import Membership, Organisation, Role
@@ -129,13 +132,19 @@ def intake_overdue(now: datetime) -> Iterator[DueEvent]:
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=(person_recipient(enrolment.person, programme.organisation),),
-            subject=f"Your intake for {programme.name} is not done yet",
-            message=(
-                f"{programme.name} matches people from their intake: what you want to "
-                "develop and what you can offer. Yours is not finished yet, and it takes "
-                "about five minutes."
+            subject=lazy_interpolate(
+                gettext_lazy("Your intake for %(programme)s is not done yet"),
+                {"programme": programme.name},
             ),
-            action_label="Fill in your intake",
+            message=lazy_interpolate(
+                gettext_lazy(
+                    "%(programme)s matches people from their intake: what you want to "
+                    "develop and what you can offer. Yours is not finished yet, and it "
+                    "takes about five minutes."
+                ),
+                {"programme": programme.name},
+            ),
+            action_label=gettext_lazy("Fill in your intake"),
             link=_programme_link("programmes:intake", programme),
         )
 
@@ -157,13 +166,18 @@ def first_meeting_overdue(now: datetime) -> Iterator[DueEvent]:
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=tuple(members[relationship.pk]),
-            subject=f"Time for your first meeting in {programme.name}",
-            message=(
-                f"You were matched in {programme.name} on "
-                f"{relationship.started_at:%d %B} and have not met yet. A first meeting "
-                "sets the tone: pick a time that suits you all."
+            subject=lazy_interpolate(
+                gettext_lazy("Time for your first meeting in %(programme)s"),
+                {"programme": programme.name},
             ),
-            action_label="Plan your first meeting",
+            message=lazy_interpolate(
+                gettext_lazy(
+                    "You were matched in %(programme)s on %(date)s and have not met yet. "
+                    "A first meeting sets the tone: pick a time that suits you all."
+                ),
+                {"programme": programme.name, "date": lazy_date(relationship.started_at, "j F")},
+            ),
+            action_label=gettext_lazy("Plan your first meeting"),
             link=_relationship_link(relationship),
             quick_action=f"pick_time:{relationship.pk}",
         )
@@ -188,13 +202,18 @@ def meeting_tomorrow(now: datetime) -> Iterator[DueEvent]:
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=tuple(members[meeting.relationship_id]),
-            subject=f"Your {programme.name} meeting is tomorrow",
-            message=(
-                f"Meeting {meeting.number} of {meeting.relationship.name} is coming up. "
-                "Bring the commitment you made last time: the meeting opens by checking "
-                "in on it."
+            subject=lazy_interpolate(
+                gettext_lazy("Your %(programme)s meeting is tomorrow"),
+                {"programme": programme.name},
             ),
-            action_label="Open the meeting",
+            message=lazy_interpolate(
+                gettext_lazy(
+                    "Meeting %(number)s of %(relationship)s is coming up. Bring the "
+                    "commitment you made last time: the meeting opens by checking in on it."
+                ),
+                {"number": meeting.number, "relationship": meeting.relationship.name},
+            ),
+            action_label=gettext_lazy("Open the meeting"),
             link=reverse("meetings:meeting", args=[programme.organisation.slug, meeting.pk]),
             event_at=meeting.starts_at,
         )
@@ -217,9 +236,15 @@ def commitment_due(now: datetime) -> Iterator[DueEvent]:
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=(person_recipient(commitment.member.person, programme.organisation),),
-            subject=f"Your commitment is due {commitment.due_date:%d %B}",
-            message=f"You committed to: “{commitment.text}”. How is it going?",
-            action_label="Review your commitment",
+            subject=lazy_interpolate(
+                gettext_lazy("Your commitment is due %(date)s"),
+                {"date": lazy_date(commitment.due_date, "j F")},
+            ),
+            message=lazy_interpolate(
+                gettext_lazy("You committed to: “%(commitment)s”. How is it going?"),
+                {"commitment": commitment.text},
+            ),
+            action_label=gettext_lazy("Review your commitment"),
             link=_relationship_link(commitment.relationship),
             quick_action=f"commitment_done:{commitment.pk}",
         )
@@ -273,12 +298,18 @@ def quiet_for_one_period(now: datetime) -> Iterator[DueEvent]:
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=tuple(members[relationship.pk]),
-            subject=f"It has been a while since {relationship.name} met",
-            message=(
-                f"Your last meeting in {programme.name} was on {since:%d %B}. Consistency "
-                "matters more than frequency: put the next one in the diary."
+            subject=lazy_interpolate(
+                gettext_lazy("It has been a while since %(relationship)s met"),
+                {"relationship": relationship.name},
             ),
-            action_label="Plan the next meeting",
+            message=lazy_interpolate(
+                gettext_lazy(
+                    "Your last meeting in %(programme)s was on %(date)s. Consistency "
+                    "matters more than frequency: put the next one in the diary."
+                ),
+                {"programme": programme.name, "date": lazy_date(since, "j F")},
+            ),
+            action_label=gettext_lazy("Plan the next meeting"),
             link=_relationship_link(relationship),
             quick_action=f"pick_time:{relationship.pk}",
         )
@@ -291,19 +322,36 @@ def quiet_for_two_periods(now: datetime) -> Iterator[DueEvent]:
         programme = relationship.programme
         if not managers[programme.pk]:
             continue
-        met = "last met" if relationship.last_held else "was matched"  # type: ignore[attr-defined]
+        if relationship.last_held:  # type: ignore[attr-defined]
+            wording = gettext_lazy(
+                "%(relationship)s last met on %(date)s and has nothing scheduled: two "
+                "periods of the %(rhythm)s rhythm without a meeting. A word from you may "
+                "get them going again."
+            )
+        else:
+            wording = gettext_lazy(
+                "%(relationship)s was matched on %(date)s and has nothing scheduled: two "
+                "periods of the %(rhythm)s rhythm without a meeting. A word from you may "
+                "get them going again."
+            )
         yield DueEvent(
             event_key=f"relationship={relationship.pk}:since={since.astimezone(UTC):%Y%m%d}",
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=tuple(managers[programme.pk]),
-            subject=f"{relationship.name} in {programme.name} has gone quiet",
-            message=(
-                f"{relationship.name} {met} on {since:%d %B} and has nothing scheduled: "
-                f"two periods of the {programme.get_rhythm_display().lower()} rhythm "
-                "without a meeting. A word from you may get them going again."
+            subject=lazy_interpolate(
+                gettext_lazy("%(relationship)s in %(programme)s has gone quiet"),
+                {"relationship": relationship.name, "programme": programme.name},
             ),
-            action_label="See the programme's relationships",
+            message=lazy_interpolate(
+                wording,
+                {
+                    "relationship": relationship.name,
+                    "date": lazy_date(since, "j F"),
+                    "rhythm": lazy(lambda p=programme: p.get_rhythm_display().lower(), str)(),
+                },
+            ),
+            action_label=gettext_lazy("See the programme's relationships"),
             link=_programme_link("matches:relationships", programme),
         )
 
@@ -330,11 +378,18 @@ def programme_ending(now: datetime) -> Iterator[DueEvent]:
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=tuple(people[programme.pk]),
-            subject=f"{programme.name} ends on {programme.end_date:%d %B}",
-            message=(
-                f"{programme.name} has two weeks to go. Use your last meetings to look back "
-                "at your goals, and decide together whether to carry on afterwards."
+            subject=lazy_interpolate(
+                gettext_lazy("%(programme)s ends on %(date)s"),
+                {"programme": programme.name, "date": lazy_date(programme.end_date, "j F")},
             ),
-            action_label="Open your mentoring",
+            message=lazy_interpolate(
+                gettext_lazy(
+                    "%(programme)s has two weeks to go. Use your last meetings to look "
+                    "back at your goals, and decide together whether to carry on "
+                    "afterwards."
+                ),
+                {"programme": programme.name},
+            ),
+            action_label=gettext_lazy("Open your mentoring"),
             link=_mentoring_link(programme),
         )

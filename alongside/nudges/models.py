@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy
 
 
 class Frequency(models.TextChoices):
-    EACH = "each", "Each nudge as it happens"
-    DAILY = "daily", "One daily digest"
-    ESSENTIALS = "essentials", "Only essential emails"
+    EACH = "each", gettext_lazy("Each nudge as it happens")
+    DAILY = "daily", gettext_lazy("One daily digest")
+    ESSENTIALS = "essentials", gettext_lazy("Only essential emails")
 
 
 class NudgePreference(models.Model):
@@ -80,14 +81,14 @@ class NudgeDelivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        QUEUED = "queued", "Queued for sending"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        DIGEST = "digest", "Waiting for the daily digest"
-        IN_DIGEST = "in_digest", "Sent in a daily digest"
-        SUPPRESSED = "suppressed", "Not sent: the person asked for essentials only"
+        PENDING = "pending", gettext_lazy("Waiting to be sent")
+        QUEUED = "queued", gettext_lazy("Queued for sending")
+        SENDING = "sending", gettext_lazy("Being sent")
+        SENT = "sent", gettext_lazy("Sent")
+        FAILED = "failed", gettext_lazy("Failed")
+        DIGEST = "digest", gettext_lazy("Waiting for the daily digest")
+        IN_DIGEST = "in_digest", gettext_lazy("Sent in a daily digest")
+        SUPPRESSED = "suppressed", gettext_lazy("Not sent: the person asked for essentials only")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
@@ -114,7 +115,7 @@ class NudgeDelivery(models.Model):
     message = models.TextField()
     event_at = models.DateTimeField(null=True, blank=True)
     action_label = models.CharField(max_length=100)
-    link = models.CharField(max_length=500, help_text="A path on this site.")
+    link = models.CharField(max_length=500, help_text=gettext_lazy("A path on this site."))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claim = models.CharField(max_length=32, blank=True)

@@ -37,9 +37,12 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from alongside.accounts.models import User
 from alongside.accounts.sign_in_links import email_link
+from alongside.core.languages import in_language, recipient_language
 from alongside.nudges.catalogue import DIGEST_KEY, catalogue
 from alongside.nudges.channels import EMAIL, ChannelUnavailable, TryLater, get_channel
 from alongside.nudges.models import (
@@ -49,6 +52,7 @@ from alongside.nudges.models import (
     NudgePreference,
     ProgrammeNudgeSetting,
 )
+from alongside.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +110,7 @@ def nudge_events_record(*, now: datetime) -> int:
         )
     wanted = _channel_preferences(user_ids)
     known = _already_recorded(found)
+    languages = _recipient_languages(found, user_ids)
     rows = []
     for nudge, event in found:
         for recipient in event.recipients:
@@ -119,6 +124,13 @@ def nudge_events_record(*, now: datetime) -> int:
                 status = Status.DIGEST
             else:
                 status = Status.SUPPRESSED
+            # The texts are written in the recipient's language and kept as sent.
+            with in_language(
+                languages["users"].get(recipient.user_id or 0)
+                or languages["organisations"].get(event.organisation_id)
+            ):
+                subject, message = str(event.subject), str(event.message)
+                action_label = str(event.action_label)
             rows.append(
                 NudgeDelivery(
                     organisation_id=event.organisation_id,
@@ -130,10 +142,10 @@ def nudge_events_record(*, now: datetime) -> int:
                     person_id=recipient.person_id,
                     user_id=recipient.user_id,
                     timezone=recipient.timezone,
-                    subject=event.subject[:200],
-                    message=event.message,
+                    subject=subject[:200],
+                    message=message,
                     event_at=event.event_at,
-                    action_label=event.action_label[:100],
+                    action_label=action_label[:100],
                     link=event.link,
                     status=status,
                     created_at=now,
@@ -155,6 +167,20 @@ def _channel_preferences(user_ids: Sequence[int]) -> dict[tuple[int, str], list[
         ).values_list("user_id", "kind", "channels"):
             chosen[(user_id, kind)] = list(channels) or [EMAIL]
     return chosen
+
+
+def _recipient_languages(found: list[Any], user_ids: list[int]) -> dict[str, dict[int, str]]:
+    """Each recipient's chosen language and each organisation's default, in a few queries."""
+    users: dict[int, str] = {}
+    for chunk in _chunks(user_ids):
+        users.update(
+            User.objects.filter(pk__in=chunk).exclude(language="").values_list("pk", "language")
+        )
+    organisation_ids = sorted({e.organisation_id for _n, e in found})
+    organisations = dict(
+        Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "language")
+    )
+    return {"users": users, "organisations": organisations}
 
 
 def _already_recorded(found: list[Any]) -> set[tuple[str, str, str]]:
@@ -211,7 +237,7 @@ def deliveries_claim(*, now: datetime | None = None, limit: int = BATCH) -> list
         )
     return list(
         NudgeDelivery.objects.filter(claim=token, status=Status.SENDING)
-        .select_related("organisation")
+        .select_related("organisation", "user")
         .order_by("pk")
     )
 
@@ -251,7 +277,7 @@ def _send_by_channels(delivery: NudgeDelivery, items: Sequence[NudgeDelivery]) -
         try:
             if channel is None:
                 raise ChannelUnavailable(
-                    gettext("The %(channel)s channel is not installed.") % {"channel": key}
+                    _("The %(channel)s channel is not installed.") % {"channel": key}
                 )
             reference = channel.send(delivery, items)
         except TryLater as later:
@@ -327,7 +353,7 @@ def _send_by_channels(delivery: NudgeDelivery, items: Sequence[NudgeDelivery]) -
             NudgeDelivery.objects.filter(digest=delivery).update(sent_at=now)
         return Status.SENT if by_chat else Status.QUEUED
     mine.update(
-        status=Status.FAILED, last_error=problems or gettext("Not sent."), fallback_reason=fallback
+        status=Status.FAILED, last_error=problems or _("Not sent."), fallback_reason=fallback
     )
     return Status.FAILED
 
@@ -388,6 +414,8 @@ def nudge_digests_prepare(*, now: datetime) -> int:
                 "timezone",
                 "user_id",
                 "person_id",
+                "user__language",
+                "organisation__language",
             )
         )
         seen: set[tuple[int, str]] = set()
@@ -400,6 +428,11 @@ def nudge_digests_prepare(*, now: datetime) -> int:
             local = now.astimezone(zone_of(item["timezone"]))
             if local.hour != DIGEST_HOUR:
                 continue
+            with in_language(item["user__language"] or item["organisation__language"]):
+                subject = _("Your Alongside digest for %(date)s") % {
+                    "date": date_format(local, "j F")
+                }
+                action_label = _("Open Alongside")
             rows.append(
                 NudgeDelivery(
                     organisation_id=item["organisation_id"],
@@ -410,9 +443,9 @@ def nudge_digests_prepare(*, now: datetime) -> int:
                     person_id=item["person_id"],
                     user_id=item["user_id"],
                     timezone=item["timezone"],
-                    subject=f"Your Alongside digest for {local:%d %B}",
+                    subject=subject,
                     message="",
-                    action_label="Open Alongside",
+                    action_label=action_label,
                     link=reverse("home:organisation", args=[item["organisation__slug"]]),
                     created_at=now,
                 )
@@ -464,7 +497,7 @@ def local_time(moment: datetime | None, zone_name: str) -> str:
         return ""
     zone = zone_of(zone_name)
     local = moment.astimezone(zone)
-    return f"{local:%A %d %B %Y, %H:%M} ({zone.key})"
+    return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
 
 
 def _absolute(path: str) -> str:
@@ -500,12 +533,16 @@ def delivery_email(
     template = "digest" if delivery.nudge_key == DIGEST_KEY else "nudge"
     if template == "digest" and not items:
         raise ValueError("a digest with nothing in it")
-    message = EmailMultiAlternatives(
-        subject=delivery.subject,
-        body=render_to_string(f"nudges/email/{template}.txt", context),
-        to=[delivery.email],
-    )
-    message.attach_alternative(
-        render_to_string(f"nudges/email/{template}.html", context), "text/html"
-    )
+    with in_language(recipient_language(delivery.user, delivery.organisation)):
+        context["when"] = local_time(delivery.event_at, delivery.timezone)
+        for item, row in zip(context["items"], items, strict=True):
+            item["when"] = local_time(row.event_at, delivery.timezone)
+        message = EmailMultiAlternatives(
+            subject=delivery.subject,
+            body=render_to_string(f"nudges/email/{template}.txt", context),
+            to=[delivery.email],
+        )
+        message.attach_alternative(
+            render_to_string(f"nudges/email/{template}.html", context), "text/html"
+        )
     return message

@@ -30,8 +30,11 @@ def programme_nudges_configure(
     unknown = [key for key in enabled if get_nudge(key) is None]
     if unknown:
         raise AlongsideError(
-            "The nudge settings could not be saved.",
-            problems=[Problem(f"there is no nudge called {key!r}.", "enabled") for key in unknown],
+            _("The nudge settings could not be saved."),
+            problems=[
+                Problem(_("there is no nudge called '%(key)s'.") % {"key": key}, "enabled")
+                for key in unknown
+            ],
         )
     now = timezone.now()
     for key, on in enabled.items():
@@ -54,8 +57,14 @@ def nudge_preference_set(*, user: User, frequency: str) -> NudgePreference:
     if frequency not in Frequency.values:
         choices = ", ".join(Frequency.values)
         raise AlongsideError(
-            "Your email preference could not be saved.",
-            problems=[Problem(f"choose one of {choices}, not {frequency!r}.", "frequency")],
+            _("Your email preference could not be saved."),
+            problems=[
+                Problem(
+                    _("choose one of %(choices)s, not '%(frequency)s'.")
+                    % {"choices": choices, "frequency": frequency},
+                    "frequency",
+                )
+            ],
         )
     preference, _created = NudgePreference.objects.update_or_create(
         user=user, defaults={"frequency": frequency, "updated_at": timezone.now()}
@@ -65,7 +74,10 @@ def nudge_preference_set(*, user: User, frequency: str) -> NudgePreference:
 
 def message_kinds() -> list[tuple[str, str]]:
     """Each kind of message a person chooses channels for: every nudge, and the digest."""
-    return [*((nudge.key, nudge.title) for nudge in catalogue()), (DIGEST_KEY, _("Daily digest"))]
+    return [
+        *((nudge.key, str(nudge.title)) for nudge in catalogue()),
+        (DIGEST_KEY, _("Daily digest")),
+    ]
 
 
 @transaction.atomic

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
+from alongside.core.formatting import lazy_date, lazy_interpolate
 from alongside.nudges.catalogue import Audience, register_source
 from alongside.nudges.events import DueEvent, Recipient
 from alongside.nudges.finders import person_recipient
@@ -25,16 +28,24 @@ REMIND_AFTER = timedelta(days=4)
 
 OPEN_MESSAGES = {
     Survey.Kind.START: (
-        "{programme}: a five-minute start survey",
-        "Before your first meetings, rate where you stand today in each of the programme's "
-        "capability areas. At the end you answer the same questions, so you can see what "
-        "changed. Ratings are reported only for groups of five or more people.",
+        gettext_lazy("%(programme)s: a five-minute start survey"),
+        gettext_lazy(
+            "Before your first meetings, rate where you stand today in each of the "
+            "programme's capability areas. At the end you answer the same questions, so you "
+            "can see what changed. Ratings are reported only for groups of five or more people."
+        ),
     ),
     Survey.Kind.END: (
-        "{programme}: what changed for you?",
-        "The programme is nearly over. Rate yourself again in each capability area, and tell "
-        "us what changed and whether the format helped.",
+        gettext_lazy("%(programme)s: what changed for you?"),
+        gettext_lazy(
+            "The programme is nearly over. Rate yourself again in each capability area, and "
+            "tell us what changed and whether the format helped."
+        ),
     ),
+}
+REMINDER_SUBJECTS = {
+    Survey.Kind.START: gettext_lazy("Reminder: the start survey of %(programme)s"),
+    Survey.Kind.END: gettext_lazy("Reminder: the end survey of %(programme)s"),
 }
 
 
@@ -66,20 +77,24 @@ def _survey_events(surveys: list[Survey], reminder: bool) -> Iterator[DueEvent]:
             continue
         programme = survey.programme
         subject, message = OPEN_MESSAGES[Survey.Kind(survey.kind)]
+        values: dict[str, Any] = {"programme": programme.name}
         if reminder:
-            subject = f"Reminder: the {survey.get_kind_display().lower()} of {{programme}}"
-            message = "You have not answered yet; it takes about five minutes."
+            subject = REMINDER_SUBJECTS[Survey.Kind(survey.kind)]
+            message = gettext_lazy("You have not answered yet; it takes about five minutes.")
             if survey.closes_at:
                 zone = ZoneInfo(programme.organisation.default_time_zone or "UTC")
-                message += f" It closes on {survey.closes_at.astimezone(zone):%d %B}."
+                message = gettext_lazy(
+                    "You have not answered yet; it takes about five minutes. It closes on %(date)s."
+                )
+                values["date"] = lazy_date(survey.closes_at.astimezone(zone), "j F")
         yield DueEvent(
             event_key=f"survey={survey.pk}:{'reminder' if reminder else 'open'}",
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=tuple(recipients[survey.pk]),
-            subject=subject.format(programme=programme.name),
-            message=message,
-            action_label="Answer the survey",
+            subject=lazy_interpolate(subject, values),
+            message=lazy_interpolate(message, values),
+            action_label=gettext_lazy("Answer the survey"),
             link=reverse("surveys:fill", args=[programme.organisation.slug, survey.pk]),
             event_at=survey.closes_at,
         )
@@ -93,10 +108,12 @@ def _open_surveys() -> list[Survey]:
 
 @register_source(
     key="survey_open",
-    title="Survey open",
+    title=gettext_lazy("Survey open"),
     audience=Audience.MEMBERS,
     offset=timedelta(0),
-    description="When the start or end survey opens, to every participant yet to answer it.",
+    description=gettext_lazy(
+        "When the start or end survey opens, to every participant yet to answer it."
+    ),
     essential=True,
 )
 def survey_open(now: datetime) -> Iterator[DueEvent]:
@@ -105,10 +122,12 @@ def survey_open(now: datetime) -> Iterator[DueEvent]:
 
 @register_source(
     key="survey_reminder",
-    title="Survey reminder",
+    title=gettext_lazy("Survey reminder"),
     audience=Audience.MEMBERS,
     offset=REMIND_AFTER,
-    description="Four days after a survey opens, once, to participants who have not answered.",
+    description=gettext_lazy(
+        "Four days after a survey opens, once, to participants who have not answered."
+    ),
 )
 def survey_reminder(now: datetime) -> Iterator[DueEvent]:
     due = [s for s in _open_surveys() if s.opened_at and s.opened_at <= now - REMIND_AFTER]
@@ -147,26 +166,28 @@ def _midpoint_events(now: datetime, reminder: bool) -> Iterator[DueEvent]:
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=tuple(recipients),
-            subject=(
-                f"Reminder: one question about how {programme.name} is going"
+            subject=lazy_interpolate(
+                gettext_lazy("Reminder: one question about how %(programme)s is going")
                 if reminder
-                else f"{programme.name} is halfway: how is it going?"
+                else gettext_lazy("%(programme)s is halfway: how is it going?"),
+                {"programme": programme.name},
             ),
-            message=(
-                "You are halfway through. One rating from 1 to 5 and, if you like, what is "
-                "in the way. Your programme's managers use it to help where it is needed."
+            message=gettext_lazy(
+                "You are halfway through. One rating from 1 to 5 and, if you like, "
+                "what is in the way. Your programme's managers use it to help where it "
+                "is needed."
             ),
-            action_label="Answer the check-in",
+            action_label=gettext_lazy("Answer the check-in"),
             link=reverse("surveys:mine", args=[programme.organisation.slug]),
         )
 
 
 @register_source(
     key="midpoint_checkin",
-    title="Midpoint check-in",
+    title=gettext_lazy("Midpoint check-in"),
     audience=Audience.MEMBERS,
     offset=timedelta(0),
-    description="At the programme's midpoint, to everyone in a running relationship.",
+    description=gettext_lazy("At the programme's midpoint, to everyone in a running relationship."),
 )
 def midpoint_checkin(now: datetime) -> Iterator[DueEvent]:
     yield from _midpoint_events(now, reminder=False)
@@ -174,10 +195,10 @@ def midpoint_checkin(now: datetime) -> Iterator[DueEvent]:
 
 @register_source(
     key="midpoint_reminder",
-    title="Midpoint check-in reminder",
+    title=gettext_lazy("Midpoint check-in reminder"),
     audience=Audience.MEMBERS,
     offset=REMIND_AFTER,
-    description="Four days after the midpoint, once, to those who have not answered.",
+    description=gettext_lazy("Four days after the midpoint, once, to those who have not answered."),
 )
 def midpoint_reminder(now: datetime) -> Iterator[DueEvent]:
     yield from _midpoint_events(now, reminder=True)
@@ -185,10 +206,12 @@ def midpoint_reminder(now: datetime) -> Iterator[DueEvent]:
 
 @register_source(
     key="closing_session",
-    title="Closing session scheduled",
+    title=gettext_lazy("Closing session scheduled"),
     audience=Audience.MEMBERS,
     offset=timedelta(0),
-    description="When the closing session is scheduled or moved, to everyone taking part.",
+    description=gettext_lazy(
+        "When the closing session is scheduled or moved, to everyone taking part."
+    ),
     essential=True,
 )
 def closing_session(now: datetime) -> Iterator[DueEvent]:
@@ -216,12 +239,18 @@ def closing_session(now: datetime) -> Iterator[DueEvent]:
             organisation_id=programme.organisation_id,
             programme_id=programme.pk,
             recipients=tuple(recipients),
-            subject=f"{programme.name}: the closing session",
-            message=(
-                "The programme's closing session looks back at what changed and what comes "
-                f"next. {closing.session_details}".strip()
+            subject=lazy_interpolate(
+                gettext_lazy("%(programme)s: the closing session"),
+                {"programme": programme.name},
             ),
-            action_label="See the programme",
+            message=lazy_interpolate(
+                gettext_lazy(
+                    "The programme's closing session looks back at what changed and what "
+                    "comes next. %(details)s"
+                ),
+                {"details": closing.session_details},
+            ),
+            action_label=gettext_lazy("See the programme"),
             link=reverse("programmes:detail", args=[programme.organisation.slug, programme.pk]),
             event_at=closing.session_at,
         )

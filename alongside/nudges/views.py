@@ -57,7 +57,7 @@ def programme_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
         except AlongsideError as error:
             show_error(request, error)
         else:
-            messages.success(request, "Nudge settings saved.")
+            messages.success(request, _("Nudge settings saved."))
         return redirect("nudges:settings", request.organisation.slug, programme.pk)
     return render(
         request,
@@ -120,7 +120,7 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
             for problem in error.problems:
                 messages.error(request, problem.message)
         else:
-            messages.success(request, "Your email preference is saved.")
+            messages.success(request, _("Your email preference is saved."))
         return redirect("email_preferences")
     return render(
         request,

@@ -31,12 +31,14 @@ class OrganisationOut(Schema):
     slug: str
     name: str
     default_time_zone: str
+    language: str
     my_role: str
 
 
 class OrganisationPatch(Schema):
     name: str | None = None
     default_time_zone: str | None = None
+    language: str | None = None
 
 
 class MembershipOut(Schema):
@@ -61,6 +63,7 @@ def _organisation_out(organisation: Organisation, role: str) -> OrganisationOut:
         slug=organisation.slug,
         name=organisation.name,
         default_time_zone=organisation.default_time_zone,
+        language=organisation.language,
         my_role=role,
     )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import Forbidden
+from alongside.core.languages import activate_for_organisation
 from alongside.organisations.models import Membership, Role
 
 
@@ -18,6 +20,7 @@ def membership_for(request: HttpRequest, org_slug: str, *roles: Role) -> Members
     )
     if membership is None:
         raise Http404("No such organisation.")
+    activate_for_organisation(request, membership.organisation.language)
     if roles and membership.role not in roles:
-        raise Forbidden("Your role in this organisation does not allow this.")
+        raise Forbidden(_("Your role in this organisation does not allow this."))
     return membership

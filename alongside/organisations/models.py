@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from alongside.core.validators import validate_time_zone
 
@@ -15,6 +16,9 @@ class Organisation(models.Model):
     default_time_zone = models.CharField(
         max_length=64, default="Asia/Kolkata", validators=[validate_time_zone]
     )
+    # What its people see until they choose their own language (alongside.core.languages).
+    # Empty: each person's browser (or sign-in provider) decides.
+    language = models.CharField(max_length=16, blank=True, default="en-gb")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -25,9 +29,9 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Organisation admin"
-    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
-    MEMBER = "member", "Member"
+    ADMIN = "admin", gettext_lazy("Organisation admin")
+    PROGRAMME_MANAGER = "programme_manager", gettext_lazy("Programme manager")
+    MEMBER = "member", gettext_lazy("Member")
 
 
 class Membership(models.Model):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User, normalise_email
+from alongside.accounts.services import check_language
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
@@ -17,10 +19,11 @@ from alongside.organisations.models import Membership, Organisation, Role
 def _check_time_zone(value: str) -> None:
     if not is_time_zone(value):
         raise AlongsideError(
-            f"'{value}' is not a known IANA time zone.",
+            _("'%(value)s' is not a known IANA time zone.") % {"value": value},
             problems=[
                 Problem(
-                    "is not a known IANA time zone (e.g. Asia/Kolkata).", field="default_time_zone"
+                    _("is not a known IANA time zone (e.g. Asia/Kolkata)."),
+                    field="default_time_zone",
                 )
             ],
         )
@@ -33,17 +36,18 @@ def organisation_create(
     name = name.strip()
     if not name:
         raise AlongsideError(
-            "An organisation needs a name.", problems=[Problem("is empty.", field="name")]
+            _("An organisation needs a name."), problems=[Problem(_("is empty."), field="name")]
         )
     slug = slugify(slug or name)[:60]
     if not slug:
         raise AlongsideError(
-            "Give the organisation a short name for its web address.",
-            problems=[Problem("is empty.", field="slug")],
+            _("Give the organisation a short name for its web address."),
+            problems=[Problem(_("is empty."), field="slug")],
         )
     if Organisation.objects.filter(slug=slug).exists():
         raise AlongsideError(
-            f"The address '{slug}' is taken.", problems=[Problem("is taken.", field="slug")]
+            _("The address '%(slug)s' is taken.") % {"slug": slug},
+            problems=[Problem(_("is taken."), field="slug")],
         )
     _check_time_zone(default_time_zone)
     organisation = Organisation.objects.create(
@@ -64,13 +68,14 @@ def organisation_update(
     actor: User,
     name: str | None = None,
     default_time_zone: str | None = None,
+    language: str | None = None,
 ) -> Organisation:
     changes: dict[str, list[str]] = {}
     if name is not None:
         name = name.strip()
         if not name:
             raise AlongsideError(
-                "An organisation needs a name.", problems=[Problem("is empty.", field="name")]
+                _("An organisation needs a name."), problems=[Problem(_("is empty."), field="name")]
             )
         if name != organisation.name:
             changes["name"] = [organisation.name, name]
@@ -79,6 +84,10 @@ def organisation_update(
         _check_time_zone(default_time_zone)
         changes["default_time_zone"] = [organisation.default_time_zone, default_time_zone]
         organisation.default_time_zone = default_time_zone
+    if language is not None and language != organisation.language:
+        language = check_language(language, allow_empty=True)
+        changes["language"] = [organisation.language, language]
+        organisation.language = language
     if changes:
         organisation.save()
         log_action(
@@ -97,8 +106,9 @@ def _parse_role(role: str) -> Role:
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
         raise AlongsideError(
-            f"'{role}' is not a role. Choose one of: {allowed}.",
-            problems=[Problem("is not a role.", field="role")],
+            _("'%(role)s' is not a role. Choose one of: %(allowed)s.")
+            % {"role": role, "allowed": allowed},
+            problems=[Problem(_("is not a role."), field="role")],
         ) from None
 
 
@@ -109,7 +119,7 @@ def _ensure_an_admin_remains(organisation: Organisation, leaving: Membership) ->
     ).exclude(pk=leaving.pk)
     if leaving.role == Role.ADMIN and not others.exists():
         raise AlongsideError(
-            "An organisation needs at least one admin: make someone else an admin first.",
+            _("An organisation needs at least one admin: make someone else an admin first."),
             code="last_admin",
         )
 
@@ -150,9 +160,12 @@ def membership_grant(
     user = User.objects.filter(email=normalise_email(email)).first()
     if user is None:
         raise AlongsideError(
-            f"No one has signed in as {email} yet. Invite them from the people directory "
-            "first; once they accept you can change their role.",
-            problems=[Problem("has no account yet.", field="email")],
+            _(
+                "No one has signed in as %(email)s yet. Invite them from the people "
+                "directory first; once they accept you can change their role."
+            )
+            % {"email": email},
+            problems=[Problem(_("has no account yet."), field="email")],
         )
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": new_role}

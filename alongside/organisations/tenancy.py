@@ -16,10 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from alongside.accounts.models import User
 from alongside.core.errors import Forbidden, NotFound
+from alongside.core.languages import activate_for_organisation
 from alongside.organisations.models import Membership, Organisation, Role
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
@@ -70,7 +72,7 @@ def viewer_zone(membership: Membership) -> ZoneInfo:
 
 def require_role(membership: Membership, *roles: Role) -> None:
     if roles and membership.role not in roles:
-        raise PermissionDenied("Your role in this organisation does not allow this.")
+        raise PermissionDenied(_("Your role in this organisation does not allow this."))
 
 
 def org_view(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
@@ -87,6 +89,7 @@ def org_view(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
             org_request.organisation = membership.organisation
             org_request.membership = membership
             django_timezone.activate(viewer_zone(membership))
+            activate_for_organisation(request, membership.organisation.language)
             try:
                 return view(org_request, *args, **kwargs)
             except NotFound as error:

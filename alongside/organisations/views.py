@@ -39,7 +39,7 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
     if len(memberships) == 1:
         return redirect("home:organisation", org_slug=memberships[0].organisation.slug)
     if not memberships:
-        show_error(request, "You are not a member of any organisation yet.")
+        show_error(request, _("You are not a member of any organisation yet."))
     return render(request, "organisations/choose_organisation.html", {"memberships": memberships})
 
 
@@ -48,7 +48,11 @@ def organisation_settings(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     form = OrganisationSettingsForm(
         request.POST or None,
-        initial={"name": organisation.name, "default_time_zone": organisation.default_time_zone},
+        initial={
+            "name": organisation.name,
+            "default_time_zone": organisation.default_time_zone,
+            "language": organisation.language,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +60,7 @@ def organisation_settings(request: OrgRequest) -> HttpResponse:
         except AlongsideError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("organisations:settings", org_slug=organisation.slug)
     return render(request, "organisations/settings.html", {"form": form})
 
@@ -74,7 +78,8 @@ def members(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.email} is now a {membership.get_role_display().lower()}.",
+                _("%(user)s is now a %(lower)s.")
+                % {"user": membership.user.email, "lower": membership.get_role_display().lower()},
             )
             return redirect("organisations:members", org_slug=request.organisation.slug)
     return render(
@@ -94,7 +99,7 @@ def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=membership_id, organisation=request.organisation)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
-        show_error(request, "Choose a role from the list.")
+        show_error(request, _("Choose a role from the list."))
     else:
         try:
             membership = membership_set_role(
@@ -105,7 +110,8 @@ def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.email} is now a {membership.get_role_display().lower()}.",
+                _("%(user)s is now a %(lower)s.")
+                % {"user": membership.user.email, "lower": membership.get_role_display().lower()},
             )
     return redirect("organisations:members", org_slug=request.organisation.slug)
 
@@ -119,7 +125,9 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, f"{membership.user.email} no longer has access.")
+        messages.success(
+            request, _("%(user)s no longer has access.") % {"user": membership.user.email}
+        )
     return redirect("organisations:members", org_slug=request.organisation.slug)
 
 

@@ -205,7 +205,7 @@ class BulkInviteOut(Schema):
 
 def _people(membership: Membership, filters: PeopleQuery) -> QuerySet[Person]:
     if filters.status not in {"active", "inactive", "all"}:
-        raise AlongsideError("status must be one of: active, inactive, all.")
+        raise AlongsideError(_("status must be one of: active, inactive, all."))
     audience = audience_of(membership)
     if filters.status != "active" and not can_see_inactive(audience):
         raise Forbidden(_("Only organisation admins can list people who have left."))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alongside.organisations.forms import time_zone_choices
@@ -12,15 +13,16 @@ from alongside.people.visibility import FIELD_LABELS, OPTIONAL_PUBLIC_FIELDS, Au
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(
         required=False,
-        label="Search",
-        widget=forms.SearchInput(attrs={"placeholder": "Name, email, title…"}),
+        label=_("Search"),
+        widget=forms.SearchInput(attrs={"placeholder": _("Name, email, title…")}),
     )
-    department = forms.ChoiceField(required=False)
-    location = forms.ChoiceField(required=False)
-    level = forms.ChoiceField(required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    location = forms.ChoiceField(label=_("Location"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
     status = forms.ChoiceField(
+        label=_("Status"),
         required=False,
-        choices=[("active", "Active"), ("inactive", "Inactive"), ("all", "Everyone")],
+        choices=[("active", _("Active")), ("inactive", _("Inactive")), ("all", _("Everyone"))],
     )
 
     def __init__(
@@ -48,9 +50,9 @@ class PeopleFilterForm(forms.Form):
                 choices=[("", directory_filter.everyone), *choices],
             )
         for name, key, label in (
-            ("department", "departments", "All departments"),
-            ("location", "locations", "All locations"),
-            ("level", "levels", "All levels"),
+            ("department", "departments", gettext("All departments")),
+            ("location", "locations", gettext("All locations")),
+            ("level", "levels", gettext("All levels")),
         ):
             if name not in self.fields:
                 continue
@@ -63,32 +65,38 @@ class PeopleFilterForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    email = forms.EmailField()
-    employee_id = forms.CharField(max_length=64, required=False)
-    manager_email = forms.EmailField(required=False, label="Manager's email")
-    department = forms.CharField(max_length=120, required=False, label="Department / function")
-    job_title = forms.CharField(max_length=160, required=False)
-    level = forms.CharField(max_length=60, required=False)
-    location = forms.CharField(max_length=120, required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    employee_id = forms.CharField(label=_("Employee id"), max_length=64, required=False)
+    manager_email = forms.EmailField(required=False, label=_("Manager's email"))
+    department = forms.CharField(max_length=120, required=False, label=_("Department / function"))
+    job_title = forms.CharField(label=_("Job title"), max_length=160, required=False)
+    level = forms.CharField(label=_("Level"), max_length=60, required=False)
+    location = forms.CharField(label=_("Location"), max_length=120, required=False)
     timezone = forms.ChoiceField(
-        required=False, label="Time zone", choices=lambda: [("", "—"), *time_zone_choices()]
+        required=False,
+        label=_("Time zone"),
+        choices=lambda: [("", "—"), *time_zone_choices()],
     )
     languages = forms.CharField(
-        required=False, help_text="Separate with semicolons: Hindi; English"
+        label=_("Languages"),
+        required=False,
+        help_text=_("Separate with semicolons: Hindi; English"),
     )
-    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV (Excel: 'CSV UTF-8').")
+    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8 CSV (Excel: 'CSV UTF-8')."))
 
 
 class ImportConfirmForm(forms.Form):
     deactivate_missing = forms.BooleanField(
         required=False,
-        label="Deactivate people who are not in this file",
-        help_text="Use this when the file is a complete export of everyone.",
+        label=_("Deactivate people who are not in this file"),
+        help_text=_("Use this when the file is a complete export of everyone."),
     )
 
 

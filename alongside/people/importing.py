@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -161,7 +162,9 @@ def _row_value(row: PersonRow, model_field: str) -> Any:
 def _check_size(data: bytes) -> None:
     if len(data) > settings.PEOPLE_IMPORT_MAX_BYTES:
         limit = settings.PEOPLE_IMPORT_MAX_BYTES // (1024 * 1024)
-        raise AlongsideError(f"The file is larger than {limit} MB; split it into parts.")
+        raise AlongsideError(
+            _("The file is larger than %(limit)s MB; split it into parts.") % {"limit": limit}
+        )
 
 
 def runs_as_task(data: bytes) -> bool:
@@ -236,7 +239,8 @@ def people_import_confirm(
     locked = PersonImport.objects.select_for_update().get(pk=person_import.pk)
     if locked.status != PersonImport.Status.PREVIEWED:
         raise AlongsideError(
-            f"This import is {locked.get_status_display().lower()} and cannot be applied.",
+            _("This import is %(lower)s and cannot be applied.")
+            % {"lower": locked.get_status_display().lower()},
             code="import_not_previewed",
         )
     if runs_as_task(bytes(locked.content)):
@@ -344,10 +348,10 @@ def people_import_run(*, import_id: int, actor: User | None) -> PersonImport | N
 @transaction.atomic
 def people_import_discard(*, person_import: PersonImport, actor: User) -> PersonImport:
     if person_import.status == PersonImport.Status.APPLIED:
-        raise AlongsideError("An applied import cannot be discarded.")
+        raise AlongsideError(_("An applied import cannot be discarded."))
     if person_import.status == PersonImport.Status.APPLYING:
         raise AlongsideError(
-            gettext("This import is being applied and cannot be discarded."),
+            _("This import is being applied and cannot be discarded."),
             code="import_applying",
         )
     person_import.status = PersonImport.Status.DISCARDED
@@ -383,8 +387,12 @@ def people_import_apply(
     )
     if plan.problems:
         raise AlongsideError(
-            f"The file has {len(plan.problems)} problem{'s' if len(plan.problems) != 1 else ''}; "
-            "nothing was imported.",
+            ngettext(
+                "The file has %(count)s problem; nothing was imported.",
+                "The file has %(count)s problems; nothing was imported.",
+                len(plan.problems),
+            )
+            % {"count": len(plan.problems)},
             code="import_invalid",
             problems=_problems_for_error(plan.problems),
         )

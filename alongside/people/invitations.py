@@ -18,9 +18,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User, hash_secret, normalise_email
+from alongside.accounts.services import check_language
 from alongside.accounts.sign_in_policy import INVITATION, sign_in_refusal
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.languages import in_language, language_for_recipient
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.outbox.services import email_enqueue
 from alongside.people.models import Invitation, Person
@@ -39,7 +41,9 @@ def invitation_create(*, person: Person, actor: User | None) -> tuple[Invitation
     Call inside the caller's transaction; the caller sends the email that carries it.
     """
     if not person.is_active:
-        raise AlongsideError(f"{person.name} is inactive; reactivate them before inviting.")
+        raise AlongsideError(
+            _("%(name)s is inactive; reactivate them before inviting.") % {"name": person.name}
+        )
     user = _user_for_person(person)
     now = timezone.now()
     Invitation.objects.filter(
@@ -70,15 +74,19 @@ def invitation_email(*, person: Person, inviter: User | None, link: str) -> Emai
         "link": link,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    message = EmailMultiAlternatives(
-        subject=_("You're invited to %(organisation)s on Alongside")
-        % {"organisation": person.organisation.name},
-        body=render_to_string("people/email/invitation.txt", context),
-        to=[person.email],
-    )
-    message.attach_alternative(
-        render_to_string("people/email/invitation.html", context), "text/html"
-    )
+    # In the invitee's language (their own choice, else their organisation's).
+    invitee = person.user or User.objects.filter(email=normalise_email(person.email)).first()
+    chosen = invitee.language if invitee is not None else ""
+    with in_language(language_for_recipient(chosen, person.organisation.language)):
+        message = EmailMultiAlternatives(
+            subject=_("You're invited to %(organisation)s on Alongside")
+            % {"organisation": person.organisation.name},
+            body=render_to_string("people/email/invitation.txt", context),
+            to=[person.email],
+        )
+        message.attach_alternative(
+            render_to_string("people/email/invitation.html", context), "text/html"
+        )
     return message
 
 
@@ -120,12 +128,12 @@ def invitation_from_secret(secret: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, secret: str, password: str = "") -> User:
+def invitation_accept(*, secret: str, password: str = "", language: str = "") -> User:
     """Join with the invitation; a password is optional (emailed links sign in too)."""
     invitation = invitation_from_secret(secret)
     if invitation is None:
         raise AlongsideError(
-            "This invitation link is no longer valid; ask your programme manager for a new one.",
+            _("This invitation link is no longer valid; ask your programme manager for a new one."),
             code="invitation_invalid",
         )
     user = invitation.user
@@ -134,12 +142,14 @@ def invitation_accept(*, secret: str, password: str = "") -> User:
             validate_password(password, user)
         except ValidationError as error:
             raise AlongsideError(
-                "Choose a stronger password.",
+                _("Choose a stronger password."),
                 problems=[Problem(message, field="password") for message in error.messages],
             ) from error
         user.set_password(password)
     if not user.full_name:
         user.full_name = invitation.person.name
+    if language:
+        user.language = check_language(language)
     user.save()
     Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": Role.MEMBER}
@@ -189,7 +199,7 @@ def invitations_send_bulk(
     sent = 0
     for person in people_awaiting_invitation(organisation=organisation, person_ids=person_ids):
         if actor is None:
-            raise AlongsideError("Invitations need an acting user.")
+            raise AlongsideError(_("Invitations need an acting user."))
         invitation_send(person=person, actor=actor)
         sent += 1
     return sent

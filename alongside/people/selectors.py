@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Organisation
@@ -91,7 +92,7 @@ def person_get(*, organisation: Organisation, person_id: int, audience: Audience
         .first()
     )
     if person is None:
-        raise NotFound("No such person in this organisation.")
+        raise NotFound(_("No such person in this organisation."))
     return person
 
 
@@ -103,7 +104,7 @@ def own_person(*, organisation: Organisation, user: Any) -> Person:
         .first()
     )
     if person is None:
-        raise NotFound("You have no entry in this organisation's directory yet.")
+        raise NotFound(_("You have no entry in this organisation's directory yet."))
     return person
 
 

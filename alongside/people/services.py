@@ -36,7 +36,10 @@ def _clean_person_fields(
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Validate a partial update; returns model field values and every problem found."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
-    problems = [Problem(f"'{name}' cannot be set here.", field=name) for name in sorted(unknown)]
+    problems = [
+        Problem(_("'%(name)s' cannot be set here.") % {"name": name}, field=name)
+        for name in sorted(unknown)
+    ]
     cleaned: dict[str, Any] = {}
     for name, value in fields.items():
         if name in unknown:
@@ -56,32 +59,50 @@ def _clean_person_fields(
                     cleaned["start_date"] = date.fromisoformat(str(value))
                 except ValueError:
                     problems.append(
-                        Problem(f"'{value}' is not a date in ISO 8601 form (YYYY-MM-DD).", name)
+                        Problem(
+                            _("'%(value)s' is not a date in ISO 8601 form (YYYY-MM-DD).")
+                            % {"value": value},
+                            name,
+                        )
                     )
             continue
         text = "" if value is None else str(value).strip()
         if name in MAX_LENGTHS and len(text) > MAX_LENGTHS[name]:
-            problems.append(Problem(f"is longer than {MAX_LENGTHS[name]} characters.", name))
+            problems.append(
+                Problem(
+                    _("is longer than %(max_lengths)s characters.")
+                    % {"max_lengths": MAX_LENGTHS[name]},
+                    name,
+                )
+            )
             continue
         if name == "email":
             email = check_email(text) if text else None
             if not email:
-                problems.append(Problem(f"'{text}' is not a valid email address.", name))
+                problems.append(
+                    Problem(_("'%(text)s' is not a valid email address.") % {"text": text}, name)
+                )
             else:
                 clash = Person.objects.filter(organisation=organisation, email__iexact=email)
                 if person is not None:
                     clash = clash.exclude(pk=person.pk)
                 if clash.exists():
-                    problems.append(Problem(f"{email} already belongs to someone else.", name))
+                    problems.append(
+                        Problem(
+                            _("%(email)s already belongs to someone else.") % {"email": email}, name
+                        )
+                    )
                 cleaned["email"] = email
         elif name == "name":
             if not text:
-                problems.append(Problem("is empty; every person needs a name.", name))
+                problems.append(Problem(_("is empty; every person needs a name."), name))
             cleaned["name"] = text
         elif name == "timezone":
             zone = canonical_time_zone(text) if text else ""
             if zone is None:
-                problems.append(Problem(f"'{text}' is not a known IANA time zone.", name))
+                problems.append(
+                    Problem(_("'%(text)s' is not a known IANA time zone.") % {"text": text}, name)
+                )
             cleaned["timezone"] = zone or ""
         elif name == "manager_email":
             cleaned["manager"] = None
@@ -90,16 +111,16 @@ def _clean_person_fields(
                     organisation=organisation, email__iexact=text
                 ).first()
                 if manager is None:
-                    problems.append(Problem(f"unknown manager {text}.", name))
+                    problems.append(Problem(_("unknown manager %(text)s.") % {"text": text}, name))
                 elif person is not None and manager.pk == person.pk:
-                    problems.append(Problem("a person cannot be their own manager.", name))
+                    problems.append(Problem(_("a person cannot be their own manager."), name))
                 elif person is not None and person.pk in reporting_line.chain_up(
                     manager.pk, manager_map(organisation=organisation)
                 ):
                     problems.append(
                         Problem(
-                            f"{manager.email} reports to {person.email}: this would make a "
-                            "manager cycle.",
+                            _("%(manager)s reports to %(person)s: this would make a manager cycle.")
+                            % {"manager": manager.email, "person": person.email},
                             name,
                         )
                     )
@@ -110,7 +131,9 @@ def _clean_person_fields(
                 if person is not None:
                     clash = clash.exclude(pk=person.pk)
                 if clash.exists():
-                    problems.append(Problem(f"employee id {text} is already in use.", name))
+                    problems.append(
+                        Problem(_("employee id %(text)s is already in use.") % {"text": text}, name)
+                    )
             cleaned["employee_id"] = text
         else:
             cleaned[name] = text
@@ -123,14 +146,14 @@ def person_create(*, organisation: Organisation, actor: User | None, **fields: A
         fields.setdefault(required, "")
     cleaned, problems = _clean_person_fields(organisation=organisation, person=None, fields=fields)
     if problems:
-        raise AlongsideError("The person could not be added.", problems=problems)
+        raise AlongsideError(_("The person could not be added."), problems=problems)
     cleaned.setdefault("timezone", "")
     person = Person(organisation=organisation, **cleaned)
     try:
         person.save()
     except IntegrityError as error:  # a concurrent write took the email or employee id
         raise AlongsideError(
-            "The person could not be added: the email or employee id is already in use."
+            _("The person could not be added: the email or employee id is already in use.")
         ) from error
     log_action(actor=actor, organisation=organisation, action="person.created", target=person)
     return person
@@ -144,7 +167,7 @@ def person_update(*, person: Person, actor: User | None, **fields: Any) -> Perso
         organisation=person.organisation, person=person, fields=fields
     )
     if problems:
-        raise AlongsideError("The changes could not be saved.", problems=problems)
+        raise AlongsideError(_("The changes could not be saved."), problems=problems)
     changed = {}
     for name, value in cleaned.items():
         old = getattr(person, name)

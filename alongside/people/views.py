@@ -8,11 +8,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from alongside.accounts.forms import LanguageForm
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, NotFound
+from alongside.core.languages import shipped_languages
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import ADMINS, MANAGERS, OrgRequest, org_view
@@ -186,7 +189,20 @@ def my_profile(request: OrgRequest) -> HttpResponse:
         {"audience": audience, "label": AUDIENCE_LABELS[audience], "facts": facts(person, audience)}
         for audience in Audience
     ]
-    return render(request, "people/me.html", {"person": person, "form": form, "previews": previews})
+    language_form = LanguageForm(
+        initial={"language": request.user.language, "next": request.get_full_path()}
+    )
+    return render(
+        request,
+        "people/me.html",
+        {
+            "person": person,
+            "form": form,
+            "previews": previews,
+            "language_form": language_form,
+            "organisation_language": dict(shipped_languages()).get(request.organisation.language),
+        },
+    )
 
 
 def _person_initial(person: Person) -> dict[str, Any]:
@@ -222,7 +238,7 @@ def person_new(request: OrgRequest) -> HttpResponse:
         except AlongsideError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"{person.name} was added.")
+            messages.success(request, _("%(person)s was added.") % {"person": person.name})
             return redirect(
                 "people:detail", org_slug=request.organisation.slug, person_id=person.pk
             )
@@ -239,7 +255,7 @@ def person_edit(request: OrgRequest, person_id: int) -> HttpResponse:
         except AlongsideError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect(
                 "people:detail", org_slug=request.organisation.slug, person_id=person.pk
             )
@@ -252,7 +268,11 @@ def person_active(request: OrgRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
     active = request.POST.get("active") == "1"
     person_set_active(person=person, actor=request.user, active=active)
-    messages.success(request, f"{person.name} is {'active' if active else 'deactivated'}.")
+    messages.success(
+        request,
+        (_("%(person)s is active.") if active else _("%(person)s is deactivated."))
+        % {"person": person.name},
+    )
     return redirect("people:detail", org_slug=request.organisation.slug, person_id=person.pk)
 
 
@@ -265,7 +285,9 @@ def person_invite(request: OrgRequest, person_id: int) -> HttpResponse:
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, f"An invitation is on its way to {person.email}.")
+        messages.success(
+            request, _("An invitation is on its way to %(person)s.") % {"person": person.email}
+        )
     return redirect("people:detail", org_slug=request.organisation.slug, person_id=person.pk)
 
 
@@ -279,9 +301,13 @@ def people_invite(request: OrgRequest) -> HttpResponse:
         organisation=request.organisation, person_ids=ids, actor=request.user
     )
     if count:
-        messages.success(request, f"Sending {count} invitation{'s' if count != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Sending %(count)s invitation.", "Sending %(count)s invitations.", count)
+            % {"count": count},
+        )
     else:
-        messages.info(request, "Everyone in this list has already signed in.")
+        messages.info(request, _("Everyone in this list has already signed in."))
     return redirect("people:list", org_slug=request.organisation.slug)
 
 
@@ -358,8 +384,16 @@ def import_confirm(request: OrgRequest, import_id: int) -> HttpResponse:
     summary = applied.summary
     messages.success(
         request,
-        f"Imported: {summary['created']} added, {summary['updated']} updated, "
-        f"{summary['unchanged']} unchanged, {summary.get('deactivated', 0)} deactivated.",
+        _(
+            "Imported: %(summary)s added, %(summary2)s updated, %(summary3)s "
+            "unchanged, %(get)s deactivated."
+        )
+        % {
+            "summary": summary["created"],
+            "summary2": summary["updated"],
+            "summary3": summary["unchanged"],
+            "get": summary.get("deactivated", 0),
+        },
     )
     return redirect("people:list", org_slug=request.organisation.slug)
 

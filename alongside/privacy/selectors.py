@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.core.errors import NotFound
 from alongside.core.personal_data import handlers
@@ -30,6 +31,40 @@ def data_request_for(
     return data_request
 
 
+# Each app's section of a person's data, as people read it.
+SECTION_LABELS = {
+    "account": gettext_lazy("Account"),
+    "api_tokens": gettext_lazy("API tokens"),
+    "attendance": gettext_lazy("Attendance"),
+    "audit_trail": gettext_lazy("Audit trail"),
+    "calendar_subscription": gettext_lazy("Calendar subscription"),
+    "closing_choices": gettext_lazy("Closing choices"),
+    "closing_reflections": gettext_lazy("Closing reflections"),
+    "commitment_texts": gettext_lazy("Commitment texts"),
+    "commitments": gettext_lazy("Commitments"),
+    "development_goals": gettext_lazy("Development goals"),
+    "directory_entry": gettext_lazy("Directory entry"),
+    "email_preference": gettext_lazy("Email preference"),
+    "emails_sent": gettext_lazy("Emails sent"),
+    "enrolments": gettext_lazy("Enrolments"),
+    "groups": gettext_lazy("Groups"),
+    "identity_provider": gettext_lazy("Identity provider"),
+    "intakes": gettext_lazy("Intakes"),
+    "invitations": gettext_lazy("Invitations"),
+    "left_programmes": gettext_lazy("Left programmes"),
+    "match_proposals": gettext_lazy("Match proposals"),
+    "meeting_time_answers": gettext_lazy("Meeting time answers"),
+    "memberships": gettext_lazy("Memberships"),
+    "not_matched": gettext_lazy("Not matched"),
+    "notes": gettext_lazy("Notes"),
+    "people_files_cleared": gettext_lazy("People files cleared"),
+    "pulses": gettext_lazy("Pulses"),
+    "relationships": gettext_lazy("Relationships"),
+    "rematch_requests": gettext_lazy("Rematch requests"),
+    "survey_answers": gettext_lazy("Survey answers"),
+}
+
+
 def erasure_preview(*, person: Person) -> dict[str, int]:
     """What an erasure will touch, for the confirmation page."""
     subject = subject_for(person)
@@ -39,5 +74,6 @@ def erasure_preview(*, person: Person) -> dict[str, int]:
             continue
         for section, found in handler.export(subject).items():
             if found:
-                counts[section.replace("_", " ").capitalize()] = len(found)
+                label = SECTION_LABELS.get(section) or section.replace("_", " ").capitalize()
+                counts[str(label)] = len(found)
     return counts

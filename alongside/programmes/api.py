@@ -3,6 +3,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -250,7 +251,7 @@ def _my_enrolment(membership: Membership, programme_id: int) -> Enrolment:
     programme = programme_get(membership=membership, programme_id=programme_id)
     enrolment = my_enrolment(membership=membership, programme=programme)
     if enrolment is None or not enrolment.is_active:
-        raise NotFound("You are not taking part in this programme.")
+        raise NotFound(_("You are not taking part in this programme."))
     return enrolment
 
 
@@ -372,8 +373,8 @@ def list_enrolments(
     programme = _managed(membership, programme_id)
     if status not in ("active", "withdrawn", "all"):
         raise AlongsideError(
-            "status must be one of: active, withdrawn, all.",
-            problems=[Problem("must be active, withdrawn or all.", "status")],
+            _("status must be one of: active, withdrawn, all."),
+            problems=[Problem(_("must be active, withdrawn or all."), "status")],
         )
     return enrolments_for(programme=programme, status=status)  # type: ignore[return-value]
 
@@ -396,8 +397,11 @@ def enrol_people(
     unknown = sorted(set(payload.person_ids) - {p.pk for p in people})
     if unknown:
         raise AlongsideError(
-            "Some people are not in this organisation's directory.",
-            problems=[Problem(f"{pk} is not a person here.", "person_ids") for pk in unknown],
+            _("Some people are not in this organisation's directory."),
+            problems=[
+                Problem(_("%(pk)s is not a person here.") % {"pk": pk}, "person_ids")
+                for pk in unknown
+            ],
         )
     added = enrolment_add(
         programme=programme,
@@ -459,7 +463,7 @@ def withdraw_enrolment(
     programme = _managed(membership, programme_id)
     enrolment = Enrolment.objects.filter(programme=programme, pk=enrolment_id).first()
     if enrolment is None:
-        raise NotFound("No such enrolment in this programme.")
+        raise NotFound(_("No such enrolment in this programme."))
     enrolment_withdraw(enrolment=enrolment, actor=request_user(request), reason=payload.reason)
     return _reloaded([enrolment])[0]
 
@@ -552,11 +556,11 @@ def join_programme(
         organisation=membership.organisation, self_enrol_token=token
     ).first()
     if programme is None:
-        raise NotFound("This link is not valid.")
+        raise NotFound(_("This link is not valid."))
     person = Person.objects.filter(
         organisation=membership.organisation, user=membership.user
     ).first()
     if person is None:
-        raise AlongsideError("You are not in this organisation's people directory yet.")
+        raise AlongsideError(_("You are not in this organisation's people directory yet."))
     enrolment = self_enrol(programme=programme, person=person, role=payload.role)
     return Status(201, _reloaded([enrolment])[0])

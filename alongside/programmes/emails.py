@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from alongside.accounts.sign_in_links import email_link
+from alongside.core.languages import in_language, recipient_language
 from alongside.people.models import Person
 from alongside.programmes.models import Programme
 
@@ -37,6 +38,12 @@ def _message(
 
 
 def intake_reminder_email(*, person: Person, programme: Programme) -> EmailMultiAlternatives:
+    # In the recipient's own language.
+    with in_language(recipient_language(person.user, programme.organisation)):
+        return _intake_reminder_email(person=person, programme=programme)
+
+
+def _intake_reminder_email(*, person: Person, programme: Programme) -> EmailMultiAlternatives:
     link = email_link(
         email=person.email, path=intake_path(programme), organisation_id=programme.organisation_id
     )
@@ -54,6 +61,16 @@ def welcome_email(
 ) -> EmailMultiAlternatives:
     """You are in the programme: fill in your intake. For someone with no account yet this
     is their invitation (``invitation_link``); for the others a link that signs them in."""
+    # In the recipient's own language.
+    with in_language(recipient_language(person.user, programme.organisation)):
+        return _welcome_email(
+            person=person, programme=programme, inviter=inviter, invitation_link=invitation_link
+        )
+
+
+def _welcome_email(
+    *, person: Person, programme: Programme, inviter: str, invitation_link: str | None
+) -> EmailMultiAlternatives:
     link = invitation_link or email_link(
         email=person.email, path=intake_path(programme), organisation_id=programme.organisation_id
     )

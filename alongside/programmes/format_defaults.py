@@ -5,60 +5,73 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from alongside.programmes.models import Format, Rhythm
 
 DEFAULT_TOPICS = [
-    "Stakeholder management",
-    "Giving feedback",
-    "Delegation",
-    "Leading a team",
-    "Hiring and interviewing",
-    "Strategic thinking",
-    "Communication",
-    "Presenting",
-    "Negotiation",
-    "Time management",
-    "Career growth",
-    "Managing up",
-    "Cross-functional collaboration",
-    "Coaching others",
-    "Product thinking",
-    "Data-driven decisions",
-    "Navigating change",
-    "Work-life balance",
-    "Building networks",
-    "Domain knowledge",
+    gettext_lazy("Stakeholder management"),
+    gettext_lazy("Giving feedback"),
+    gettext_lazy("Delegation"),
+    gettext_lazy("Leading a team"),
+    gettext_lazy("Hiring and interviewing"),
+    gettext_lazy("Strategic thinking"),
+    gettext_lazy("Communication"),
+    gettext_lazy("Presenting"),
+    gettext_lazy("Negotiation"),
+    gettext_lazy("Time management"),
+    gettext_lazy("Career growth"),
+    gettext_lazy("Managing up"),
+    gettext_lazy("Cross-functional collaboration"),
+    gettext_lazy("Coaching others"),
+    gettext_lazy("Product thinking"),
+    gettext_lazy("Data-driven decisions"),
+    gettext_lazy("Navigating change"),
+    gettext_lazy("Work-life balance"),
+    gettext_lazy("Building networks"),
+    gettext_lazy("Domain knowledge"),
 ]
 
 
 @dataclass(frozen=True)
 class FormatTemplate:
     format: Format
-    purpose: str
+    purpose: Any  # texts are lazy: a programme takes them in its organisation's language
     rhythm: Rhythm
     session_minutes: int
     weeks: int
-    capability_areas: list[str]
+    capability_areas: list[Any]
     rules: dict[str, Any] = field(default_factory=dict)
 
 
 TEMPLATES: dict[str, FormatTemplate] = {
     Format.PEER_PAIRS: FormatTemplate(
         Format.PEER_PAIRS,
-        "Peers at a similar level sharing skills both ways.",
+        gettext_lazy("Peers at a similar level sharing skills both ways."),
         Rhythm.FORTNIGHTLY,
         45,
         24,
-        ["Giving feedback", "Communication", "Problem solving", "Collaboration"],
+        [
+            gettext_lazy("Giving feedback"),
+            gettext_lazy("Communication"),
+            gettext_lazy("Problem solving"),
+            gettext_lazy("Collaboration"),
+        ],
         {"intent": "tension", "max_level_gap": 1},
     ),
     Format.PEER_CIRCLES: FormatTemplate(
         Format.PEER_CIRCLES,
-        "Circles of peers who bring real challenges and hold each other accountable.",
+        gettext_lazy("Circles of peers who bring real challenges and hold each other accountable."),
         Rhythm.MONTHLY,
         60,
         26,
-        ["Leading a team", "Giving feedback", "Delegation", "Handling conflict", "Self-confidence"],
+        [
+            gettext_lazy("Leading a team"),
+            gettext_lazy("Giving feedback"),
+            gettext_lazy("Delegation"),
+            gettext_lazy("Handling conflict"),
+            gettext_lazy("Self-confidence"),
+        ],
         {
             "intent": "familiarity",
             "min_size": 4,
@@ -70,29 +83,43 @@ TEMPLATES: dict[str, FormatTemplate] = {
     ),
     Format.ONE_TO_ONE: FormatTemplate(
         Format.ONE_TO_ONE,
-        "A senior mentor and a mentee, for depth over breadth.",
+        gettext_lazy("A senior mentor and a mentee, for depth over breadth."),
         Rhythm.MONTHLY,
         45,
         26,
-        ["Strategic thinking", "Influence", "Career direction", "Leadership presence"],
+        [
+            gettext_lazy("Strategic thinking"),
+            gettext_lazy("Influence"),
+            gettext_lazy("Career direction"),
+            gettext_lazy("Leadership presence"),
+        ],
         {"intent": "tension", "mentor_min_level_gap": 2, "default_capacity": 1},
     ),
     Format.GROUP_MENTORING: FormatTemplate(
         Format.GROUP_MENTORING,
-        "One experienced mentor with a small group of mentees.",
+        gettext_lazy("One experienced mentor with a small group of mentees."),
         Rhythm.FORTNIGHTLY,
         60,
         16,
-        ["Domain knowledge", "Problem solving", "Confidence", "Networking"],
+        [
+            gettext_lazy("Domain knowledge"),
+            gettext_lazy("Problem solving"),
+            gettext_lazy("Confidence"),
+            gettext_lazy("Networking"),
+        ],
         {"intent": "balanced", "mentor_min_level_gap": 1, "default_capacity": 4},
     ),
     Format.BUDDIES: FormatTemplate(
         Format.BUDDIES,
-        "A colleague who helps a new joiner through their first weeks.",
+        gettext_lazy("A colleague who helps a new joiner through their first weeks."),
         Rhythm.WEEKLY,
         30,
         8,
-        ["Knowing the organisation", "Knowing the tools", "Feeling connected"],
+        [
+            gettext_lazy("Knowing the organisation"),
+            gettext_lazy("Knowing the tools"),
+            gettext_lazy("Feeling connected"),
+        ],
         {"intent": "familiarity", "max_level_gap": 2, "same_location_bonus": True},
     ),
     Format.FLASH_ROUNDS: FormatTemplate(
@@ -139,68 +166,73 @@ TOPIC_LIMITS = {"wants": 3, "offers": 5}
 
 # The intake groups a programme's topics under these headings (in this order); topics a
 # manager adds that are not listed here come last, under "More topics".
-TOPIC_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+TOPIC_GROUPS: tuple[tuple[Any, tuple[Any, ...]], ...] = (
     (
-        "Leading people",
+        gettext_lazy("Leading people"),
         (
-            "Leading a team",
-            "Giving feedback",
-            "Delegation",
-            "Coaching others",
-            "Hiring and interviewing",
-            "Handling conflict",
+            gettext_lazy("Leading a team"),
+            gettext_lazy("Giving feedback"),
+            gettext_lazy("Delegation"),
+            gettext_lazy("Coaching others"),
+            gettext_lazy("Hiring and interviewing"),
+            gettext_lazy("Handling conflict"),
         ),
     ),
     (
-        "Working with others",
+        gettext_lazy("Working with others"),
         (
-            "Stakeholder management",
-            "Managing up",
-            "Cross-functional collaboration",
-            "Communication",
-            "Presenting",
-            "Negotiation",
-            "Building networks",
+            gettext_lazy("Stakeholder management"),
+            gettext_lazy("Managing up"),
+            gettext_lazy("Cross-functional collaboration"),
+            gettext_lazy("Communication"),
+            gettext_lazy("Presenting"),
+            gettext_lazy("Negotiation"),
+            gettext_lazy("Building networks"),
         ),
     ),
     (
-        "Thinking and deciding",
-        ("Strategic thinking", "Product thinking", "Data-driven decisions", "Problem solving"),
-    ),
-    (
-        "Your own growth",
+        gettext_lazy("Thinking and deciding"),
         (
-            "Career growth",
-            "Time management",
-            "Work-life balance",
-            "Navigating change",
-            "Self-confidence",
-            "A fresh perspective",
+            gettext_lazy("Strategic thinking"),
+            gettext_lazy("Product thinking"),
+            gettext_lazy("Data-driven decisions"),
+            gettext_lazy("Problem solving"),
         ),
     ),
     (
-        "Finding your way here",
+        gettext_lazy("Your own growth"),
         (
-            "Knowing the organisation",
-            "Tools and systems",
-            "How work gets done here",
-            "Finding the right people",
-            "Team rituals",
-            "Office and city life",
-            "Working across time zones",
-            "Domain knowledge",
+            gettext_lazy("Career growth"),
+            gettext_lazy("Time management"),
+            gettext_lazy("Work-life balance"),
+            gettext_lazy("Navigating change"),
+            gettext_lazy("Self-confidence"),
+            gettext_lazy("A fresh perspective"),
+        ),
+    ),
+    (
+        gettext_lazy("Finding your way here"),
+        (
+            gettext_lazy("Knowing the organisation"),
+            gettext_lazy("Tools and systems"),
+            gettext_lazy("How work gets done here"),
+            gettext_lazy("Finding the right people"),
+            gettext_lazy("Team rituals"),
+            gettext_lazy("Office and city life"),
+            gettext_lazy("Working across time zones"),
+            gettext_lazy("Domain knowledge"),
         ),
     ),
 )
-MORE_TOPICS = "More topics"
+MORE_TOPICS = gettext_lazy("More topics")
 
 
-def group_topics(topics: list[str]) -> list[tuple[str, list[str]]]:
+def group_topics(topics: list[str]) -> list[tuple[Any, list[str]]]:
     """The programme's topics under headings, each group in the programme's own order."""
     heading_of = {
         topic.casefold(): heading for heading, members in TOPIC_GROUPS for topic in members
     }
-    groups: dict[str, list[str]] = {heading: [] for heading, _members in TOPIC_GROUPS}
+    groups: dict[Any, list[str]] = {heading: [] for heading, _members in TOPIC_GROUPS}
     groups[MORE_TOPICS] = []
     for topic in topics:
         groups[heading_of.get(topic.casefold(), MORE_TOPICS)].append(topic)

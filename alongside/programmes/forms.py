@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy
 
 from alongside.accounts.models import User
 from alongside.organisations.forms import time_zone_choices
@@ -20,7 +22,10 @@ from alongside.programmes.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MENTORING_ROLES = [(EnrolmentRole.MENTEE.value, "Mentee"), (EnrolmentRole.MENTOR.value, "Mentor")]
+MENTORING_ROLES = [
+    (EnrolmentRole.MENTEE.value, gettext_lazy("Mentee")),
+    (EnrolmentRole.MENTOR.value, gettext_lazy("Mentor")),
+]
 
 
 def lines(text: str) -> list[str]:
@@ -32,17 +37,30 @@ def split_languages(text: str) -> list[str]:
 
 
 class ProgrammeCreateForm(forms.Form):
-    format = forms.ChoiceField(choices=Format.choices, widget=forms.RadioSelect)
-    name = forms.CharField(max_length=200)
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=Format.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     purpose = forms.CharField(
+        label=gettext_lazy("Purpose"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The common thread, e.g. 'new managers in their first 12 months'. "
-        "Leave empty to use the format's.",
+        help_text=gettext_lazy(
+            "The common thread, e.g. 'new managers in their first 12 months'. "
+            "Leave empty to use the format's."
+        ),
     )
-    start_date = forms.DateField(required=False, widget=DATE, help_text="Default: in two weeks.")
+    start_date = forms.DateField(
+        label=gettext_lazy("Start date"),
+        required=False,
+        widget=DATE,
+        help_text=gettext_lazy("Default: in two weeks."),
+    )
     end_date = forms.DateField(
-        required=False, widget=DATE, help_text="Default: the format's usual length."
+        label=gettext_lazy("End date"),
+        required=False,
+        widget=DATE,
+        help_text=gettext_lazy("Default: the format's usual length."),
     )
 
 
@@ -72,7 +90,7 @@ RULES_BY_FORMAT: dict[str, tuple[str, ...]] = {
 RULE_FIELDS = frozenset(f for names in RULES_BY_FORMAT.values() for f in names)
 
 
-def _count(label: str, required: bool = True, **kwargs: Any) -> forms.IntegerField:
+def _count(label: Any, required: bool = True, **kwargs: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=required, min_value=0, **kwargs)
 
 
@@ -82,68 +100,77 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ProgrammeEditForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    purpose = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    start_date = forms.DateField(widget=DATE)
-    end_date = forms.DateField(widget=DATE)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    start_date = forms.DateField(label=gettext_lazy("Start date"), widget=DATE)
+    end_date = forms.DateField(label=gettext_lazy("End date"), widget=DATE)
     checkpoint_date = forms.DateField(
         widget=DATE,
         required=False,
-        label="Checkpoint (optional)",
-        help_text="A date midway where each member chooses to continue or close.",
+        label=gettext_lazy("Checkpoint (optional)"),
+        help_text=gettext_lazy("A date midway where each member chooses to continue or close."),
     )
-    rhythm = forms.ChoiceField(choices=Rhythm.choices, label="Meeting rhythm")
-    session_minutes = forms.IntegerField(label="Session length (minutes)")
+    rhythm = forms.ChoiceField(choices=Rhythm.choices, label=gettext_lazy("Meeting rhythm"))
+    session_minutes = forms.IntegerField(label=gettext_lazy("Session length (minutes)"))
     capability_areas = forms.CharField(
+        label=gettext_lazy("Capability areas"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="One per line, 3 to 8. They drive the intake and the surveys.",
+        help_text=gettext_lazy("One per line, 3 to 8. They drive the intake and the surveys."),
     )
     topics = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        label="Topic vocabulary",
-        help_text="One per line: what people can say they want to develop or can offer.",
+        label=gettext_lazy("Topic vocabulary"),
+        help_text=gettext_lazy(
+            "One per line: what people can say they want to develop or can offer."
+        ),
     )
     managers = UserChoiceField(
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Admins and programme managers who run this programme.",
+        help_text=gettext_lazy("Admins and programme managers who run this programme."),
     )
     intent = forms.ChoiceField(
-        label="Matching intent",
+        label=gettext_lazy("Matching intent"),
         choices=[
-            ("tension", "Productive tension — different functions and experience"),
-            ("familiarity", "Productive familiarity — shared context"),
-            ("balanced", "Balanced"),
+            ("tension", gettext_lazy("Productive tension — different functions and experience")),
+            ("familiarity", gettext_lazy("Productive familiarity — shared context")),
+            ("balanced", gettext_lazy("Balanced")),
         ],
     )
-    min_size = _count("Smallest circle")
-    max_size = _count("Largest circle")
-    target_size = _count("Preferred circle size", required=False)
-    max_level_gap = _count("Largest level gap between peers")
-    mentor_min_level_gap = _count("Mentor at least this many levels above the mentee")
+    min_size = _count(gettext_lazy("Smallest circle"))
+    max_size = _count(gettext_lazy("Largest circle"))
+    target_size = _count(gettext_lazy("Preferred circle size"), required=False)
+    max_level_gap = _count(gettext_lazy("Largest level gap between peers"))
+    mentor_min_level_gap = _count(gettext_lazy("Mentor at least this many levels above the mentee"))
     max_timezone_difference = forms.FloatField(
         required=False,
         min_value=0,
         max_value=24,
-        label="Largest time-zone difference (hours)",
-        help_text="Empty: no limit.",
+        label=gettext_lazy("Largest time-zone difference (hours)"),
+        help_text=gettext_lazy("Empty: no limit."),
     )
-    must_share_language = forms.BooleanField(required=False, label="Must share a language")
+    must_share_language = forms.BooleanField(
+        required=False, label=gettext_lazy("Must share a language")
+    )
     avoid_reporting_line = forms.BooleanField(
-        required=False, label="Never match someone within their own reporting line"
+        required=False, label=gettext_lazy("Never match someone within their own reporting line")
     )
     avoid_previous_partners = forms.BooleanField(
-        required=False, label="Never repeat a previous pairing"
+        required=False, label=gettext_lazy("Never repeat a previous pairing")
     )
     max_per_function = _count(
-        "At most this many from one function per circle",
+        gettext_lazy("At most this many from one function per circle"),
         required=False,
-        help_text="Empty: no limit.",
+        help_text=gettext_lazy("Empty: no limit."),
     )
     default_capacity = forms.IntegerField(
-        min_value=1, max_value=50, label="Default mentor capacity (mentees per mentor)"
+        min_value=1,
+        max_value=50,
+        label=gettext_lazy("Default mentor capacity (mentees per mentor)"),
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -198,8 +225,12 @@ class ProgrammeEditForm(forms.Form):
 
 
 class DirectoryFilterForm(PeopleFilterForm):
-    start_from = forms.DateField(required=False, label="Started on or after", widget=DATE)
-    start_to = forms.DateField(required=False, label="Started on or before", widget=DATE)
+    start_from = forms.DateField(
+        required=False, label=gettext_lazy("Started on or after"), widget=DATE
+    )
+    start_to = forms.DateField(
+        required=False, label=gettext_lazy("Started on or before"), widget=DATE
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -208,16 +239,23 @@ class DirectoryFilterForm(PeopleFilterForm):
 
 class EnrolForm(forms.Form):
     scope = forms.ChoiceField(
-        choices=[("selected", "The selected people"), ("all", "Everyone matching the filters")],
+        label=gettext_lazy("Scope"),
+        choices=[
+            ("selected", gettext_lazy("The selected people")),
+            ("all", gettext_lazy("Everyone matching the filters")),
+        ],
         initial="selected",
     )
-    people = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
-    role = forms.ChoiceField(choices=MENTORING_ROLES, required=False)
+    people = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("People"), queryset=Person.objects.none(), required=False
+    )
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=MENTORING_ROLES, required=False)
     capacity = forms.IntegerField(
+        label=gettext_lazy("Capacity"),
         min_value=1,
         max_value=50,
         required=False,
-        help_text="Mentors only; empty uses the programme's default.",
+        help_text=gettext_lazy("Mentors only; empty uses the programme's default."),
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -232,13 +270,16 @@ class EnrolForm(forms.Form):
 
 class EnrolCsvForm(forms.Form):
     file = forms.FileField(
-        label="CSV of emails",
-        help_text="An 'email' column (optional 'role' and 'capacity'), or one address a line.",
+        label=gettext_lazy("CSV of emails"),
+        help_text=gettext_lazy(
+            "An 'email' column (optional 'role' and 'capacity'), or one address a line."
+        ),
     )
     role = forms.ChoiceField(
-        choices=[("", "Take it from the file"), *MENTORING_ROLES],
+        label=gettext_lazy("Role"),
+        choices=[("", gettext_lazy("Take it from the file")), *MENTORING_ROLES],
         required=False,
-        help_text="For rows without a role.",
+        help_text=gettext_lazy("For rows without a role."),
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -248,11 +289,13 @@ class EnrolCsvForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(max_length=500, required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
 
 
 class JoinForm(forms.Form):
-    role = forms.ChoiceField(choices=MENTORING_ROLES, widget=forms.RadioSelect, label="I join as")
+    role = forms.ChoiceField(
+        choices=MENTORING_ROLES, widget=forms.RadioSelect, label=gettext_lazy("I join as")
+    )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -292,42 +335,54 @@ def _grid_slots(cells: list[str]) -> set[int]:
 
 class IntakeForm(forms.Form):
     wants = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="What I want to develop"
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("What I want to develop"),
     )
-    wants_other = forms.CharField(max_length=300, required=False, label="Anything else I want")
+    wants_other = forms.CharField(
+        max_length=300, required=False, label=gettext_lazy("Anything else I want")
+    )
     offers = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="What I can offer"
+        required=False, widget=forms.CheckboxSelectMultiple, label=gettext_lazy("What I can offer")
     )
-    offers_other = forms.CharField(max_length=300, required=False, label="Anything else I offer")
+    offers_other = forms.CharField(
+        max_length=300, required=False, label=gettext_lazy("Anything else I offer")
+    )
     goals = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="My goals for this programme",
+        label=gettext_lazy("My goals for this programme"),
     )
     availability = forms.CharField(
         max_length=300,
         required=False,
-        label="Or type it (in my time zone)",
-        help_text="For example: Mon-Thu 10:00-12:00, 14:00-17:00 · weekdays 9am-5pm · "
-        "Tue & Thu 14-16",
+        label=gettext_lazy("Or type it (in my time zone)"),
+        help_text=gettext_lazy(
+            "For example: Mon-Thu 10:00-12:00, 14:00-17:00 · weekdays 9am-5pm · Tue & Thu 14-16"
+        ),
     )
     availability_grid = forms.MultipleChoiceField(
+        label=gettext_lazy("Availability grid"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=[(f"{d}-{h}", f"{d}-{h}") for d in range(7) for h in GRID_HOURS],
     )
     availability_source = forms.CharField(required=False, widget=forms.HiddenInput)
     timezone = forms.ChoiceField(
-        required=False, label="My time zone", choices=lambda: [("", "—"), *time_zone_choices()]
+        required=False,
+        label=gettext_lazy("My time zone"),
+        choices=lambda: [("", "—"), *time_zone_choices()],
     )
     communication_preference = forms.ChoiceField(
         required=False,
         choices=CommunicationPreference.choices,
         widget=forms.RadioSelect,
-        label="I prefer to meet by",
+        label=gettext_lazy("I prefer to meet by"),
     )
     languages = forms.CharField(
-        required=False, label="Languages I can mentor in", help_text="Separate with semicolons."
+        required=False,
+        label=gettext_lazy("Languages I can mentor in"),
+        help_text=gettext_lazy("Separate with semicolons."),
     )
 
     def __init__(self, *args: Any, topics: list[str], **kwargs: Any) -> None:
@@ -422,4 +477,4 @@ class IntakeForm(forms.Form):
         ]
 
 
-DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_LABELS = tuple(WEEKDAYS[day] for day in range(7))

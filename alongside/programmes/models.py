@@ -6,33 +6,34 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy
 
 
 class Format(models.TextChoices):
-    PEER_PAIRS = "peer_pairs", "Peer pairs"
-    PEER_CIRCLES = "peer_circles", "Peer circles"
-    ONE_TO_ONE = "one_to_one", "1:1 mentoring"
-    GROUP_MENTORING = "group_mentoring", "Group mentoring"
-    BUDDIES = "buddies", "Onboarding buddies"
-    FLASH_ROUNDS = "flash_rounds", "Flash rounds"
+    PEER_PAIRS = "peer_pairs", gettext_lazy("Peer pairs")
+    PEER_CIRCLES = "peer_circles", gettext_lazy("Peer circles")
+    ONE_TO_ONE = "one_to_one", gettext_lazy("1:1 mentoring")
+    GROUP_MENTORING = "group_mentoring", gettext_lazy("Group mentoring")
+    BUDDIES = "buddies", gettext_lazy("Onboarding buddies")
+    FLASH_ROUNDS = "flash_rounds", gettext_lazy("Flash rounds")
 
 
 MENTORING_FORMATS = frozenset({Format.ONE_TO_ONE, Format.GROUP_MENTORING})
 
 
 class Rhythm(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    FORTNIGHTLY = "fortnightly", "Fortnightly"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", gettext_lazy("Weekly")
+    FORTNIGHTLY = "fortnightly", gettext_lazy("Fortnightly")
+    MONTHLY = "monthly", gettext_lazy("Monthly")
 
 
 class Stage(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ENROLLING = "enrolling", "Enrolling"
-    MATCHING = "matching", "Matching"
-    RUNNING = "running", "Running"
-    CLOSING = "closing", "Closing"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", gettext_lazy("Draft")
+    ENROLLING = "enrolling", gettext_lazy("Enrolling")
+    MATCHING = "matching", gettext_lazy("Matching")
+    RUNNING = "running", gettext_lazy("Running")
+    CLOSING = "closing", gettext_lazy("Closing")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 # The lifecycle moves forward; a step back is allowed where a manager may need one
@@ -48,9 +49,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class CommunicationPreference(models.TextChoices):
-    VIDEO = "video", "Video call"
-    IN_PERSON = "in_person", "In person"
-    CHAT = "chat", "Chat"
+    VIDEO = "video", gettext_lazy("Video call")
+    IN_PERSON = "in_person", gettext_lazy("In person")
+    CHAT = "chat", gettext_lazy("Chat")
 
 
 def new_enrol_token() -> str:
@@ -65,7 +66,8 @@ class Programme(models.Model):
     )
     name = models.CharField(max_length=200)
     purpose = models.TextField(
-        blank=True, help_text="The common thread, e.g. 'new managers in their first 12 months'."
+        blank=True,
+        help_text=gettext_lazy("The common thread, e.g. 'new managers in their first 12 months'."),
     )
     format = models.CharField(max_length=32, choices=Format.choices)
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.DRAFT)
@@ -74,12 +76,16 @@ class Programme(models.Model):
     checkpoint_date = models.DateField(
         null=True,
         blank=True,
-        help_text="Optional midway point where each member chooses to continue or close.",
+        help_text=gettext_lazy(
+            "Optional midway point where each member chooses to continue or close."
+        ),
     )
     rhythm = models.CharField(max_length=16, choices=Rhythm.choices, default=Rhythm.MONTHLY)
     session_minutes = models.PositiveSmallIntegerField(default=45)
     capability_areas = models.JSONField(default=list)
-    topics = models.JSONField(default=list, help_text="Vocabulary for wants / offers.")
+    topics = models.JSONField(
+        default=list, help_text=gettext_lazy("Vocabulary for wants / offers.")
+    )
     matching_rules = models.JSONField(default=dict)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_programmes"
@@ -118,20 +124,20 @@ class Programme(models.Model):
 
 
 class EnrolmentRole(models.TextChoices):
-    PEER = "peer", "Peer"
-    MENTOR = "mentor", "Mentor"
-    MENTEE = "mentee", "Mentee"
+    PEER = "peer", gettext_lazy("Peer")
+    MENTOR = "mentor", gettext_lazy("Mentor")
+    MENTEE = "mentee", gettext_lazy("Mentee")
 
 
 class EnrolmentStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    ACTIVE = "active", gettext_lazy("Active")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class EnrolmentSource(models.TextChoices):
-    DIRECTORY = "directory", "From the directory"
-    CSV = "csv", "From a CSV"
-    SELF = "self", "Self-enrolled"
+    DIRECTORY = "directory", gettext_lazy("From the directory")
+    CSV = "csv", gettext_lazy("From a CSV")
+    SELF = "self", gettext_lazy("Self-enrolled")
 
 
 class Enrolment(models.Model):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership, Role
@@ -56,7 +57,7 @@ def can_manage(*, membership: Membership, programme: Programme) -> bool:
 def programme_get(*, membership: Membership, programme_id: int) -> Programme:
     programme = programmes_visible(membership=membership).filter(pk=programme_id).first()
     if programme is None:
-        raise NotFound("No such programme.")
+        raise NotFound(_("No such programme."))
     return programme
 
 
@@ -66,7 +67,7 @@ def programme_get_managed(*, membership: Membership, programme_id: int) -> Progr
 
     programme = programme_get(membership=membership, programme_id=programme_id)
     if not can_manage(membership=membership, programme=programme):
-        raise Forbidden("Only this programme's managers can do that.")
+        raise Forbidden(_("Only this programme's managers can do that."))
     return programme
 
 

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
+from alongside.core.languages import in_language
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.matching.scoring import PARTS as SCORE_PARTS
@@ -58,11 +60,13 @@ def _fail(message: str, field: str | None = None, problems: list[Problem] | None
 def clean_rules(format: str, rules: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """Validate matching rules against what the engine understands."""
     problems = [
-        Problem("is not a matching rule.", f"rules.{key}") for key in rules if key not in RULE_KEYS
+        Problem(_("is not a matching rule."), f"rules.{key}")
+        for key in rules
+        if key not in RULE_KEYS
     ]
     merged = rules_for(format, {k: v for k, v in rules.items() if k in RULE_KEYS})
     if merged["intent"] not in INTENTS:
-        problems.append(Problem("must be tension, familiarity or balanced.", "rules.intent"))
+        problems.append(Problem(_("must be tension, familiarity or balanced."), "rules.intent"))
     for key in (
         "min_size",
         "max_size",
@@ -76,28 +80,31 @@ def clean_rules(format: str, rules: dict[str, Any]) -> tuple[dict[str, Any], lis
         if value is None:
             continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            problems.append(Problem("must be a whole number, 0 or more.", f"rules.{key}"))
+            problems.append(Problem(_("must be a whole number, 0 or more."), f"rules.{key}"))
     if not problems:
         if merged["min_size"] < 2 or merged["min_size"] > merged["max_size"]:
             problems.append(
                 Problem(
-                    f"circle sizes {merged['min_size']}–{merged['max_size']} are not possible: the "
-                    "minimum must be at least 2 and not above the maximum.",
+                    _(
+                        "circle sizes %(merged)s–%(merged2)s are not possible: the minimum "
+                        "must be at least 2 and not above the maximum."
+                    )
+                    % {"merged": merged["min_size"], "merged2": merged["max_size"]},
                     "rules.min_size",
                 )
             )
         target = merged["target_size"]
         if target is not None and not merged["min_size"] <= target <= merged["max_size"]:
             problems.append(
-                Problem("must lie between the minimum and maximum size.", "rules.target_size")
+                Problem(_("must lie between the minimum and maximum size."), "rules.target_size")
             )
         if merged["default_capacity"] < 1:
-            problems.append(Problem("must be at least 1.", "rules.default_capacity"))
+            problems.append(Problem(_("must be at least 1."), "rules.default_capacity"))
     problems.extend(_weight_problems(merged["weights"]))
     tz_gap = merged["max_timezone_difference"]
     if tz_gap is not None and (not isinstance(tz_gap, int | float) or not 0 <= tz_gap <= 24):
         problems.append(
-            Problem("must be a number of hours from 0 to 24.", "rules.max_timezone_difference")
+            Problem(_("must be a number of hours from 0 to 24."), "rules.max_timezone_difference")
         )
     return merged, problems
 
@@ -107,10 +114,10 @@ def _weight_problems(weights: Any) -> list[Problem]:
     if weights is None:
         return []
     if not isinstance(weights, dict):
-        return [Problem(gettext("must map each scoring criterion to its points."), "rules.weights")]
+        return [Problem(_("must map each scoring criterion to its points."), "rules.weights")]
     problems = [
         Problem(
-            gettext("%(name)s is not a scoring criterion; the criteria are %(names)s.")
+            _("%(name)s is not a scoring criterion; the criteria are %(names)s.")
             % {"name": key, "names": ", ".join(SCORE_PARTS)},
             "rules.weights",
         )
@@ -121,9 +128,7 @@ def _weight_problems(weights: Any) -> list[Problem]:
         value = weights.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
             problems.append(
-                Problem(
-                    gettext("must be a number of points from 0 to 100."), f"rules.weights.{name}"
-                )
+                Problem(_("must be a number of points from 0 to 100."), f"rules.weights.{name}")
             )
     return problems
 
@@ -135,21 +140,22 @@ def _clean_programme(fields: dict[str, Any], format: str) -> tuple[dict[str, Any
         if key == "name":
             value = (value or "").strip()
             if not value:
-                problems.append(Problem("is empty; give the programme a name.", "name"))
+                problems.append(Problem(_("is empty; give the programme a name."), "name"))
             elif len(value) > 200:
-                problems.append(Problem("is longer than 200 characters.", "name"))
+                problems.append(Problem(_("is longer than 200 characters."), "name"))
         elif key == "purpose":
             value = (value or "").strip()
         elif key == "rhythm" and value not in Rhythm.values:
-            problems.append(Problem("must be weekly, fortnightly or monthly.", "rhythm"))
+            problems.append(Problem(_("must be weekly, fortnightly or monthly."), "rhythm"))
         elif key == "session_minutes" and (not isinstance(value, int) or not 15 <= value <= 240):
-            problems.append(Problem("must be between 15 and 240 minutes.", "session_minutes"))
+            problems.append(Problem(_("must be between 15 and 240 minutes."), "session_minutes"))
         elif key in ("capability_areas", "topics"):
             value = list(dict.fromkeys(str(v).strip() for v in (value or []) if str(v).strip()))
             if key == "capability_areas" and not 3 <= len(value) <= 8:
                 problems.append(
                     Problem(
-                        f"has {len(value)} areas; a programme develops 3 to 8 capability areas.",
+                        _("has %(value)s areas; a programme develops 3 to 8 capability areas.")
+                        % {"value": len(value)},
                         "capability_areas",
                     )
                 )
@@ -157,13 +163,13 @@ def _clean_programme(fields: dict[str, Any], format: str) -> tuple[dict[str, Any
             value, rule_problems = clean_rules(format, value or {})
             problems.extend(rule_problems)
         elif key in ("start_date", "end_date") and not isinstance(value, date):
-            problems.append(Problem("must be a date (YYYY-MM-DD).", key))
+            problems.append(Problem(_("must be a date (YYYY-MM-DD)."), key))
         elif key == "checkpoint_date" and value is not None and not isinstance(value, date):
-            problems.append(Problem("must be a date (YYYY-MM-DD) or empty.", key))
+            problems.append(Problem(_("must be a date (YYYY-MM-DD) or empty."), key))
         cleaned[key] = value
     start, end = cleaned.get("start_date"), cleaned.get("end_date")
     if isinstance(start, date) and isinstance(end, date) and end <= start:
-        problems.append(Problem("must be after the start date.", "end_date"))
+        problems.append(Problem(_("must be after the start date."), "end_date"))
     checkpoint = cleaned.get("checkpoint_date")
     if (
         isinstance(checkpoint, date)
@@ -172,7 +178,7 @@ def _clean_programme(fields: dict[str, Any], format: str) -> tuple[dict[str, Any
         and not start < checkpoint < end
     ):
         problems.append(
-            Problem("must fall between the programme's start and end dates.", "checkpoint_date")
+            Problem(_("must fall between the programme's start and end dates."), "checkpoint_date")
         )
     return cleaned, problems
 
@@ -194,13 +200,18 @@ def programme_create(
         _fail(f"'{format}' is not a format. Choose one of: {allowed}.", "format")
     template = TEMPLATES[format]
     start = start_date or timezone.localdate() + timedelta(days=14)
+    # The format's texts, in the organisation's language (managers may change them).
+    with in_language(organisation.language):
+        purpose = str(template.purpose)
+        areas = [str(area) for area in template.capability_areas]
+        topics = [str(topic) for topic in DEFAULT_TOPICS]
     values: dict[str, Any] = {
         "name": name,
-        "purpose": template.purpose,
+        "purpose": purpose,
         "rhythm": template.rhythm,
         "session_minutes": template.session_minutes,
-        "capability_areas": template.capability_areas,
-        "topics": DEFAULT_TOPICS,
+        "capability_areas": areas,
+        "topics": topics,
         "matching_rules": {},
         "start_date": start,
         "end_date": end_date or start + timedelta(weeks=template.weeks),
@@ -208,7 +219,7 @@ def programme_create(
     values.update({k: v for k, v in fields.items() if v is not None})
     cleaned, problems = _clean_programme(values, format)
     if problems:
-        raise AlongsideError("The programme could not be created.", problems=problems)
+        raise AlongsideError(_("The programme could not be created."), problems=problems)
     programme = Programme.objects.create(
         organisation=organisation, format=format, created_by=actor, **cleaned
     )
@@ -242,8 +253,8 @@ def programme_update(*, programme: Programme, actor: User, **fields: Any) -> Pro
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
         raise AlongsideError(
-            "Some fields cannot be changed.",
-            problems=[Problem("cannot be changed here.", f) for f in unknown],
+            _("Some fields cannot be changed."),
+            problems=[Problem(_("cannot be changed here."), f) for f in unknown],
         )
     merged = {k: getattr(programme, k) for k in ("start_date", "end_date", "checkpoint_date")}
     merged.update(fields)
@@ -251,7 +262,7 @@ def programme_update(*, programme: Programme, actor: User, **fields: Any) -> Pro
         merged["matching_rules"] = {**programme.matching_rules, **(fields["matching_rules"] or {})}
     cleaned, problems = _clean_programme(merged, programme.format)
     if problems:
-        raise AlongsideError("The changes could not be saved.", problems=problems)
+        raise AlongsideError(_("The changes could not be saved."), problems=problems)
     if programme.stage == Stage.CLOSED:
         _fail("A closed programme cannot be changed.")
     changed = [k for k, v in cleaned.items() if getattr(programme, k) != v]
@@ -278,8 +289,8 @@ def programme_transition(*, programme: Programme, actor: User, to: str) -> Progr
     if to not in ALLOWED_TRANSITIONS[locked.stage]:
         allowed = ", ".join(sorted(ALLOWED_TRANSITIONS[locked.stage])) or "none"
         raise AlongsideError(
-            f"A programme cannot go from {locked.get_stage_display().lower()} to {to}. "
-            f"Allowed next stages: {allowed}.",
+            _("A programme cannot go from %(lower)s to %(to)s. Allowed next stages: %(allowed)s.")
+            % {"lower": locked.get_stage_display().lower(), "to": to, "allowed": allowed},
             code="invalid_transition",
         )
     if (
@@ -323,17 +334,20 @@ def programme_set_managers(*, programme: Programme, actor: User, users: Iterable
         )
     )
     problems = [
-        Problem(f"{user.email} is not a member of this organisation.", "managers")
+        Problem(
+            _("%(user)s is not a member of this organisation.") % {"user": user.email}, "managers"
+        )
         if user.pk not in roles
         else Problem(
-            f"{user.email} is a member; only admins and programme managers can manage a programme.",
+            _("%(user)s is a member; only admins and programme managers can manage a programme.")
+            % {"user": user.email},
             "managers",
         )
         for user in users
         if roles.get(user.pk) not in (Role.ADMIN, Role.PROGRAMME_MANAGER)
     ]
     if problems:
-        raise AlongsideError("The managers could not be set.", problems=problems)
+        raise AlongsideError(_("The managers could not be set."), problems=problems)
     programme.managers.set(users)
     log_action(
         actor=actor,
@@ -534,8 +548,12 @@ def enrolment_import_emails(
         plan.append((person, row_role, capacity))
     if problems:
         raise AlongsideError(
-            f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
-            "no one was enrolled.",
+            ngettext(
+                "The file has %(count)s problem; no one was enrolled.",
+                "The file has %(count)s problems; no one was enrolled.",
+                len(problems),
+            )
+            % {"count": len(problems)},
             code="import_invalid",
             problems=[Problem(p.message, p.column, p.row) for p in problems],
         )
@@ -633,8 +651,11 @@ def _clean_topics(
         if canonical is None:
             problems.append(
                 Problem(
-                    f"'{value}' is not one of the programme's topics; use the "
-                    f"free-text box for anything else.",
+                    _(
+                        "'%(value)s' is not one of the programme's topics; use the free-text "
+                        "box for anything else."
+                    )
+                    % {"value": value},
                     field,
                 )
             )
@@ -660,8 +681,11 @@ def intake_save(
             if len(value) > limit:
                 problems.append(
                     Problem(
-                        f"choose at most {limit}; you chose {len(value)}. The fewer you "
-                        "choose, the sharper your match.",
+                        _(
+                            "choose at most %(limit)s; you chose %(value)s. The fewer you choose, "
+                            "the sharper your match."
+                        )
+                        % {"limit": limit, "value": len(value)},
                         key,
                     )
                 )
@@ -672,7 +696,9 @@ def intake_save(
         elif key == "timezone":
             value = (value or "").strip()
             if value and not is_time_zone(value):
-                problems.append(Problem(f"'{value}' is not a known IANA time zone.", key))
+                problems.append(
+                    Problem(_("'%(value)s' is not a known IANA time zone.") % {"value": value}, key)
+                )
         elif key == "availability":
             try:
                 value = normalise_availability(value or "")
@@ -683,22 +709,22 @@ def intake_save(
                 continue
         elif key == "communication_preference":
             if value and value not in CommunicationPreference.values:
-                problems.append(Problem("must be video, in_person or chat.", key))
+                problems.append(Problem(_("must be video, in_person or chat."), key))
         elif key == "languages":
             value = list(dict.fromkeys(str(v).strip() for v in (value or []) if str(v).strip()))
         else:
-            problems.append(Problem("is not part of the intake.", key))
+            problems.append(Problem(_("is not part of the intake."), key))
             continue
         if getattr(intake, key) != value:
             changed.append(key)
         setattr(intake, key, value)
     if complete and not problems:
         if not (intake.wants or intake.wants_other):
-            problems.append(Problem("choose at least one thing you want to develop.", "wants"))
+            problems.append(Problem(_("choose at least one thing you want to develop."), "wants"))
         if not (intake.offers or intake.offers_other) and enrolment.role != EnrolmentRole.MENTEE:
-            problems.append(Problem("choose at least one thing you can offer.", "offers"))
+            problems.append(Problem(_("choose at least one thing you can offer."), "offers"))
     if problems:
-        raise AlongsideError("The intake could not be saved.", problems=problems)
+        raise AlongsideError(_("The intake could not be saved."), problems=problems)
     if not complete and not changed:
         return intake  # saving as you go: nothing new, nothing to write or audit
     intake.updated_at = timezone.now()
@@ -718,7 +744,7 @@ def intake_save(
 def intake_send_reminders(*, programme: Programme, actor: User) -> int:
     """Email everyone whose intake is not done yet; returns how many were reminded."""
     pending = list(
-        Intake.objects.select_related("enrolment__person").filter(
+        Intake.objects.select_related("enrolment__person__user").filter(
             enrolment__programme=programme,
             enrolment__status=EnrolmentStatus.ACTIVE,
             completed_at__isnull=True,
@@ -751,7 +777,10 @@ def programme_set_managers_by_email(
     unknown = [e for e in wanted if e not in users]
     if unknown:
         raise AlongsideError(
-            "The managers could not be set.",
-            problems=[Problem(f"no one has an account as {e}.", "managers") for e in unknown],
+            _("The managers could not be set."),
+            problems=[
+                Problem(_("no one has an account as %(e)s.") % {"e": e}, "managers")
+                for e in unknown
+            ],
         )
     programme_set_managers(programme=programme, actor=actor, users=users.values())

@@ -10,8 +10,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
@@ -24,7 +25,6 @@ from alongside.people.selectors import PeopleFilters, people_filter_options, peo
 from alongside.people.visibility import audience_of
 from alongside.programmes.format_defaults import TEMPLATES, TOPIC_LIMITS, rules_for
 from alongside.programmes.forms import (
-    DAY_LABELS,
     RULES_BY_FORMAT,
     DirectoryFilterForm,
     EnrolCsvForm,
@@ -68,46 +68,51 @@ from alongside.programmes.services import (
     self_enrol_set_open,
 )
 
-STAGE_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
+STAGE_ACTIONS: dict[tuple[str, str], tuple[Any, Any]] = {
     (Stage.DRAFT, Stage.ENROLLING): (
-        "Open enrolment",
-        "Enrol people and ask them to fill in their intake.",
+        gettext_lazy("Open enrolment"),
+        gettext_lazy("Enrol people and ask them to fill in their intake."),
     ),
     (Stage.ENROLLING, Stage.MATCHING): (
-        "Close enrolment and start matching",
-        "The self-enrolment link closes; you then run, review and publish the matches.",
+        gettext_lazy("Close enrolment and start matching"),
+        gettext_lazy(
+            "The self-enrolment link closes; you then run, review and publish the matches."
+        ),
     ),
     (Stage.ENROLLING, Stage.DRAFT): (
-        "Back to draft",
-        "Pause enrolment while you rework the programme; enrolments are kept.",
+        gettext_lazy("Back to draft"),
+        gettext_lazy("Pause enrolment while you rework the programme; enrolments are kept."),
     ),
     (Stage.MATCHING, Stage.RUNNING): (
-        "Start running",
-        "Published relationships begin meeting on the programme's rhythm.",
+        gettext_lazy("Start running"),
+        gettext_lazy("Published relationships begin meeting on the programme's rhythm."),
     ),
     (Stage.MATCHING, Stage.ENROLLING): (
-        "Reopen enrolment",
-        "Add more people before you publish the matches.",
+        gettext_lazy("Reopen enrolment"),
+        gettext_lazy("Add more people before you publish the matches."),
     ),
     (Stage.RUNNING, Stage.CLOSING): (
-        "Begin closing",
-        "Time for the closing sessions and the end survey.",
+        gettext_lazy("Begin closing"),
+        gettext_lazy("Time for the closing sessions and the end survey."),
     ),
     (Stage.RUNNING, Stage.MATCHING): (
-        "Back to matching",
-        "Match late joiners or rematches; running relationships carry on.",
+        gettext_lazy("Back to matching"),
+        gettext_lazy("Match late joiners or rematches; running relationships carry on."),
     ),
     (Stage.CLOSING, Stage.CLOSED): (
-        "Close for good",
-        "The programme is finished and can no longer be changed.",
+        gettext_lazy("Close for good"),
+        gettext_lazy("The programme is finished and can no longer be changed."),
     ),
-    (Stage.CLOSING, Stage.RUNNING): ("Reopen", "The programme runs again."),
+    (Stage.CLOSING, Stage.RUNNING): (
+        gettext_lazy("Reopen"),
+        gettext_lazy("The programme runs again."),
+    ),
 }
 
 INTENT_WORDS = {
-    "tension": "Matches people across functions and experience (productive tension).",
-    "familiarity": "Matches people who share context (productive familiarity).",
-    "balanced": "Balances shared context with different perspectives.",
+    "tension": gettext_lazy("Matches people across functions and experience (productive tension)."),
+    "familiarity": gettext_lazy("Matches people who share context (productive familiarity)."),
+    "balanced": gettext_lazy("Balances shared context with different perspectives."),
 }
 
 
@@ -115,30 +120,44 @@ def rules_in_words(programme: Programme) -> list[str]:
     """The programme's matching rules as a manager would say them."""
     rules = rules_for(programme.format, programme.matching_rules)
     relevant = set(RULES_BY_FORMAT[programme.format])
-    words = [INTENT_WORDS.get(rules["intent"], f"Intent: {rules['intent']}.")]
+    intent = INTENT_WORDS.get(rules["intent"])
+    words = [str(intent) if intent else _("Intent: %(intent)s.") % {"intent": rules["intent"]}]
     if "min_size" in relevant:
-        size = f"Circles of {rules['min_size']} to {rules['max_size']} people"
+        sizes = {"min": rules["min_size"], "max": rules["max_size"], "ideal": rules["target_size"]}
         if rules["target_size"]:
-            size += f", ideally {rules['target_size']}"
-        words.append(size + ".")
+            words.append(_("Circles of %(min)s to %(max)s people, ideally %(ideal)s.") % sizes)
+        else:
+            words.append(_("Circles of %(min)s to %(max)s people.") % sizes)
     if "max_level_gap" in relevant:
-        words.append(f"People at most {rules['max_level_gap']} level(s) apart.")
+        words.append(
+            _("People at most %(value)s level(s) apart.") % {"value": rules["max_level_gap"]}
+        )
     if "mentor_min_level_gap" in relevant:
         words.append(
-            f"Mentors at least {rules['mentor_min_level_gap']} level(s) above their mentees."
+            _("Mentors at least %(value)s level(s) above their mentees.")
+            % {"value": rules["mentor_min_level_gap"]}
         )
     if "default_capacity" in relevant:
-        words.append(f"A mentor takes {rules['default_capacity']} mentee(s) unless set otherwise.")
+        words.append(
+            _("A mentor takes %(value)s mentee(s) unless set otherwise.")
+            % {"value": rules["default_capacity"]}
+        )
     if "max_per_function" in relevant and rules["max_per_function"]:
-        words.append(f"At most {rules['max_per_function']} people from one function per circle.")
+        words.append(
+            _("At most %(value)s people from one function per circle.")
+            % {"value": rules["max_per_function"]}
+        )
     if rules["max_timezone_difference"] is not None:
-        words.append(f"At most {rules['max_timezone_difference']} hours of time-zone difference.")
+        words.append(
+            _("At most %(value)s hours of time-zone difference.")
+            % {"value": rules["max_timezone_difference"]}
+        )
     if rules["must_share_language"]:
-        words.append("Everyone matched shares a language.")
+        words.append(_("Everyone matched shares a language."))
     if rules["avoid_reporting_line"]:
-        words.append("Never with your own manager or anyone in your reporting line.")
+        words.append(_("Never with your own manager or anyone in your reporting line."))
     if rules["avoid_previous_partners"]:
-        words.append("Never the same pair again.")
+        words.append(_("Never the same pair again."))
     return words
 
 
@@ -224,8 +243,11 @@ def programme_new(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{programme.name} is a draft with the {programme.get_format_display()} "
-                "defaults. Adjust anything, then open enrolment.",
+                _(
+                    "%(programme)s is a draft with the %(format)s defaults. Adjust "
+                    "anything, then open enrolment."
+                )
+                % {"programme": programme.name, "format": programme.get_format_display()},
             )
             return _detail(request, programme)
     return render(request, "programmes/new.html", {"form": form, "cards": _format_cards()})
@@ -283,7 +305,7 @@ def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
         except AlongsideError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return _detail(request, programme)
     return render(request, "programmes/edit.html", {"programme": programme, "form": form})
 
@@ -299,7 +321,11 @@ def programme_stage(request: OrgRequest, programme_id: int) -> HttpResponse:
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, f"{programme.name} is now {programme.get_stage_display()}.")
+        messages.success(
+            request,
+            _("%(programme)s is now %(stage)s.")
+            % {"programme": programme.name, "stage": programme.get_stage_display()},
+        )
     return _detail(request, programme)
 
 
@@ -417,7 +443,7 @@ def enrol(request: OrgRequest, programme_id: int) -> HttpResponse:
     else:
         people = form.cleaned_data["people"]
     if not people.exists():
-        messages.info(request, "Choose at least one person to enrol.")
+        messages.info(request, _("Choose at least one person to enrol."))
         return _enrolment_page(request, programme)
     try:
         added = enrolment_add(
@@ -432,7 +458,10 @@ def enrol(request: OrgRequest, programme_id: int) -> HttpResponse:
         for problem in error.problems:
             show_error(request, str(problem))
     else:
-        messages.success(request, f"{len(added)} enrolled (already enrolled people were skipped).")
+        messages.success(
+            request,
+            _("%(added)s enrolled (already enrolled people were skipped).") % {"added": len(added)},
+        )
     return _enrolment_page(request, programme)
 
 
@@ -454,7 +483,7 @@ def enrol_csv(request: OrgRequest, programme_id: int) -> HttpResponse:
                 request, programme, csv_form=form, csv_error=error, csv_problems=error.problems
             )
             return render(request, "programmes/enrolment.html", context, status=400)
-        messages.success(request, f"{len(added)} enrolled from the file.")
+        messages.success(request, _("%(added)s enrolled from the file.") % {"added": len(added)})
         return _enrolment_page(request, programme)
     context = _enrolment_context(request, programme, csv_form=form)
     return render(request, "programmes/enrolment.html", context, status=400)
@@ -473,14 +502,17 @@ def self_enrol_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
                 open=programme.self_enrol_open,
                 new_link=True,
             )
-            messages.success(request, "A new link replaces the old one, which no longer works.")
+            messages.success(request, _("A new link replaces the old one, which no longer works."))
         elif action in ("open", "close"):
             self_enrol_set_open(programme=programme, actor=request.user, open=action == "open")
             messages.success(
-                request, f"Self-enrolment is {'open' if action == 'open' else 'closed'}."
+                request,
+                _("Self-enrolment is open.")
+                if action == "open"
+                else _("Self-enrolment is closed."),
             )
         else:
-            show_error(request, "Choose to open or close self-enrolment, or make a new link.")
+            show_error(request, _("Choose to open or close self-enrolment, or make a new link."))
     except AlongsideError as error:
         show_error(request, error)
     return _enrolment_page(request, programme)
@@ -504,7 +536,11 @@ def withdraw(request: OrgRequest, programme_id: int, enrolment_id: int) -> HttpR
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, f"{enrolment.person.name} was withdrawn; their history is kept.")
+        messages.success(
+            request,
+            _("%(person)s was withdrawn; their history is kept.")
+            % {"person": enrolment.person.name},
+        )
     return _enrolment_page(request, programme)
 
 
@@ -518,9 +554,13 @@ def remind(request: OrgRequest, programme_id: int) -> HttpResponse:
         show_error(request, error)
     else:
         if count:
-            messages.success(request, f"Reminded {count} {'person' if count == 1 else 'people'}.")
+            messages.success(
+                request,
+                ngettext("Reminded %(count)s person.", "Reminded %(count)s people.", count)
+                % {"count": count},
+            )
         else:
-            messages.info(request, "Everyone has finished their intake.")
+            messages.info(request, _("Everyone has finished their intake."))
     return _enrolment_page(request, programme)
 
 
@@ -565,7 +605,7 @@ def _intake_context(programme: Programme, enrolment: Enrolment, form: IntakeForm
         "wants_groups": form.topic_groups("wants"),
         "offers_groups": form.topic_groups("offers"),
         "grid_rows": form.grid_rows(),
-        "day_labels": DAY_LABELS,
+        "day_labels": [(WEEKDAYS[day], WEEKDAYS_ABBR[day]) for day in range(7)],
     }
 
 
@@ -573,7 +613,7 @@ def _intake_context(programme: Programme, enrolment: Enrolment, form: IntakeForm
 def intake(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme, enrolment = _my_intake(request, programme_id)
     if enrolment is None:
-        messages.info(request, "You are not taking part in this programme, so have no intake.")
+        messages.info(request, _("You are not taking part in this programme, so have no intake."))
         return _detail(request, programme)
     form = IntakeForm(
         request.POST or None, topics=programme.topics, initial=_intake_initial(enrolment)
@@ -592,7 +632,9 @@ def intake(request: OrgRequest, programme_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Saved; come back to finish it." if later else "Thank you — your intake is done.",
+                _("Saved; come back to finish it.")
+                if later
+                else _("Thank you — your intake is done."),
             )
             return _detail(request, programme)
     return render(request, "programmes/intake.html", _intake_context(programme, enrolment, form))
@@ -647,14 +689,20 @@ def join(request: OrgRequest, token: str) -> HttpResponse:
     form = JoinForm(request.POST or None, programme=programme)
     if request.method == "POST":
         if person is None:
-            show_error(request, "You are not in this organisation's directory yet; ask an admin.")
+            show_error(
+                request, _("You are not in this organisation's directory yet; ask an admin.")
+            )
         elif form.is_valid():
             try:
                 self_enrol(programme=programme, person=person, role=form.cleaned_data.get("role"))
             except AlongsideError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(request, f"Welcome to {programme.name}. A few questions first.")
+                messages.success(
+                    request,
+                    _("Welcome to %(programme)s. A few questions first.")
+                    % {"programme": programme.name},
+                )
                 return redirect(
                     "programmes:intake",
                     org_slug=request.organisation.slug,

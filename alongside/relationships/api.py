@@ -13,6 +13,7 @@ from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships import selectors
 from alongside.relationships.models import Relationship, RelationshipMember, RematchRequest
+from alongside.relationships.reason_words import translate_lines
 from alongside.relationships.selectors import relationships_of_member
 from alongside.relationships.services import rematch_request_create, rematch_request_resolve
 
@@ -210,7 +211,7 @@ def my_relationships(request: HttpRequest, org_slug: str) -> Any:
                 "status": relationship.status,
                 "programme_id": relationship.programme_id,
                 "programme_name": relationship.programme.name,
-                "why_you_were_matched": relationship.reasons_participant.splitlines(),
+                "why_you_were_matched": translate_lines(relationship.reasons_participant),
                 "rematch_requested": relationship.pk in asked,
                 "others": [
                     {

@@ -3,22 +3,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class Relationship(models.Model):
     """A published pair, circle or mentoring group: where mentoring actually happens."""
 
     class Kind(models.TextChoices):
-        PAIR = "pair", "Peer pair"
-        CIRCLE = "circle", "Peer circle"
-        MENTORING = "mentoring", "1:1 mentoring"
-        GROUP = "group", "Mentoring group"
-        BUDDY = "buddy", "Onboarding buddies"
+        PAIR = "pair", gettext_lazy("Peer pair")
+        CIRCLE = "circle", gettext_lazy("Peer circle")
+        MENTORING = "mentoring", gettext_lazy("1:1 mentoring")
+        GROUP = "group", gettext_lazy("Mentoring group")
+        BUDDY = "buddy", gettext_lazy("Onboarding buddies")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", gettext_lazy("Active")
+        PAUSED = "paused", gettext_lazy("Paused")
+        ENDED = "ended", gettext_lazy("Ended")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="relationships"
@@ -34,7 +35,9 @@ class Relationship(models.Model):
     # (relationships/naming.py), kept current as members join and leave.
     name = models.CharField(max_length=120)
     chosen_name = models.CharField(
-        max_length=80, blank=True, help_text="A name the members chose; empty: their names."
+        max_length=80,
+        blank=True,
+        help_text=gettext_lazy("A name the members chose; empty: their names."),
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     score = models.FloatField(default=0.0)
@@ -83,9 +86,9 @@ class RelationshipMember(models.Model):
 
 class RematchRequest(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        REMATCHED = "rematched", "Rematched"
-        DECLINED = "declined", "Declined"
+        OPEN = "open", gettext_lazy("Open")
+        REMATCHED = "rematched", gettext_lazy("Rematched")
+        DECLINED = "declined", gettext_lazy("Declined")
 
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="rematch_requests"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Membership
@@ -42,7 +43,7 @@ def my_active_member(*, membership: Membership, relationship_id: int) -> Relatio
         .first()
     )
     if member is None:
-        raise NotFound("No such relationship of yours.")
+        raise NotFound(_("No such relationship of yours."))
     return member
 
 
@@ -67,7 +68,7 @@ def relationship_get(*, programme: Programme, relationship_id: int) -> Relations
         .first()
     )
     if relationship is None:
-        raise NotFound("No such relationship in this programme.")
+        raise NotFound(_("No such relationship in this programme."))
     return relationship
 
 
@@ -88,5 +89,5 @@ def rematch_request_get(*, programme: Programme, request_id: int) -> RematchRequ
         .first()
     )
     if found is None:
-        raise NotFound("No such rematch request in this programme.")
+        raise NotFound(_("No such rematch request in this programme."))
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -47,11 +48,12 @@ def relationship_rename(
     """A member names the relationship; an empty name goes back to the members' names."""
     locked = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if member.relationship_id != locked.pk or not member.is_active:
-        raise AlongsideError("Only the relationship's members can rename it.", code="not_member")
+        raise AlongsideError(_("Only the relationship's members can rename it."), code="not_member")
     chosen = clean_chosen_name(name)
     if len(chosen) > CHOSEN_NAME_MAX:
         raise AlongsideError(
-            f"Keep the name to {CHOSEN_NAME_MAX} characters; this one has {len(chosen)}.",
+            _("Keep the name to %(chosen_name_max)s characters; this one has %(chosen)s.")
+            % {"chosen_name_max": CHOSEN_NAME_MAX, "chosen": len(chosen)},
             code="name_too_long",
         )
     old = locked.name
@@ -126,18 +128,18 @@ def rematch_request_create(
     reason = reason.strip()
     if not reason:
         raise AlongsideError(
-            "Say briefly why you would like a rematch; only the programme's managers see it.",
+            _("Say briefly why you would like a rematch; only the programme's managers see it."),
             code="reason_required",
         )
     if enrolment.status != EnrolmentStatus.ACTIVE:
-        raise AlongsideError("You have withdrawn from this programme.")
+        raise AlongsideError(_("You have withdrawn from this programme."))
     if not relationship.members.filter(enrolment=enrolment, is_active=True).exists():
-        raise AlongsideError("You are not in this relationship.")
+        raise AlongsideError(_("You are not in this relationship."))
     if RematchRequest.objects.filter(
         enrolment=enrolment, status=RematchRequest.Status.OPEN
     ).exists():
         raise AlongsideError(
-            "You already have a rematch request waiting for a manager.", code="already_requested"
+            _("You already have a rematch request waiting for a manager."), code="already_requested"
         )
     request = RematchRequest.objects.create(
         enrolment=enrolment, relationship=relationship, reason=reason[:2000]
@@ -158,7 +160,7 @@ def rematch_request_resolve(
     """Decline, or take the person out of the relationship so they can be matched again."""
     locked = RematchRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != RematchRequest.Status.OPEN:
-        raise AlongsideError("This request has already been resolved.")
+        raise AlongsideError(_("This request has already been resolved."))
     if rematch:
         relationship_members_leave(enrolment=locked.enrolment, actor=actor)
         enrolment = locked.enrolment

@@ -41,7 +41,8 @@ def rematch(request: OrgRequest, relationship_id: int) -> HttpResponse:
         show_error(request, error)
     else:
         messages.success(
-            request, "Your request was sent to the programme's managers; they will get back to you."
+            request,
+            _("Your request was sent to the programme's managers; they will get back to you."),
         )
     return redirect("meetings:mine", org_slug=request.organisation.slug)
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -250,7 +251,7 @@ def get_schedule(request: HttpRequest, org_slug: str, relationship_id: int) -> A
     if relationship.status == Relationship.Status.ACTIVE:
         schedule_ensure(relationship=relationship)
     elif selectors.schedule_of(relationship) is None:
-        raise NotFound("This relationship has no meeting time.")
+        raise NotFound(_("This relationship has no meeting time."))
     return _schedule_out(relationship, member, membership)
 
 

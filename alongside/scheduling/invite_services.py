@@ -14,11 +14,14 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.accounts.sign_in_links import email_link
 from alongside.audit.services import log_action
+from alongside.core.formatting import format_list
+from alongside.core.languages import in_language, recipient_language
 from alongside.meetings.models import Meeting
 from alongside.organisations.models import Organisation
 from alongside.outbox.services import Outgoing, emails_enqueue
@@ -50,13 +53,20 @@ def meeting_url(meeting: Meeting, organisation_slug: str) -> str:
 def meeting_title(meeting: Meeting) -> str:
     relationship = meeting.relationship
     if meeting.number:
-        return f"{relationship.name}: meeting {meeting.number} ({relationship.programme.name})"
-    return f"{relationship.name} ({relationship.programme.name})"
+        return _("%(relationship)s: meeting %(number)s (%(programme)s)") % {
+            "relationship": relationship.name,
+            "number": meeting.number,
+            "programme": relationship.programme.name,
+        }
+    return _("%(relationship)s (%(programme)s)") % {
+        "relationship": relationship.name,
+        "programme": relationship.programme.name,
+    }
 
 
 def invite_event(meeting: Meeting, members: Iterable[RelationshipMember]) -> invites.InviteEvent:
     relationship = meeting.relationship
-    others = ", ".join(m.person.name for m in members)
+    others = format_list([m.person.name for m in members])
     return invites.InviteEvent(
         uid=meeting.uid,
         sequence=meeting.ical_sequence,
@@ -65,9 +75,21 @@ def invite_event(meeting: Meeting, members: Iterable[RelationshipMember]) -> inv
         timezone=meeting.timezone,
         summary=meeting_title(meeting),
         description=(
-            f"Mentoring meeting of {relationship.name} in {relationship.programme.name}"
-            f" with {others}. The session guide, your notes and commitments are on the "
-            "meeting page:"
+            _(
+                "Mentoring meeting of %(relationship)s in %(programme)s with %(others)s. "
+                "The session guide, your notes and commitments are on the meeting page:"
+            )
+            % {
+                "relationship": relationship.name,
+                "programme": relationship.programme.name,
+                "others": others,
+            }
+            if others
+            else _(
+                "Mentoring meeting of %(relationship)s in %(programme)s. "
+                "The session guide, your notes and commitments are on the meeting page:"
+            )
+            % {"relationship": relationship.name, "programme": relationship.programme.name}
         ),
         url=meeting_url(meeting, relationship.organisation.slug),
         attendees=[invites.InviteAttendee(m.person.name, m.person.email) for m in members],
@@ -89,7 +111,7 @@ def relationship_video_url(relationship: Relationship) -> str:
 def _invitees(meeting: Meeting) -> list[RelationshipMember]:
     return list(
         RelationshipMember.objects.filter(attendance__meeting=meeting)
-        .select_related("person", "enrolment__intake")
+        .select_related("person__user", "enrolment__intake")
         .order_by("-role", "person__name", "pk")
     )
 
@@ -169,6 +191,27 @@ def meeting_invitation_email(
 ) -> EmailMultiAlternatives:
     """A calendar invitation (or its update or cancellation) for one member, in their zone;
     its link signs in and opens the meeting page."""
+    # In the recipient's own language.
+    with in_language(recipient_language(member.person.user, meeting.relationship.organisation)):
+        return _meeting_invitation_email(
+            meeting=meeting,
+            member=member,
+            members=members,
+            summary=summary,
+            ics=ics,
+            video_url=video_url,
+        )
+
+
+def _meeting_invitation_email(
+    *,
+    meeting: Meeting,
+    member: RelationshipMember,
+    members: Sequence[RelationshipMember],
+    summary: str,
+    ics: bytes,
+    video_url: str = "",
+) -> EmailMultiAlternatives:
     relationship = meeting.relationship
     organisation = relationship.organisation
     cancelled = meeting.status == Meeting.Status.CANCELLED
@@ -192,13 +235,13 @@ def meeting_invitation_email(
         "cancelled": cancelled,
         "updated": updated,
     }
-    when = f"{local:%a %d %b %H:%M} ({zone_name})"
+    when = {"title": summary, "when": date_format(local, "D j M, H:i"), "zone": zone_name}
     if cancelled:
-        subject = _("Cancelled: %(title)s on %(when)s") % {"title": summary, "when": when}
+        subject = _("Cancelled: %(title)s on %(when)s (%(zone)s)") % when
     elif updated:
-        subject = _("Updated: %(title)s on %(when)s") % {"title": summary, "when": when}
+        subject = _("Updated: %(title)s on %(when)s (%(zone)s)") % when
     else:
-        subject = _("Invitation: %(title)s on %(when)s") % {"title": summary, "when": when}
+        subject = _("Invitation: %(title)s on %(when)s (%(zone)s)") % when
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("scheduling/email/invitation.txt", context),
@@ -220,24 +263,28 @@ def _send_invitation(
     now: datetime,
     only: RelationshipMember | None = None,
 ) -> None:
-    event = invite_event(meeting, members)
-    ics = invites.invitation(event, organizer=settings.DEFAULT_FROM_EMAIL, now=now)
+    organisation = meeting.relationship.organisation
     recipients = [
         member
         for member in members
         if (only is None or member.pk == only.pk) and member.person.email
     ]
-    messages = [
-        meeting_invitation_email(
-            meeting=meeting,
-            member=member,
-            members=members,
-            summary=event.summary,
-            ics=ics,
-            video_url=event.video_url,
-        )
-        for member in recipients
-    ]
+    messages = []
+    for member in recipients:
+        # Each member's invitation, its calendar texts too, in their own language.
+        with in_language(recipient_language(member.person.user, organisation)):
+            event = invite_event(meeting, members)
+            ics = invites.invitation(event, organizer=settings.DEFAULT_FROM_EMAIL, now=now)
+            messages.append(
+                meeting_invitation_email(
+                    meeting=meeting,
+                    member=member,
+                    members=members,
+                    summary=event.summary,
+                    ics=ics,
+                    video_url=event.video_url,
+                )
+            )
     emails_enqueue(
         [
             Outgoing(
@@ -330,11 +377,14 @@ def calendar_feed_render(*, token: str) -> bytes | None:
     now = timezone.now()
     if feed.last_used_at is None or now - feed.last_used_at > timedelta(hours=1):
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
-    items = []
-    for meeting in meetings_for_feed(user=feed.user, organisation=feed.organisation):
-        items.append(invite_event(meeting, ()))
-    name = f"Mentoring · {feed.organisation.name}"
-    return invites.feed(items, name=name, now=now)
+    # A calendar app asks without a session: the feed speaks its owner's language.
+    with in_language(recipient_language(feed.user, feed.organisation)):
+        items = [
+            invite_event(meeting, ())
+            for meeting in meetings_for_feed(user=feed.user, organisation=feed.organisation)
+        ]
+        name = _("Mentoring · %(organisation)s") % {"organisation": feed.organisation.name}
+        return invites.feed(items, name=name, now=now)
 
 
 def meeting_calendar_file(*, meeting: Meeting) -> bytes:

@@ -23,22 +23,22 @@ class Schedule(models.Model):
     """
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        CONFIRMED = "confirmed", "Confirmed"
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
 
     relationship = models.OneToOneField(
         "relationships.Relationship", on_delete=models.CASCADE, related_name="schedule"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
-    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
-    start_time = models.TimeField(help_text="Local time in the schedule's time zone.")
+    weekday = models.PositiveSmallIntegerField(help_text=_("0 = Monday … 6 = Sunday"))
+    start_time = models.TimeField(help_text=_("Local time in the schedule's time zone."))
     timezone = models.CharField(max_length=64)
-    rhythm = models.CharField(max_length=16, help_text="weekly / fortnightly / monthly")
+    rhythm = models.CharField(max_length=16, help_text=_("weekly / fortnightly / monthly"))
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     first_date = models.DateField()
     until = models.DateField()
     has_overlap = models.BooleanField(
-        default=True, help_text="False when the members share no working hours."
+        default=True, help_text=_("False when the members share no working hours.")
     )
     explanation = models.CharField(max_length=500, blank=True)
     proposed_at = models.DateTimeField(default=django_timezone.now)

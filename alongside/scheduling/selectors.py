@@ -14,6 +14,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.accounts.models import User
 from alongside.core.errors import Forbidden, NotFound
@@ -25,8 +28,11 @@ from alongside.programmes.selectors import can_manage
 from alongside.relationships.models import Relationship, RelationshipMember
 from alongside.scheduling import slot_finder
 from alongside.scheduling.models import CalendarFeed, Schedule
+from alongside.scheduling.wording import describe_slot
 
-ACT_FORBIDDEN = "Only the relationship's members can change its meetings; managers can look."
+ACT_FORBIDDEN = gettext_lazy(
+    "Only the relationship's members can change its meetings; managers can look."
+)
 
 
 # --- Time zones ------------------------------------------------------------------------
@@ -107,7 +113,7 @@ def relationship_for_viewer(
         .first()
     )
     if relationship is None:
-        raise NotFound("No such relationship.")
+        raise NotFound(_("No such relationship."))
     member = (
         RelationshipMember.objects.filter(relationship=relationship, person__user=membership.user)
         .select_related("person", "enrolment__intake")
@@ -119,7 +125,7 @@ def relationship_for_viewer(
         return relationship, member
     if can_manage(membership=membership, programme=relationship.programme):
         return relationship, None
-    raise NotFound("No such relationship.")
+    raise NotFound(_("No such relationship."))
 
 
 def acting_member(
@@ -130,7 +136,7 @@ def acting_member(
         membership=membership, relationship_id=relationship_id
     )
     if member is None or not member.is_active:
-        raise Forbidden(ACT_FORBIDDEN)
+        raise Forbidden(str(ACT_FORBIDDEN))
     return relationship, member
 
 
@@ -143,7 +149,7 @@ def meeting_for_viewer(
         .first()
     )
     if relationship_id is None:
-        raise NotFound("No such meeting.")
+        raise NotFound(_("No such meeting."))
     relationship, member = relationship_for_viewer(
         membership=membership, relationship_id=relationship_id
     )
@@ -157,7 +163,7 @@ def acting_member_for_meeting(
 ) -> tuple[Meeting, RelationshipMember]:
     meeting, member = meeting_for_viewer(membership=membership, meeting_id=meeting_id)
     if member is None or not member.is_active:
-        raise Forbidden(ACT_FORBIDDEN)
+        raise Forbidden(str(ACT_FORBIDDEN))
     return meeting, member
 
 
@@ -224,7 +230,7 @@ def schedule_panel_context(
         "viewer_member": viewer_member,
         "viewer_zone": zone_name,
         "can_act": can_act,
-        "weekdays": list(enumerate(slot_finder.WEEKDAYS)),
+        "weekdays": sorted(WEEKDAYS.items()),
     }
     if schedule is None:
         return context
@@ -259,7 +265,7 @@ def schedule_panel_context(
             "fit": fit,
             "my_start": next_start,
             "my_end": next_start + timedelta(minutes=schedule.duration_minutes),
-            "when": slot_finder.describe_slot(
+            "when": describe_slot(
                 slot_finder.Slot(
                     next_start.weekday(), next_start.time().replace(tzinfo=None), zone_name
                 ),
@@ -365,9 +371,9 @@ def meeting_actions_context(
             None,
         ),
         "attendance_choices": [
-            (Attendance.Status.ATTENDED, "Attended"),
-            (Attendance.Status.APOLOGIES, "Sent apologies"),
-            (Attendance.Status.MISSED, "Missed"),
+            (Attendance.Status.ATTENDED, _("Attended")),
+            (Attendance.Status.APOLOGIES, _("Sent apologies")),
+            (Attendance.Status.MISSED, _("Missed")),
         ],
         "local_value": local.strftime("%Y-%m-%dT%H:%M"),
     }

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -172,14 +173,17 @@ def _check_can_act(
     )
     if member.relationship_id != relationship.pk or not member.is_active:
         raise AlongsideError(
-            "Only the relationship's members can change its meetings.",
+            _("Only the relationship's members can change its meetings."),
             code="forbidden",
             status=403,
         )
     if relationship.status != Relationship.Status.ACTIVE:
         raise AlongsideError(
-            f"{relationship.name} is {relationship.get_status_display().lower()}; "
-            "its meetings can no longer be changed.",
+            _("%(relationship)s is %(lower)s; its meetings can no longer be changed.")
+            % {
+                "relationship": relationship.name,
+                "lower": relationship.get_status_display().lower(),
+            },
             code="inactive",
         )
 
@@ -234,7 +238,8 @@ def _parse_time(value: str | time) -> time:
         return time(hours, minutes)
     except ValueError as error:
         raise AlongsideError(
-            f"Could not read the time {value!r}: use 24-hour HH:MM, e.g. 14:30.",
+            _("Could not read the time '%(value)s': use 24-hour HH:MM, e.g. 14:30.")
+            % {"value": value},
             code="invalid_time",
         ) from error
 
@@ -263,14 +268,15 @@ def schedule_propose_slot(
     relationship = schedule.relationship
     organisation = relationship.organisation
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
-        raise AlongsideError("The weekday is 0 (Monday) to 6 (Sunday).", code="invalid_weekday")
+        raise AlongsideError(_("The weekday is 0 (Monday) to 6 (Sunday)."), code="invalid_weekday")
     at = _parse_time(start_time)
     members = active_members(relationship)
     me = next((m for m in members if m.pk == member.pk), member)
     zone_name = (timezone_name or "").strip() or member_zone(me, organisation)
     if not is_time_zone(zone_name):
         raise AlongsideError(
-            f"{zone_name} is not a known time zone (e.g. Asia/Kolkata, Europe/London).",
+            _("%(zone_name)s is not a known time zone (e.g. Asia/Kolkata, Europe/London).")
+            % {"zone_name": zone_name},
             code="invalid_timezone",
         )
     programme = relationship.programme
@@ -285,7 +291,7 @@ def schedule_propose_slot(
     )
     if not fit.dates:
         raise AlongsideError(
-            "The programme ends before that slot could first take place.", code="too_late"
+            _("The programme ends before that slot could first take place."), code="too_late"
         )
     schedule.status = Schedule.Status.PROPOSED
     schedule.weekday, schedule.start_time, schedule.timezone = weekday, at, zone_name
@@ -426,7 +432,8 @@ def _lock(meeting: Meeting) -> Meeting:
 def _aware(value: datetime, what: str) -> datetime:
     if timezone.is_naive(value):
         raise AlongsideError(
-            f"Give the {what} with its time zone (e.g. 2027-03-09T10:00:00+05:30).",
+            _("Give the %(what)s with its time zone (e.g. 2027-03-09T10:00:00+05:30).")
+            % {"what": what},
             code="naive_datetime",
         )
     return value
@@ -435,7 +442,7 @@ def _aware(value: datetime, what: str) -> datetime:
 def _check_duration(duration_minutes: int) -> int:
     if not 15 <= duration_minutes <= 480:
         raise AlongsideError(
-            "A meeting lasts between 15 minutes and 8 hours.", code="invalid_duration"
+            _("A meeting lasts between 15 minutes and 8 hours."), code="invalid_duration"
         )
     return duration_minutes
 
@@ -455,13 +462,13 @@ def meeting_reschedule(
     starts_at = _aware(starts_at, "new start")
     if meeting.status != Meeting.Status.SCHEDULED:
         raise AlongsideError(
-            f"This meeting is {meeting.get_status_display().lower()}; only a scheduled "
-            "meeting can be moved.",
+            _("This meeting is %(lower)s; only a scheduled meeting can be moved.")
+            % {"lower": meeting.get_status_display().lower()},
             code="not_scheduled",
         )
     if starts_at <= timezone.now():
         raise AlongsideError(
-            "Pick a time in the future; to record a meeting that already happened, log it.",
+            _("Pick a time in the future; to record a meeting that already happened, log it."),
             code="in_the_past",
         )
     old = meeting.starts_at
@@ -494,7 +501,8 @@ def meeting_cancel(
         _check_can_act(meeting.relationship, member)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise AlongsideError(
-            f"This meeting is already {meeting.get_status_display().lower()}.",
+            _("This meeting is already %(lower)s.")
+            % {"lower": meeting.get_status_display().lower()},
             code="not_scheduled",
         )
     meeting.status = Meeting.Status.CANCELLED
@@ -546,11 +554,13 @@ def _attendance_changes(meeting: Meeting, attendance: Mapping[int, str] | None) 
     for member_id, status in attendance.items():
         if member_id not in members:
             raise AlongsideError(
-                f"Member {member_id} is not in this relationship.", code="unknown_member"
+                _("Member %(member_id)s is not in this relationship.") % {"member_id": member_id},
+                code="unknown_member",
             )
         if status not in ATTENDANCE_CHOICES:
             raise AlongsideError(
-                f"Attendance is one of attended, missed or apologies, not {status!r}.",
+                _("Attendance is one of attended, missed or apologies, not '%(status)s'.")
+                % {"status": status},
                 code="invalid_attendance",
             )
         changes[member_id] = status
@@ -589,14 +599,14 @@ def meeting_record_outcome(
     _check_can_act(meeting.relationship, member)
     if status not in OUTCOMES:
         raise AlongsideError(
-            "The outcome is held or missed; to call a meeting off, cancel it.",
+            _("The outcome is held or missed; to call a meeting off, cancel it."),
             code="invalid_outcome",
         )
     if meeting.status == Meeting.Status.CANCELLED:
-        raise AlongsideError("This meeting was cancelled.", code="cancelled")
+        raise AlongsideError(_("This meeting was cancelled."), code="cancelled")
     if meeting.starts_at > timezone.now():
         raise AlongsideError(
-            "This meeting has not started yet; record how it went afterwards.",
+            _("This meeting has not started yet; record how it went afterwards."),
             code="not_started",
         )
     changes = _attendance_changes(meeting, attendance)
@@ -614,7 +624,7 @@ def meeting_record_outcome(
     statuses.update(changes)
     if status == Meeting.Status.HELD and Attendance.Status.ATTENDED not in statuses.values():
         raise AlongsideError(
-            "A meeting that was held had someone there: mark at least one member as attended.",
+            _("A meeting that was held had someone there: mark at least one member as attended."),
             code="nobody_attended",
         )
     _write_attendance(meeting, statuses)
@@ -659,12 +669,12 @@ def meeting_log(
     starts_at = _aware(starts_at, "meeting's start")
     if starts_at > timezone.now():
         raise AlongsideError(
-            "Only a meeting that already happened can be logged; schedule future ones.",
+            _("Only a meeting that already happened can be logged; schedule future ones."),
             code="in_the_future",
         )
     if starts_at < relationship.started_at - timedelta(days=1):
         raise AlongsideError(
-            "That is before this relationship started.", code="before_relationship"
+            _("That is before this relationship started."), code="before_relationship"
         )
     organisation = relationship.organisation
     meeting = Meeting.objects.create(
@@ -712,7 +722,7 @@ def attendance_send_apologies(
     meeting = _lock(meeting)
     _check_can_act(meeting.relationship, member)
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise AlongsideError("Apologies are for meetings still to come.", code="not_scheduled")
+        raise AlongsideError(_("Apologies are for meetings still to come."), code="not_scheduled")
     status = Attendance.Status.EXPECTED if attending else Attendance.Status.APOLOGIES
     row, _created = Attendance.objects.update_or_create(
         meeting=meeting, member=member, defaults={"status": status}

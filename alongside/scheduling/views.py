@@ -17,7 +17,9 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from alongside.core.errors import AlongsideError, Forbidden, NotFound
@@ -77,7 +79,7 @@ def _local_datetime(value: str, zone_name: str) -> datetime:
         naive = datetime.fromisoformat(value.strip())
     except ValueError as error:
         raise AlongsideError(
-            "Give a date and time, e.g. 2027-03-09 14:30.", code="invalid_datetime"
+            _("Give a date and time, e.g. 2027-03-09 14:30."), code="invalid_datetime"
         ) from error
     if timezone.is_aware(naive):
         return naive
@@ -88,7 +90,7 @@ def _int(value: str | None, what: str) -> int:
     try:
         return int(value or "")
     except ValueError as error:
-        raise AlongsideError(f"Choose the {what}.", code="invalid") from error
+        raise AlongsideError(_("Choose the %(what)s.") % {"what": what}, code="invalid") from error
 
 
 def _panel_response(
@@ -189,8 +191,10 @@ def _relationship_action(
 def _accept(request: OrgRequest, schedule: Schedule, member: RelationshipMember) -> str:
     schedule = schedule_accept(schedule=schedule, member=member, actor=request.user)
     if schedule.status == Schedule.Status.CONFIRMED:
-        return "Everyone has accepted: the meetings are in the calendar and invitations are sent."
-    return "You accepted this time; waiting for the others."
+        return _(
+            "Everyone has accepted: the meetings are in the calendar and invitations are sent."
+        )
+    return _("You accepted this time; waiting for the others.")
 
 
 def _propose(request: OrgRequest, schedule: Schedule, member: RelationshipMember) -> str:
@@ -203,8 +207,8 @@ def _propose(request: OrgRequest, schedule: Schedule, member: RelationshipMember
         timezone_name=request.POST.get("timezone", ""),
     )
     if schedule.status == Schedule.Status.CONFIRMED:
-        return "The new time is confirmed."
-    return "You proposed a new time; the others are asked to accept it."
+        return _("The new time is confirmed.")
+    return _("You proposed a new time; the others are asked to accept it.")
 
 
 schedule_accept_view = _relationship_action(_accept)
@@ -235,7 +239,11 @@ def log(request: OrgRequest, relationship_id: int) -> HttpResponse:
     except AlongsideError as error:
         return _panel_response(request, relationship, member, error, "")
     return _panel_response(
-        request, relationship, member, None, f"Meeting {meeting.number} is recorded as held."
+        request,
+        relationship,
+        member,
+        None,
+        _("Meeting %(number)s is recorded as held.") % {"number": meeting.number},
     )
 
 
@@ -273,14 +281,17 @@ def _reschedule(
         starts_at=_local_datetime(request.POST.get("starts_at", ""), zone),
     )
     local = timezone.localtime(moved.starts_at, slot_finder.zone(zone))
-    return f"Moved to {local:%a %d %b %Y %H:%M} ({zone}); everyone gets an updated invitation."
+    return _("Moved to %(when)s (%(zone)s); everyone gets an updated invitation.") % {
+        "when": date_format(local, "D j M Y H:i"),
+        "zone": zone,
+    }
 
 
 def _cancel(request: OrgRequest, meeting: Meeting, member: RelationshipMember, zone: str) -> str:
     meeting_cancel(
         meeting=meeting, member=member, actor=request.user, reason=request.POST.get("reason", "")
     )
-    return "Meeting cancelled; calendars are told."
+    return _("Meeting cancelled; calendars are told.")
 
 
 def _outcome(request: OrgRequest, meeting: Meeting, member: RelationshipMember, zone: str) -> str:
@@ -296,7 +307,7 @@ def _outcome(request: OrgRequest, meeting: Meeting, member: RelationshipMember, 
         status=request.POST.get("status", ""),
         attendance=attendance,
     )
-    return f"Recorded as {updated.get_status_display().lower()}."
+    return _("Recorded as %(lower)s.") % {"lower": updated.get_status_display().lower()}
 
 
 def _apologies(request: OrgRequest, meeting: Meeting, member: RelationshipMember, zone: str) -> str:
@@ -305,13 +316,13 @@ def _apologies(request: OrgRequest, meeting: Meeting, member: RelationshipMember
         meeting=meeting, member=member, actor=request.user, attending=attending
     )
     if attending:
-        return "Glad you can make it."
+        return _("Glad you can make it.")
     if meeting.relationship.kind == Relationship.Kind.CIRCLE:
-        return (
-            "The others know you will miss this one. Under Facilitation you can hand over "
-            "to someone who will be there."
+        return _(
+            "The others know you will miss this one. Under Facilitation you can "
+            "hand over to someone who will be there."
         )
-    return "The others know you will miss this one."
+    return _("The others know you will miss this one.")
 
 
 meeting_reschedule_view = _meeting_action(_reschedule)
@@ -344,8 +355,10 @@ def calendar_feed_renew_view(request: OrgRequest) -> HttpResponse:
     calendar_feed_renew(user=request.user, organisation=request.organisation)
     messages.success(
         request,
-        "Your calendar address is renewed: the old one no longer works. "
-        "Subscribe again with the new one.",
+        _(
+            "Your calendar address is renewed: the old one no longer works. "
+            "Subscribe again with the new one."
+        ),
     )
     return redirect("scheduling:calendar_feed", org_slug=request.organisation.slug)
 

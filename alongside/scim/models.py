@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 SCIM_TOKEN_PREFIX = "scim_"
 
@@ -23,7 +24,9 @@ class ScimToken(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="scim_tokens"
     )
     name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, help_text="First characters, to recognise it.")
+    prefix = models.CharField(
+        max_length=16, help_text=gettext_lazy("First characters, to recognise it.")
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 from scim2_models import (
@@ -74,7 +75,7 @@ def error_response(error: SCIMException | Error) -> HttpResponse:
         scim_error.model_dump(scim_ctx=Context.DEFAULT), status=scim_error.status or 400
     )
     if scim_error.status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="Alongside SCIM"'
+        response["WWW-Authenticate"] = gettext('Bearer realm="Alongside SCIM"')
     return response
 
 
@@ -97,11 +98,11 @@ def scim_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if token is None:
             return error_response(
                 UnauthorizedException(
-                    detail="Send one of the organisation's SCIM tokens as a Bearer token."
+                    detail=gettext("Send one of the organisation's SCIM tokens as a Bearer token.")
                 )
             )
         if token.organisation.slug != org_slug:
-            return error_response(NotFoundException(detail="No such SCIM endpoint."))
+            return error_response(NotFoundException(detail=gettext("No such SCIM endpoint.")))
         scim_request = cast(ScimRequest, request)
         scim_request.token = token
         scim_request.base_url = request.build_absolute_uri(f"/scim/v2/{org_slug}")
@@ -119,9 +120,11 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidSyntaxException(detail=f"The body is not valid JSON: {error}.") from error
+        raise InvalidSyntaxException(
+            detail=gettext("The body is not valid JSON: %(error)s.") % {"error": error}
+        ) from error
     if not isinstance(body, dict):
-        raise InvalidSyntaxException(detail="The body must be a JSON object.")
+        raise InvalidSyntaxException(detail=gettext("The body must be a JSON object."))
     return body
 
 
@@ -149,7 +152,9 @@ def _check_if_match(request: HttpRequest, current: str) -> None:
     wanted = request.headers.get("If-Match")
     if wanted and wanted.strip() != "*" and current not in [v.strip() for v in wanted.split(",")]:
         raise PreconditionFailedException(
-            detail="The resource has changed since you read it (If-Match does not match its ETag)."
+            detail=gettext(
+                "The resource has changed since you read it (If-Match does not match its ETag)."
+            )
         )
 
 
@@ -160,7 +165,9 @@ def _list(
     if expression:
         queryset = queryset.filter(protocol.filter_q(expression, groups=groups)).distinct()
     if request.GET.get("sortBy"):
-        raise InvalidValueException(detail="Sorting is not supported (see ServiceProviderConfig).")
+        raise InvalidValueException(
+            detail=gettext("Sorting is not supported (see ServiceProviderConfig).")
+        )
     start, count = _window(request)
     parameters = _parameters(request)
     total = queryset.count()
@@ -331,7 +338,7 @@ def _schemas(request: ScimRequest) -> list[dict[str, Any]]:
     ]
     for payload in found:
         payload["meta"] = {
-            "resourceType": "Schema",
+            "resourceType": gettext("Schema"),
             "location": f"{request.base_url}/Schemas/{payload['id']}",
         }
     return found
@@ -371,7 +378,7 @@ def schemas(request: ScimRequest, schema_id: str = "") -> HttpResponse:
     for payload in found:
         if payload["id"] == schema_id:
             return respond(payload)
-    raise NotFoundException(detail=f"No schema {schema_id!r}.")
+    raise NotFoundException(detail=gettext("No schema '%(schema_id)s'.") % {"schema_id": schema_id})
 
 
 @scim_view
@@ -382,7 +389,9 @@ def resource_types(request: ScimRequest, type_id: str = "") -> HttpResponse:
     for payload in found:
         if payload["id"] == type_id:
             return respond(payload)
-    raise NotFoundException(detail=f"No resource type {type_id!r}.")
+    raise NotFoundException(
+        detail=gettext("No resource type '%(type_id)s'.") % {"type_id": type_id}
+    )
 
 
 @scim_view
@@ -399,9 +408,12 @@ def service_provider_config(request: ScimRequest) -> HttpResponse:
             "authenticationSchemes": [
                 {
                     "type": "oauthbearertoken",
-                    "name": "SCIM token",
+                    "name": gettext("SCIM token"),
                     "description": (
-                        "A SCIM token an organisation admin creates under Settings › Provisioning."
+                        gettext(
+                            "A SCIM token an organisation admin creates under Settings › "
+                            "Provisioning."
+                        )
                     ),
                     "primary": True,
                 }

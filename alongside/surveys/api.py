@@ -3,6 +3,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -493,7 +494,7 @@ def export_csv(
     membership = membership_for(request, org_slug)
     programme = programme_get_managed(membership=membership, programme_id=programme_id)
     if identified and membership.role != Role.ADMIN:
-        raise Forbidden("Only organisation admins can export answers with names.")
+        raise Forbidden(_("Only organisation admins can export answers with names."))
     survey_data_exported(programme=programme, actor=request_user(request), identified=identified)
     buffer = io.StringIO()
     writer = SafeCsvWriter(buffer)
@@ -605,14 +606,14 @@ def _participant_survey(
     programme_get(membership=membership, programme_id=programme_id)
     survey, enrolment = selectors.survey_for_participant(membership=membership, survey_id=survey_id)
     if survey.programme_id != programme_id:
-        raise NotFound("No such survey for you.")
+        raise NotFound(_("No such survey for you."))
     return survey, enrolment
 
 
 def _my_response_out(survey: Survey, enrolment: Enrolment) -> dict[str, Any]:
     response = survey.responses.filter(enrolment=enrolment).first()
     if response is None:
-        raise NotFound("You have not answered this survey.")
+        raise NotFound(_("You have not answered this survey."))
     return {
         "survey_id": survey.pk,
         "submitted_at": response.submitted_at,
@@ -662,7 +663,7 @@ def my_outcomes(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = programme_get(membership=membership, programme_id=programme_id)
     enrolment = my_enrolment(membership=membership, programme=programme)
     if enrolment is None:
-        raise NotFound("You do not take part in this programme.")
+        raise NotFound(_("You do not take part in this programme."))
     return selectors.my_before_after(enrolment=enrolment)
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -35,8 +36,8 @@ def closing_for(programme: Programme) -> Closing:
 def _check_can_close(programme: Programme) -> None:
     if programme.stage not in CLOSING_STAGES:
         raise AlongsideError(
-            f"A programme that is {programme.get_stage_display().lower()} cannot be closed; "
-            "closing follows running.",
+            _("A programme that is %(lower)s cannot be closed; closing follows running.")
+            % {"lower": programme.get_stage_display().lower()},
             code="invalid_stage",
         )
 
@@ -55,13 +56,18 @@ def closing_schedule(
     _check_can_close(programme)
     problems = []
     if not is_time_zone(timezone_name):
-        problems.append(Problem(f"'{timezone_name}' is not a time zone.", "timezone"))
+        problems.append(
+            Problem(
+                _("'%(timezone_name)s' is not a time zone.") % {"timezone_name": timezone_name},
+                "timezone",
+            )
+        )
     if timezone.is_naive(session_at) and not problems:
         session_at = session_at.replace(tzinfo=ZoneInfo(timezone_name))
     if not problems and session_at < timezone.now():
-        problems.append(Problem("is in the past; choose a time still to come.", "session_at"))
+        problems.append(Problem(_("is in the past; choose a time still to come."), "session_at"))
     if len(details) > 500:
-        problems.append(Problem("is longer than 500 characters.", "details"))
+        problems.append(Problem(_("is longer than 500 characters."), "details"))
     if problems:
         raise AlongsideError(
             "The closing session cannot be scheduled: " + "; ".join(str(p) for p in problems),
@@ -69,7 +75,7 @@ def closing_schedule(
         )
     closing = Closing.objects.select_for_update().get_or_create(programme=programme)[0]
     if closing.is_closed:
-        raise AlongsideError("The programme is already closed.", code="closed")
+        raise AlongsideError(_("The programme is already closed."), code="closed")
     closing.session_at = session_at.astimezone(ZoneInfo("UTC"))
     closing.session_timezone = timezone_name
     closing.session_details = details.strip()
@@ -94,7 +100,7 @@ def closing_send_survey(*, programme: Programme, actor: User) -> Survey:
         programme_transition(programme=programme, actor=actor, to=Stage.CLOSING)
     end = next(s for s in surveys_ensure(programme=programme) if s.kind == Survey.Kind.END)
     if end.status == Survey.Status.CLOSED:
-        raise AlongsideError("The closing survey has already closed.", code="survey_closed")
+        raise AlongsideError(_("The closing survey has already closed."), code="survey_closed")
     end = survey_open(survey=end, actor=actor)
     closing = Closing.objects.select_for_update().get_or_create(programme=programme)[0]
     if closing.survey_sent_at is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy
 
 
 class Pulse(models.Model):
@@ -14,8 +15,8 @@ class Pulse(models.Model):
     """
 
     class Kind(models.TextChoices):
-        MEETING = "meeting", "After a meeting"
-        MIDPOINT = "midpoint", "Midpoint check-in"
+        MEETING = "meeting", gettext_lazy("After a meeting")
+        MIDPOINT = "midpoint", gettext_lazy("Midpoint check-in")
 
     relationship = models.ForeignKey(
         "relationships.Relationship", on_delete=models.CASCADE, related_name="pulses"
@@ -28,7 +29,9 @@ class Pulse(models.Model):
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     rating = models.PositiveSmallIntegerField()
-    blocking = models.TextField(blank=True, help_text="Anything in the way (midpoint).")
+    blocking = models.TextField(
+        blank=True, help_text=gettext_lazy("Anything in the way (midpoint).")
+    )
     created_at = models.DateTimeField(default=django_timezone.now)
 
     class Meta:
@@ -59,13 +62,13 @@ class Survey(models.Model):
     """A programme's start or end survey: self-rated capability plus reflection."""
 
     class Kind(models.TextChoices):
-        START = "start", "Start survey"
-        END = "end", "End survey"
+        START = "start", gettext_lazy("Start survey")
+        END = "end", gettext_lazy("End survey")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", gettext_lazy("Draft")
+        OPEN = "open", gettext_lazy("Open")
+        CLOSED = "closed", gettext_lazy("Closed")
 
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="surveys"
@@ -73,9 +76,11 @@ class Survey(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     opens_at = models.DateTimeField(
-        null=True, blank=True, help_text="When it opens by itself (the daily job)."
+        null=True, blank=True, help_text=gettext_lazy("When it opens by itself (the daily job).")
     )
-    closes_at = models.DateTimeField(null=True, blank=True, help_text="When it closes by itself.")
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text=gettext_lazy("When it closes by itself.")
+    )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=django_timezone.now)
@@ -96,14 +101,14 @@ class Survey(models.Model):
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        CAPABILITY = "capability", "Capability self-rating (1–5)"
-        RATING = "rating", "Rating (1–5)"
-        TEXT = "text", "Free text"
-        CHOICE = "choice", "One choice"
+        CAPABILITY = "capability", gettext_lazy("Capability self-rating (1–5)")
+        RATING = "rating", gettext_lazy("Rating (1–5)")
+        TEXT = "text", gettext_lazy("Free text")
+        CHOICE = "choice", gettext_lazy("One choice")
 
     class Source(models.TextChoices):
-        DEFAULT = "default", "Standard question"
-        MANAGER = "manager", "Added by a manager"
+        DEFAULT = "default", gettext_lazy("Standard question")
+        MANAGER = "manager", gettext_lazy("Added by a manager")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -179,7 +184,7 @@ class CheckinSettings(models.Model):
         "programmes.Programme", on_delete=models.CASCADE, related_name="checkin_settings"
     )
     meeting_pulse = models.BooleanField(
-        default=False, help_text="Ask one question after each meeting."
+        default=False, help_text=gettext_lazy("Ask one question after each meeting.")
     )
     midpoint_opened_at = models.DateTimeField(null=True, blank=True)
 
@@ -202,7 +207,7 @@ class Closing(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     report = models.JSONField(
-        null=True, blank=True, help_text="The outcomes report as it was at closing."
+        null=True, blank=True, help_text=gettext_lazy("The outcomes report as it was at closing.")
     )
 
     def __str__(self) -> str:

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 SMALL_GROUP = 5
 
 
@@ -113,7 +115,7 @@ def breakdown(
     threshold: int = SMALL_GROUP,
 ) -> list[GroupRow]:
     """Per group of ``dimension``, the change in each area, with small groups withheld."""
-    labels = sorted({p.groups.get(dimension, "") or "Not recorded" for p in people})
+    labels = sorted({p.groups.get(dimension, "") or gettext("Not recorded") for p in people})
     by_group: dict[str, list[PersonRatings]] = {label: [] for label in labels}
     for person in people:
         by_group[person.groups.get(dimension, "") or "Not recorded"].append(person)

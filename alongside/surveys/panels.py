@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from alongside.core.panels import panel
 from alongside.meetings.models import Meeting
@@ -13,11 +14,11 @@ from alongside.relationships.models import Relationship
 from alongside.surveys.models import CheckinSettings, Pulse
 
 SCALE = [
-    ("1", "1 – Not well"),
+    ("1", gettext_lazy("1 – Not well")),
     ("2", "2"),
     ("3", "3"),
     ("4", "4"),
-    ("5", "5 – Very well"),
+    ("5", gettext_lazy("5 – Very well")),
 ]
 
 

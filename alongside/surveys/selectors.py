@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
 from alongside.meetings.models import Commitment, Meeting
@@ -40,14 +41,14 @@ def survey_get(*, programme: Programme, survey_id: int) -> Survey:
         .first()
     )
     if survey is None:
-        raise NotFound("No such survey.")
+        raise NotFound(_("No such survey."))
     return survey
 
 
 def question_get(*, survey: Survey, question_id: int) -> Question:
     question = Question.objects.filter(survey=survey, pk=question_id).first()
     if question is None:
-        raise NotFound("No such question.")
+        raise NotFound(_("No such question."))
     return question
 
 
@@ -65,7 +66,7 @@ def survey_for_participant(*, membership: Membership, survey_id: int) -> tuple[S
         .first()
     )
     if survey is None:
-        raise NotFound("No such survey for you.")
+        raise NotFound(_("No such survey for you."))
     enrolment = Enrolment.objects.select_related("person").get(
         programme=survey.programme, person__user=membership.user
     )
@@ -120,7 +121,7 @@ def my_members(*, membership: Membership) -> QuerySet[RelationshipMember]:
 def my_member_in(*, membership: Membership, relationship_id: int) -> RelationshipMember:
     member = my_members(membership=membership).filter(relationship_id=relationship_id).first()
     if member is None:
-        raise NotFound("No such relationship of yours.")
+        raise NotFound(_("No such relationship of yours."))
     return member
 
 
@@ -131,10 +132,10 @@ def my_meeting(*, membership: Membership, meeting_id: int) -> tuple[Meeting, Rel
         .first()
     )
     if meeting is None:
-        raise NotFound("No such meeting of yours.")
+        raise NotFound(_("No such meeting of yours."))
     member = my_members(membership=membership).filter(relationship=meeting.relationship).first()
     if member is None:
-        raise NotFound("No such meeting of yours.")
+        raise NotFound(_("No such meeting of yours."))
     return meeting, member
 
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -143,8 +144,14 @@ def surveys_ensure(*, programme: Programme) -> list[Survey]:
 def _check_draft(survey: Survey) -> None:
     if survey.status != Survey.Status.DRAFT:
         raise AlongsideError(
-            f"The {survey.get_kind_display().lower()} is {survey.get_status_display().lower()}; "
-            "questions can only change before it opens, so every answer is to the same questions.",
+            _(
+                "The %(lower)s is %(lower2)s; questions can only change before it "
+                "opens, so every answer is to the same questions."
+            )
+            % {
+                "lower": survey.get_kind_display().lower(),
+                "lower2": survey.get_status_display().lower(),
+            },
             code="survey_not_draft",
         )
 
@@ -156,22 +163,28 @@ def _clean_question(
     if kind == Question.Kind.CAPABILITY:
         problems.append(
             Problem(
-                "capability questions follow the programme's capability areas; change those "
-                "on the programme instead.",
+                _(
+                    "capability questions follow the programme's capability areas; change "
+                    "those on the programme instead."
+                ),
                 "kind",
             )
         )
     elif kind not in Question.Kind.values:
-        problems.append(Problem("must be rating, text or choice.", "kind"))
+        problems.append(Problem(_("must be rating, text or choice."), "kind"))
     text = (text or "").strip()
     if not text:
-        problems.append(Problem("is empty; write the question.", "text"))
+        problems.append(Problem(_("is empty; write the question."), "text"))
     elif len(text) > 500:
-        problems.append(Problem("is longer than 500 characters.", "text"))
+        problems.append(Problem(_("is longer than 500 characters."), "text"))
     cleaned = list(dict.fromkeys(c.strip() for c in (choices or []) if c and c.strip()))
     if kind == Question.Kind.CHOICE and not 2 <= len(cleaned) <= MAX_CHOICES:
         problems.append(
-            Problem(f"has {len(cleaned)} options; a choice question needs 2 to 8.", "choices")
+            Problem(
+                _("has %(cleaned)s options; a choice question needs 2 to 8.")
+                % {"cleaned": len(cleaned)},
+                "choices",
+            )
         )
     if kind != Question.Kind.CHOICE:
         cleaned = []
@@ -240,7 +253,7 @@ def question_update(
     if question.kind == Question.Kind.CAPABILITY:
         # Only the wording of a capability question may change; its area stays.
         new_text = (text if text is not None else question.text).strip()
-        problems = [] if new_text else [Problem("is empty; write the question.", "text")]
+        problems = [] if new_text else [Problem(_("is empty; write the question."), "text")]
         cleaned: list[str] = []
     else:
         new_text, cleaned, problems = _clean_question(
@@ -313,7 +326,8 @@ def survey_open(*, survey: Survey, actor: User | None, now: datetime | None = No
         return survey
     if survey.status == Survey.Status.CLOSED:
         raise AlongsideError(
-            f"The {survey.get_kind_display().lower()} is closed and cannot open again.",
+            _("The %(lower)s is closed and cannot open again.")
+            % {"lower": survey.get_kind_display().lower()},
             code="survey_closed",
         )
     allowed = (
@@ -323,8 +337,11 @@ def survey_open(*, survey: Survey, actor: User | None, now: datetime | None = No
     )
     if programme.stage not in allowed:
         raise AlongsideError(
-            f"The {survey.get_kind_display().lower()} cannot open while the programme is "
-            f"{programme.get_stage_display().lower()}.",
+            _("The %(lower)s cannot open while the programme is %(lower2)s.")
+            % {
+                "lower": survey.get_kind_display().lower(),
+                "lower2": programme.get_stage_display().lower(),
+            },
             code="invalid_stage",
         )
     _sync_capability_questions(survey)
@@ -363,7 +380,8 @@ def survey_close(*, survey: Survey, actor: User | None, now: datetime | None = N
         return survey
     if survey.status == Survey.Status.DRAFT:
         raise AlongsideError(
-            f"The {survey.get_kind_display().lower()} has not opened yet.", code="survey_not_open"
+            _("The %(lower)s has not opened yet.") % {"lower": survey.get_kind_display().lower()},
+            code="survey_not_open",
         )
     survey.status, survey.closed_at = Survey.Status.CLOSED, now or timezone.now()
     survey.save()
@@ -387,7 +405,7 @@ def survey_set_schedule(
         .get(pk=survey.pk)
     )
     if survey.status == Survey.Status.CLOSED:
-        raise AlongsideError("The survey is closed.", code="survey_closed")
+        raise AlongsideError(_("The survey is closed."), code="survey_closed")
     if opens_at and closes_at and closes_at <= opens_at:
         raise _fail("must be after the opening time.", "closes_at")
     if survey.status == Survey.Status.DRAFT:
@@ -411,7 +429,11 @@ def _clean_answer(question: Question, raw: Any) -> tuple[int | None, str, Proble
     field = f"answers.{question.pk}"
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if question.required:
-            return None, "", Problem(f"'{question.text}' needs an answer.", field)
+            return (
+                None,
+                "",
+                Problem(_("'%(question)s' needs an answer.") % {"question": question.text}, field),
+            )
         return None, "", None
     if question.is_scale:
         try:
@@ -419,14 +441,37 @@ def _clean_answer(question: Question, raw: Any) -> tuple[int | None, str, Proble
         except (TypeError, ValueError):
             rating = 0
         if isinstance(raw, bool) or not 1 <= rating <= 5 or str(raw).strip() != str(rating):
-            return None, "", Problem(f"'{question.text}' takes a whole number from 1 to 5.", field)
+            return (
+                None,
+                "",
+                Problem(
+                    _("'%(question)s' takes a whole number from 1 to 5.")
+                    % {"question": question.text},
+                    field,
+                ),
+            )
         return rating, "", None
     text = str(raw).strip()
     if question.kind == Question.Kind.CHOICE and text not in question.choices:
         options = ", ".join(question.choices)
-        return None, "", Problem(f"'{question.text}' takes one of: {options}.", field)
+        return (
+            None,
+            "",
+            Problem(
+                _("'%(question)s' takes one of: %(options)s.")
+                % {"question": question.text, "options": options},
+                field,
+            ),
+        )
     if len(text) > 5000:
-        return None, "", Problem(f"'{question.text}': keep it under 5,000 characters.", field)
+        return (
+            None,
+            "",
+            Problem(
+                _("'%(question)s': keep it under 5,000 characters.") % {"question": question.text},
+                field,
+            ),
+        )
     return None, text, None
 
 
@@ -438,16 +483,17 @@ def response_submit(
     survey = Survey.objects.select_related("programme__organisation").get(pk=survey.pk)
     if survey.status != Survey.Status.OPEN:
         raise AlongsideError(
-            f"The {survey.get_kind_display().lower()} is not open.", code="survey_not_open"
+            _("The %(lower)s is not open.") % {"lower": survey.get_kind_display().lower()},
+            code="survey_not_open",
         )
     if enrolment.programme_id != survey.programme_id or enrolment.status != EnrolmentStatus.ACTIVE:
         raise AlongsideError(
-            "Only the programme's participants answer its surveys.", code="forbidden", status=403
+            _("Only the programme's participants answer its surveys."), code="forbidden", status=403
         )
     questions = list(survey.questions.all())
     known = {q.pk for q in questions}
     problems = [
-        Problem("is not a question of this survey.", f"answers.{key}")
+        Problem(_("is not a question of this survey."), f"answers.{key}")
         for key in answers
         if key not in known
     ]
@@ -539,7 +585,7 @@ def midpoint_open(*, programme: Programme, actor: User | None, now: datetime | N
     programme = Programme.objects.select_related("organisation").get(pk=programme.pk)
     if programme.stage not in (Stage.RUNNING, Stage.CLOSING):
         raise AlongsideError(
-            "The midpoint check-in runs while the programme is running.", code="invalid_stage"
+            _("The midpoint check-in runs while the programme is running."), code="invalid_stage"
         )
     settings = CheckinSettings.objects.select_for_update().get_or_create(programme=programme)[0]
     if settings.midpoint_opened_at is None:
@@ -572,21 +618,22 @@ def pulse_submit(
     programme = relationship.programme
     problems = []
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        problems.append(Problem("must be a whole number from 1 to 5.", "rating"))
+        problems.append(Problem(_("must be a whole number from 1 to 5."), "rating"))
     blocking = (blocking or "").strip()
     if len(blocking) > 2000:
-        problems.append(Problem("is longer than 2,000 characters.", "blocking"))
+        problems.append(Problem(_("is longer than 2,000 characters."), "blocking"))
     if problems:
         raise AlongsideError(
             "The check-in is not complete: " + "; ".join(str(p) for p in problems),
             problems=problems,
         )
     if not member.is_active or relationship.status != Relationship.Status.ACTIVE:
-        raise AlongsideError("This relationship is no longer active.", code="inactive")
+        raise AlongsideError(_("This relationship is no longer active."), code="inactive")
     if kind == Pulse.Kind.MIDPOINT:
         if not midpoint_is_open(programme):
             raise AlongsideError(
-                f"The midpoint check-in opens on {programme_midpoint(programme):%d %B %Y}.",
+                _("The midpoint check-in opens on %(date)s.")
+                % {"date": date_format(programme_midpoint(programme), "d F Y")},
                 code="not_open_yet",
             )
         pulse, _created = Pulse.objects.update_or_create(
@@ -604,11 +651,11 @@ def pulse_submit(
             raise _fail("is not a meeting of this relationship.", "meeting_id")
         if not checkin_settings_for(programme).meeting_pulse:
             raise AlongsideError(
-                "This programme does not ask for a pulse after meetings.", code="pulse_off"
+                _("This programme does not ask for a pulse after meetings."), code="pulse_off"
             )
         if meeting.status != Meeting.Status.HELD and meeting.starts_at > timezone.now():
             raise AlongsideError(
-                "You can answer once the meeting has taken place.", code="not_open_yet"
+                _("You can answer once the meeting has taken place."), code="not_open_yet"
             )
         pulse, _created = Pulse.objects.update_or_create(
             member=member,
@@ -663,7 +710,7 @@ def survey_data_export_request(*, programme: Programme, actor: User, identified:
         organisation=programme.organisation,
         actor=actor,
         kind=SURVEY_DATA,
-        title=gettext("Survey answers: %(programme)s") % {"programme": programme.name},
+        title=_("Survey answers: %(programme)s") % {"programme": programme.name},
         filename=f"survey-data-{programme.pk}{suffix}.csv",
         params={"programme_id": programme.pk, "identified": identified},
     )

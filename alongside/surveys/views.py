@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
@@ -142,9 +143,9 @@ def fill(request: OrgRequest, survey_id: int) -> HttpResponse:
                 key = (problem.field or "").removeprefix("answers.")
                 if key.isdigit():
                     errors[int(key)] = problem.message
-            show_error(request, error if not errors else "Some answers need attention.")
+            show_error(request, error if not errors else _("Some answers need attention."))
         else:
-            messages.success(request, "Thank you — your answers are saved.")
+            messages.success(request, _("Thank you — your answers are saved."))
             return redirect("surveys:mine", org_slug=request.organisation.slug)
     items = [
         {
@@ -168,7 +169,7 @@ def midpoint(request: OrgRequest, relationship_id: int) -> HttpResponse:
     member = selectors.my_member_in(membership=request.membership, relationship_id=relationship_id)
     form = PulseForm(request.POST)
     if not form.is_valid():
-        show_error(request, "Choose a rating from 1 to 5.")
+        show_error(request, _("Choose a rating from 1 to 5."))
     else:
         try:
             pulse_submit(
@@ -181,7 +182,7 @@ def midpoint(request: OrgRequest, relationship_id: int) -> HttpResponse:
         except AlongsideError as error:
             show_error(request, error)
         else:
-            messages.success(request, "Thanks — your check-in is with the programme's managers.")
+            messages.success(request, _("Thanks — your check-in is with the programme's managers."))
     return redirect("surveys:mine", org_slug=request.organisation.slug)
 
 
@@ -192,7 +193,7 @@ def meeting_pulse(request: OrgRequest, meeting_id: int) -> HttpResponse:
     meeting, member = selectors.my_meeting(membership=request.membership, meeting_id=meeting_id)
     form = PulseForm(request.POST)
     if not form.is_valid():
-        show_error(request, "Choose a rating from 1 to 5.")
+        show_error(request, _("Choose a rating from 1 to 5."))
     else:
         try:
             pulse_submit(
@@ -206,7 +207,7 @@ def meeting_pulse(request: OrgRequest, meeting_id: int) -> HttpResponse:
         except AlongsideError as error:
             show_error(request, error)
         else:
-            messages.success(request, "Thanks for the pulse.")
+            messages.success(request, _("Thanks for the pulse."))
     back = request.POST.get("next", "")
     if back.startswith(f"/o/{request.organisation.slug}/") and "//" not in back:
         return redirect(back)
@@ -277,7 +278,7 @@ def checkin_settings(request: OrgRequest, programme_id: int) -> HttpResponse:
         actor=request.user,
         meeting_pulse=bool(form.cleaned_data.get("meeting_pulse")),
     )
-    messages.success(request, "Check-in settings saved.")
+    messages.success(request, _("Check-in settings saved."))
     return _setup(request, programme)
 
 
@@ -291,7 +292,9 @@ def midpoint_now(request: OrgRequest, programme_id: int) -> HttpResponse:
         show_error(request, error)
     else:
         messages.success(
-            request, f"The midpoint check-in is open; {sent} people are asked by email."
+            request,
+            _("The midpoint check-in is open; %(sent)s people are asked by email.")
+            % {"sent": sent},
         )
     return _setup(request, programme)
 
@@ -318,7 +321,7 @@ def question_new(request: OrgRequest, programme_id: int, survey_id: int) -> Http
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, "Question added.")
+        messages.success(request, _("Question added."))
     return _setup(request, programme)
 
 
@@ -350,7 +353,7 @@ def question_edit(
         except AlongsideError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Question saved.")
+            messages.success(request, _("Question saved."))
             return _setup(request, programme)
     return render(
         request,
@@ -372,7 +375,7 @@ def question_delete(
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, "Question removed.")
+        messages.success(request, _("Question removed."))
     return _setup(request, programme)
 
 
@@ -389,13 +392,17 @@ def survey_state(request: OrgRequest, programme_id: int, survey_id: int) -> Http
         elif action == "close":
             survey = survey_close(survey=survey, actor=request.user)
         else:
-            raise AlongsideError("Choose to open or to close the survey.")
+            raise AlongsideError(_("Choose to open or to close the survey."))
     except AlongsideError as error:
         show_error(request, error)
     else:
         messages.success(
             request,
-            f"The {survey.get_kind_display().lower()} is {survey.get_status_display().lower()}.",
+            _("The %(lower)s is %(lower2)s.")
+            % {
+                "lower": survey.get_kind_display().lower(),
+                "lower2": survey.get_status_display().lower(),
+            },
         )
     return _setup(request, programme)
 
@@ -407,7 +414,7 @@ def survey_schedule(request: OrgRequest, programme_id: int, survey_id: int) -> H
     survey = _survey(programme, survey_id)
     form = SurveyScheduleForm(request.POST)
     if not form.is_valid():
-        show_error(request, "Give the dates as YYYY-MM-DD.")
+        show_error(request, _("Give the dates as YYYY-MM-DD."))
         return _setup(request, programme)
     zone = ZoneInfo(programme.organisation.default_time_zone or "UTC")
 
@@ -424,7 +431,7 @@ def survey_schedule(request: OrgRequest, programme_id: int, survey_id: int) -> H
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, "Dates saved.")
+        messages.success(request, _("Dates saved."))
     return _setup(request, programme)
 
 
@@ -468,9 +475,9 @@ def outcomes(request: OrgRequest, programme_id: int) -> HttpResponse:
             "chart_width": CHART_WIDTH,
             "ticks": [{"value": v, "x": f"{v * CHART_WIDTH / 5:.1f}"} for v in range(6)],
             "dimension_labels": {
-                "department": "By department",
-                "location": "By location",
-                "role": "By role in the programme",
+                "department": _("By department"),
+                "location": _("By location"),
+                "role": _("By role in the programme"),
             },
             "can_identify": request.membership.role == Role.ADMIN,
             # Stored as ISO text (a frozen report is JSON); shown as a date and time.
@@ -486,7 +493,7 @@ def export(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     identified = request.POST.get("identified") == "1"
     if identified and request.membership.role != Role.ADMIN:
-        raise PermissionDenied("Only organisation admins can export answers with names.")
+        raise PermissionDenied(_("Only organisation admins can export answers with names."))
     made = survey_data_export_request(
         programme=programme, actor=request.user, identified=identified
     )
@@ -551,7 +558,7 @@ def closing_session(request: OrgRequest, programme_id: int) -> HttpResponse:
         show_error(request, error)
     else:
         messages.success(
-            request, "The closing session is scheduled; participants are told by email."
+            request, _("The closing session is scheduled; participants are told by email.")
         )
     return _closing_page(request, programme)
 
@@ -565,7 +572,7 @@ def closing_survey(request: OrgRequest, programme_id: int) -> HttpResponse:
     except AlongsideError as error:
         show_error(request, error)
     else:
-        messages.success(request, "The closing survey is open; participants are asked by email.")
+        messages.success(request, _("The closing survey is open; participants are asked by email."))
     return _closing_page(request, programme)
 
 
@@ -574,12 +581,15 @@ def closing_survey(request: OrgRequest, programme_id: int) -> HttpResponse:
 def closing_close(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     if request.POST.get("confirm") != "yes":
-        show_error(request, "Tick the box to confirm: closing cannot be undone.")
+        show_error(request, _("Tick the box to confirm: closing cannot be undone."))
         return _closing_page(request, programme)
     try:
         programme_close(programme=programme, actor=request.user)
     except AlongsideError as error:
         show_error(request, error)
         return _closing_page(request, programme)
-    messages.success(request, f"{programme.name} is closed and its report is frozen.")
+    messages.success(
+        request,
+        _("%(programme)s is closed and its report is frozen.") % {"programme": programme.name},
+    )
     return redirect(reverse("surveys:outcomes", args=[request.organisation.slug, programme.pk]))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
 from alongside.organisations.models import Organisation
@@ -30,7 +31,7 @@ def webhook_endpoint_get(*, organisation: Organisation, endpoint_id: int) -> Web
         .first()
     )
     if endpoint is None:
-        raise NotFound("No such webhook address in this organisation.")
+        raise NotFound(_("No such webhook address in this organisation."))
     return endpoint
 
 
@@ -50,5 +51,5 @@ def webhook_delivery_get(*, endpoint: WebhookEndpoint, delivery_id: int) -> Webh
         .first()
     )
     if delivery is None:
-        raise NotFound("No such delivery for this webhook address.")
+        raise NotFound(_("No such delivery for this webhook address."))
     return delivery

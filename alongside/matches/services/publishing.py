@@ -12,13 +12,14 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.accounts.sign_in_links import email_link
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError
 from alongside.core.events import emit
+from alongside.core.languages import in_language, recipient_language
 from alongside.matches.models import (
     MatchGroup,
     MatchGroupMember,
@@ -47,8 +48,10 @@ def match_run_publish(
         if "locked" not in str(error):
             raise
         raise AlongsideError(
-            "Another change to this programme was being saved at the same moment; "
-            "nothing was published. Reload the draft and try again.",
+            _(
+                "Another change to this programme was being saved at the same moment; "
+                "nothing was published. Reload the draft and try again."
+            ),
             code="busy",
             status=409,
         ) from error
@@ -69,7 +72,7 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
     )
     groups = list(run.groups.prefetch_related(members_with_people).order_by("number"))
     if not groups:
-        raise AlongsideError("This draft has no groups to publish.")
+        raise AlongsideError(_("This draft has no groups to publish."))
     created: list[Relationship] = []
     pending: list[tuple[Relationship, list[MatchGroupMember]]] = []
     mentor_load: dict[int, int] = defaultdict(int)
@@ -78,8 +81,8 @@ def _publish(*, run: MatchRun, actor: User, keep_matching: bool) -> list[Relatio
         for member in members:
             if member.enrolment.status != EnrolmentStatus.ACTIVE:
                 raise AlongsideError(
-                    f"{member.enrolment.person.name} has withdrawn since this "
-                    "draft was made; re-run matching.",
+                    _("%(person)s has withdrawn since this draft was made; re-run matching.")
+                    % {"person": member.enrolment.person.name},
                     code="stale",
                 )
         if programme.is_mentoring:
@@ -172,8 +175,12 @@ def _add_members(relationship: Relationship, members: Sequence[MatchGroupMember]
     except IntegrityError as error:
         names = ", ".join(m.enrolment.person.name for m in members)
         raise AlongsideError(
-            f"Someone in {relationship.name} ({names}) is already in an active relationship "
-            "in this programme; nothing was published. Re-run matching.",
+            _(
+                "Someone in %(relationship)s (%(names)s) is already in an active "
+                "relationship in this programme; nothing was published. Re-run "
+                "matching."
+            )
+            % {"relationship": relationship.name, "names": names},
             code="already_matched",
         ) from error
 
@@ -193,8 +200,11 @@ def _publish_mentoring(
     taken = mentor_places_taken_locked(locked)
     if taken + mentor_load[locked.pk] + len(mentees) > locked.capacity:
         raise AlongsideError(
-            f"{locked.person.name} has no free mentoring place left "
-            f"(capacity {locked.capacity}); nothing was published.",
+            _(
+                "%(person)s has no free mentoring place left (capacity %(capacity)s); "
+                "nothing was published."
+            )
+            % {"person": locked.person.name, "capacity": locked.capacity},
             code="capacity",
         )
     mentor_load[locked.pk] += len(mentees)
@@ -302,7 +312,7 @@ def relationship_create_chosen(
             )
     except IntegrityError as error:
         raise AlongsideError(
-            gettext("%(names)s: one of you already has a match in this programme.")
+            _("%(names)s: one of you already has a match in this programme.")
             % {"names": ", ".join(m.enrolment.person.name for m in members)},
             code="already_matched",
         ) from error
@@ -335,7 +345,7 @@ def _join(relationship: Relationship, newcomer: ChosenMember, actor: User | None
             )
     except IntegrityError as error:
         raise AlongsideError(
-            gettext("%(name)s already has a match in this programme.")
+            _("%(name)s already has a match in this programme.")
             % {"name": newcomer.enrolment.person.name},
             code="already_matched",
         ) from error
@@ -399,6 +409,20 @@ def matched_email(
     relationship: Relationship,
 ) -> EmailMultiAlternatives:
     """You've been matched: who with, and a link that signs in and opens the relationship."""
+    # In the recipient's own language.
+    with in_language(recipient_language(member.person.user, programme.organisation)):
+        return _matched_email(
+            member=member, others=others, programme=programme, relationship=relationship
+        )
+
+
+def _matched_email(
+    *,
+    member: RelationshipMember,
+    others: Sequence[Person],
+    programme: Programme,
+    relationship: Relationship,
+) -> EmailMultiAlternatives:
     path = reverse("meetings:relationship", args=[programme.organisation.slug, relationship.pk])
     context = {
         "person": member.person,
@@ -410,7 +434,7 @@ def matched_email(
         ),
     }
     message = EmailMultiAlternatives(
-        subject=gettext("You've been matched in %(programme)s") % {"programme": programme.name},
+        subject=_("You've been matched in %(programme)s") % {"programme": programme.name},
         body=render_to_string("relationships/email/matched.txt", context),
         to=[member.person.email],
     )
@@ -429,7 +453,7 @@ def _notify(programme: Programme, relationships: Sequence[Relationship]) -> None
     for start in range(0, len(ids), 500):
         for member in RelationshipMember.objects.filter(
             relationship_id__in=ids[start : start + 500]
-        ).select_related("person"):
+        ).select_related("person__user"):
             members_of[member.relationship_id].append(member)
     for relationship in relationships:
         members = members_of[relationship.pk]
@@ -462,24 +486,34 @@ def relationship_add_late_joiner(
     """
     programme = relationship.programme
     if enrolment.programme_id != programme.pk or enrolment.status != EnrolmentStatus.ACTIVE:
-        raise AlongsideError("Only an active participant of this programme can join.")
+        raise AlongsideError(_("Only an active participant of this programme can join."))
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.status != Relationship.Status.ACTIVE:
-        raise AlongsideError(f"{relationship.name} is not active.")
+        raise AlongsideError(
+            _("%(relationship)s is not active.") % {"relationship": relationship.name}
+        )
     members = list(relationship.members.filter(is_active=True).select_related("enrolment__person"))
     size = len(members) + 1
     if relationship.kind == Relationship.Kind.CIRCLE:
         high = int(programme.rule("max_size", 8))
         if size > high:
-            raise AlongsideError(f"{relationship.name} is full ({high} people).", code="size")
+            raise AlongsideError(
+                _("%(relationship)s is full (%(high)s people).")
+                % {"relationship": relationship.name, "high": high},
+                code="size",
+            )
     elif relationship.kind == Relationship.Kind.GROUP:
         mentor = next(m.enrolment for m in members if m.role == "mentor")
         if size - 1 > mentor.capacity:
-            raise AlongsideError(f"{mentor.person.name}'s group is full.", code="capacity")
+            raise AlongsideError(
+                _("%(person)s's group is full.") % {"person": mentor.person.name}, code="capacity"
+            )
     else:
         raise AlongsideError(
-            "Late joiners can join circles and mentoring groups; pairs are "
-            "matched among the late joiners instead.",
+            _(
+                "Late joiners can join circles and mentoring groups; pairs are matched "
+                "among the late joiners instead."
+            ),
             code="format",
         )
     try:
@@ -492,7 +526,9 @@ def relationship_add_late_joiner(
             )
     except IntegrityError as error:
         raise AlongsideError(
-            f"{enrolment.person.name} is already in an active relationship.", code="already_matched"
+            _("%(person)s is already in an active relationship.")
+            % {"person": enrolment.person.name},
+            code="already_matched",
         ) from error
     Enrolment.objects.filter(pk=enrolment.pk).update(late_joiner=False)
     relationship_name_refresh(relationship=relationship)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -36,7 +37,8 @@ def draft_for_update(run: MatchRun) -> MatchRun:
     locked = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     if locked.status != MatchRun.Status.DRAFT:
         raise AlongsideError(
-            f"This run is {locked.get_status_display().lower()}; only a draft can be changed.",
+            _("This run is %(lower)s; only a draft can be changed.")
+            % {"lower": locked.get_status_display().lower()},
             code="not_draft",
         )
     return locked
@@ -74,20 +76,27 @@ def _check_group_allowed(run: MatchRun, group: MatchGroup, enrolments: list[Enro
         low, high = int(rules.get("min_size", 4)), int(rules.get("max_size", 8))
         if not low <= size <= high:
             raise AlongsideError(
-                f"Circle {group.number} would have {size} people; circles hold {low}–{high}.",
+                _("Circle %(number)s would have %(size)s people; circles hold %(low)s–%(high)s.")
+                % {"number": group.number, "size": size, "low": low, "high": high},
                 code="size",
             )
     elif not programme.is_mentoring and size != 2:
-        raise AlongsideError(f"Pair {group.number} would have {size} people.", code="size")
+        raise AlongsideError(
+            _("Pair %(number)s would have %(size)s people.")
+            % {"number": group.number, "size": size},
+            code="size",
+        )
     if programme.is_mentoring:
         mentors = [e for e in enrolments if e.role == "mentor"]
         if len(mentors) != 1:
             raise AlongsideError(
-                f"Group {group.number} must have exactly one mentor.", code="mentor"
+                _("Group %(number)s must have exactly one mentor.") % {"number": group.number},
+                code="mentor",
             )
         if size - 1 > mentors[0].capacity:
             raise AlongsideError(
-                f"{mentors[0].person.name} can take {mentors[0].capacity} mentee(s).",
+                _("%(person)s can take %(capacity)s mentee(s).")
+                % {"person": mentors[0].person.name, "capacity": mentors[0].capacity},
                 code="capacity",
             )
     cohort = build_cohort(programme, enrolments)
@@ -101,8 +110,12 @@ def _check_group_allowed(run: MatchRun, group: MatchGroup, enrolments: list[Enro
             explanation = explain_pair(scorer, i, j, mentoring=mentoring)
             if explanation.forbidden_by:
                 raise AlongsideError(
-                    f"{enrolments[a].person.name} and {enrolments[b].person.name} cannot be "
-                    f"together: {'; '.join(explanation.forbidden_by)}.",
+                    _("%(person)s and %(person2)s cannot be together: %(forbidden_by)s.")
+                    % {
+                        "person": enrolments[a].person.name,
+                        "person2": enrolments[b].person.name,
+                        "forbidden_by": "; ".join(explanation.forbidden_by),
+                    },
                     code="forbidden",
                 )
 
@@ -115,7 +128,7 @@ def match_member_move(
     run = draft_for_update(run)
     member = MatchGroupMember.objects.filter(run=run, enrolment=enrolment).first()
     if to_group is not None and to_group.run_id != run.pk:
-        raise AlongsideError("That group belongs to another run.")
+        raise AlongsideError(_("That group belongs to another run."))
     changed: list[MatchGroup] = []
     if member is not None:
         source = member.group
@@ -167,11 +180,11 @@ def match_members_swap(
     a = MatchGroupMember.objects.filter(run=run, enrolment=first).select_related("group").first()
     b = MatchGroupMember.objects.filter(run=run, enrolment=second).select_related("group").first()
     if a is None or b is None:
-        raise AlongsideError("Both people must be in a group of this draft to swap them.")
+        raise AlongsideError(_("Both people must be in a group of this draft to swap them."))
     if a.group_id == b.group_id:
-        raise AlongsideError("They are already in the same group.")
+        raise AlongsideError(_("They are already in the same group."))
     if run.programme.is_mentoring and a.role != b.role:
-        raise AlongsideError("Swap a mentor with a mentor, or a mentee with a mentee.")
+        raise AlongsideError(_("Swap a mentor with a mentor, or a mentee with a mentee."))
     group_a, group_b = a.group, b.group
     a.group, b.group = group_b, group_a
     for group, leaving, joining in ((group_a, first, second), (group_b, second, first)):
@@ -207,12 +220,12 @@ def pairing_rule_set(
 ) -> PairingRule:
     """Lock two people together or forbid them; kept for every re-run."""
     if kind not in PairingRule.Kind.values:
-        raise AlongsideError("kind must be lock or forbid.")
+        raise AlongsideError(_("kind must be lock or forbid."))
     if first.pk == second.pk:
-        raise AlongsideError("Choose two different people.")
+        raise AlongsideError(_("Choose two different people."))
     for enrolment in (first, second):
         if enrolment.programme_id != programme.pk:
-            raise AlongsideError("Both people must be enrolled in this programme.")
+            raise AlongsideError(_("Both people must be enrolled in this programme."))
     low, high = sorted((first, second), key=lambda e: e.pk)
     if kind == PairingRule.Kind.LOCK:
         _check_lock_allowed(programme, low, high)
@@ -244,13 +257,17 @@ def _check_lock_allowed(programme: Programme, first: Enrolment, second: Enrolmen
     scorer = Scorer(cohort.candidates, cohort.rules)
     mentoring = programme.is_mentoring
     if mentoring and "mentor" not in (first.role, second.role):
-        raise AlongsideError("In mentoring, a lock joins a mentee with a mentor.")
+        raise AlongsideError(_("In mentoring, a lock joins a mentee with a mentor."))
     i, j = (0, 1) if second.role == "mentor" or not mentoring else (1, 0)
     explanation = explain_pair(scorer, i, j, mentoring=mentoring)
     if explanation.forbidden_by:
         raise AlongsideError(
-            f"{first.person.name} and {second.person.name} cannot be kept together: "
-            f"{'; '.join(explanation.forbidden_by)}.",
+            _("%(person)s and %(person2)s cannot be kept together: %(forbidden_by)s.")
+            % {
+                "person": first.person.name,
+                "person2": second.person.name,
+                "forbidden_by": "; ".join(explanation.forbidden_by),
+            },
             code="forbidden",
         )
 

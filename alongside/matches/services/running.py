@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
@@ -63,7 +63,7 @@ KIND_FOR_FORMAT = {
 def check_can_match(programme: Programme) -> None:
     if programme.format == Format.FLASH_ROUNDS:
         raise AlongsideError(
-            gettext(
+            _(
                 "Flash rounds pair people round by round on the rounds page; "
                 "they have no whole-programme matching."
             ),
@@ -71,8 +71,8 @@ def check_can_match(programme: Programme) -> None:
         )
     if programme.stage not in (Stage.MATCHING, Stage.RUNNING):
         raise AlongsideError(
-            "Move the programme to the matching stage before running matching "
-            f"(it is {programme.get_stage_display().lower()}).",
+            _("Move the programme to the matching stage before running matching (it is %(lower)s).")
+            % {"lower": programme.get_stage_display().lower()},
             code="wrong_stage",
         )
 
@@ -84,7 +84,8 @@ def match_run_request(*, programme: Programme, actor: User) -> MatchRun:
     cohort_size = len(unplaced_enrolments(programme))
     if cohort_size < 2:
         raise AlongsideError(
-            "There is no one left to match: everyone enrolled is placed.", code="nothing_to_match"
+            _("There is no one left to match: everyone enrolled is placed."),
+            code="nothing_to_match",
         )
     late = Relationship.objects.filter(programme=programme).exists()
     run = MatchRun.objects.create(
@@ -158,9 +159,9 @@ def _solve(programme: Programme, cohort: Cohort, run: MatchRun) -> tuple[MatchRe
             if c.role == "mentor" and cohort.free_capacity.get(cohort.enrolments[i].pk, 0) > 0
         ]
         if not mentees:
-            raise AlongsideError("There are no mentees waiting for a mentor.")
+            raise AlongsideError(_("There are no mentees waiting for a mentor."))
         if not mentors:
-            raise AlongsideError("No mentor has a free place; add mentors or raise capacities.")
+            raise AlongsideError(_("No mentor has a free place; add mentors or raise capacities."))
         locked = _mentoring_locks(cohort, locks)
         locked_score = sum(
             float(scorer.block(np.array([mentee]), np.array([mentor]), mentoring=True)[0, 0])
@@ -218,7 +219,7 @@ def _mentoring_locks(cohort: Cohort, locks: list[tuple[int, ...]]) -> _Mentoring
         lock_mentors = [i for i in lock if candidates[i].role == "mentor"]
         if len(lock_mentors) != 1:
             raise AlongsideError(
-                gettext("A kept-together rule in mentoring joins mentees with one mentor."),
+                _("A kept-together rule in mentoring joins mentees with one mentor."),
                 code="lock",
             )
         for mentee in lock:
@@ -229,7 +230,7 @@ def _mentoring_locks(cohort: Cohort, locks: list[tuple[int, ...]]) -> _Mentoring
         free = cohort.free_capacity.get(cohort.enrolments[mentor].pk, 0)
         if len(kept) > free:
             raise AlongsideError(
-                gettext(
+                _(
                     "%(name)s is kept with %(kept)d mentees but has %(free)d free places; "
                     "remove a kept-together rule or raise the capacity."
                 )

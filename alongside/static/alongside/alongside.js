@@ -15,6 +15,14 @@
       if (summary) { summary.focus(); }
     });
   });
+  // The language switcher changes language as soon as one is picked (its button stays
+  // for keyboards and for browsers without this file).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) {
+      select.form.submit();
+    }
+  });
   // On a phone a wide table stacks into one card per row (alongside.css); label each
   // cell with its column's heading, and keep the table's roles for screen readers.
   function labelTables() {
