@@ -199,9 +199,9 @@ def sign_in_link_open(request: HttpRequest, secret: str) -> HttpResponseBase:
             {"reason": error.message, "link": link, "secret": secret, "refused": True},
             status=error.status,
         )
-    user: User = spent.user  # type: ignore[attr-defined]
-    login(request, user, backend=MODEL_BACKEND)
-    _keep_picked_language(request, user)
+    owner: User = spent.user  # type: ignore[attr-defined]
+    login(request, owner, backend=MODEL_BACKEND)
+    _keep_picked_language(request, owner)
     return redirect(spent.next_path)
 
 
