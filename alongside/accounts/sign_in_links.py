@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -33,6 +34,7 @@ from alongside.accounts.sign_in_policy import (
 )
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.languages import in_language, recipient_language
 
 BROWSER_COOKIE = "alongside_sign_in"
 
@@ -195,6 +197,26 @@ def sign_in_link_deliver(*, email: str, next_path: str, browser_hash: str) -> st
     realm = realm_for_email(email)
     user = User.objects.filter(email=email, is_active=True).first()
     refusal = sign_in_refusal(user, LINK) if user is not None else None
+    with in_language(_recipient_language(user)):
+        return _deliver(email, next_path, browser_hash, realm, user, refusal)
+
+
+def _recipient_language(user: User | None) -> str:
+    """The account's own language, else its (first) organisation's default."""
+    membership = (
+        user.memberships.select_related("organisation").order_by("pk").first() if user else None
+    )
+    return recipient_language(user, membership.organisation if membership else None)
+
+
+def _deliver(
+    email: str,
+    next_path: str,
+    browser_hash: str,
+    realm: Any,
+    user: User | None,
+    refusal: str | None,
+) -> str:
     if (realm is not None and realm.required) or (refusal and realm is not None):
         assert realm is not None
         message = use_single_sign_on_email(

@@ -33,6 +33,7 @@ from alongside.chat.models import (
 )
 from alongside.core.crypto import decrypt, encrypt
 from alongside.core.errors import AlongsideError, NotFound, Problem
+from alongside.core.languages import in_language
 from alongside.core.net import is_private_host, retry_after
 from alongside.organisations.models import Organisation
 from alongside.programmes.models import Programme
@@ -259,19 +260,23 @@ def announcements_for_published(*, relationship_ids: Iterable[int]) -> list[Chat
         link = settings.SITE_URL + reverse(
             "meetings:relationship", args=[relationship.organisation.slug, relationship.pk]
         )
+        # Stored as sent: in the organisation's language, which its members share.
+        with in_language(relationship.organisation.language):
+            title = _("You have been matched in %(programme)s") % {
+                "programme": relationship.programme.name
+            }
+            text = _(
+                "Welcome to %(name)s in %(programme)s. Say hello here, then agree your "
+                "first meeting time in Alongside."
+            ) % {"name": relationship.name, "programme": relationship.programme.name}
         rows.append(
             ChatAnnouncement(
                 organisation_id=relationship.organisation_id,
                 target=ChatAnnouncement.Target.SLACK_GROUP,
                 target_id=relationship.pk,
                 event_key="published",
-                title=_("You have been matched in %(programme)s")
-                % {"programme": relationship.programme.name},
-                text=_(
-                    "Welcome to %(name)s in %(programme)s. Say hello here, then agree your "
-                    "first meeting time in Alongside."
-                )
-                % {"name": relationship.name, "programme": relationship.programme.name},
+                title=title,
+                text=text,
                 link=link,
             )
         )
@@ -283,6 +288,13 @@ def announcements_for_published(*, relationship_ids: Iterable[int]) -> list[Chat
         hooks = TeamsChannelWebhook.objects.filter(
             organisation_id=programme.organisation_id
         ).filter(Q(programme__isnull=True) | Q(programme_id=programme_id))
+        with in_language(programme.organisation.language):
+            title = _("Matches published in %(programme)s") % {"programme": programme.name}
+            text = ngettext(
+                "%(count)d new relationship has started; its members have been told.",
+                "%(count)d new relationships have started; their members have been told.",
+                len(published),
+            ) % {"count": len(published)}
         for hook in hooks:
             rows.append(
                 ChatAnnouncement(
@@ -290,13 +302,8 @@ def announcements_for_published(*, relationship_ids: Iterable[int]) -> list[Chat
                     target=ChatAnnouncement.Target.TEAMS_CHANNEL,
                     target_id=hook.pk,
                     event_key=f"published:{programme_id}:{min(r.pk for r in published)}",
-                    title=_("Matches published in %(programme)s") % {"programme": programme.name},
-                    text=ngettext(
-                        "%(count)d new relationship has started; its members have been told.",
-                        "%(count)d new relationships have started; their members have been told.",
-                        len(published),
-                    )
-                    % {"count": len(published)},
+                    title=title,
+                    text=text,
                     link=settings.SITE_URL
                     + reverse(
                         "programmes:detail", args=[programme.organisation.slug, programme.pk]
@@ -352,11 +359,18 @@ def announcement_send(*, announcement_id: int, now: datetime | None = None) -> s
     mine = ChatAnnouncement.objects.filter(
         pk=announcement.pk, status=ChatAnnouncement.Status.SENDING
     )
+    language = (
+        Organisation.objects.filter(pk=announcement.organisation_id)
+        .values_list("language", flat=True)
+        .first()
+    )
     try:
-        if announcement.target == ChatAnnouncement.Target.SLACK_GROUP:
-            reference = _send_slack_group(announcement)
-        else:
-            reference = _send_teams_channel(announcement, now)
+        # Its buttons in the organisation's language, like its stored title and text.
+        with in_language(language):
+            if announcement.target == ChatAnnouncement.Target.SLACK_GROUP:
+                reference = _send_slack_group(announcement)
+            else:
+                reference = _send_teams_channel(announcement, now)
     except _Later as later:
         if later.counts and announcement.attempts >= MAX_ATTEMPTS:
             mine.update(

@@ -22,6 +22,8 @@ from django.utils.translation import gettext
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.formatting import format_list
+from alongside.core.languages import in_language, recipient_language
 from alongside.flash.models import FlashGroup, FlashMember, FlashPulse, FlashRound, FlashSkip
 from alongside.matches.cohort import utc_offset_hours
 from alongside.matching.flash import FlashPerson, pair_round
@@ -123,7 +125,7 @@ def _announce(flash_round: FlashRound) -> None:
     messages = []
     for enrolment in Enrolment.objects.filter(
         programme=programme, status=EnrolmentStatus.ACTIVE
-    ).select_related("person"):
+    ).select_related("person__user"):
         if not enrolment.person.email:
             continue
         context = {
@@ -133,12 +135,13 @@ def _announce(flash_round: FlashRound) -> None:
             "skip_link": settings.SITE_URL
             + reverse("flash_skip_link", args=[skip_token(flash_round, enrolment)]),
         }
-        message = EmailMultiAlternatives(
-            subject=gettext("%(programme)s: round %(number)d is coming")
-            % {"programme": programme.name, "number": flash_round.number},
-            body=render_to_string("flash/email/round_planned.txt", context),
-            to=[enrolment.person.email],
-        )
+        with in_language(recipient_language(enrolment.person.user, programme.organisation)):
+            message = EmailMultiAlternatives(
+                subject=gettext("%(programme)s: round %(number)d is coming")
+                % {"programme": programme.name, "number": flash_round.number},
+                body=render_to_string("flash/email/round_planned.txt", context),
+                to=[enrolment.person.email],
+            )
         messages.append(
             Outgoing(
                 message,
@@ -276,7 +279,7 @@ def round_calendar(flash_round: FlashRound, *, now: datetime | None = None) -> b
 def _group_event(group: FlashGroup) -> invites.InviteEvent:
     flash_round = group.round
     programme = flash_round.programme
-    members = list(group.members.select_related("person"))
+    members = list(group.members.select_related("person__user"))
     return invites.InviteEvent(
         uid=f"flash-{group.pk}@alongside",
         sequence=0,
@@ -300,7 +303,7 @@ def _invite(flash_round: FlashRound, groups: list[FlashGroup]) -> None:
     messages = []
     for group in groups:
         ics = group_invitation(group)
-        members = list(group.members.select_related("person"))
+        members = list(group.members.select_related("person__user"))
         for member in members:
             if not member.person.email:
                 continue
@@ -311,12 +314,15 @@ def _invite(flash_round: FlashRound, groups: list[FlashGroup]) -> None:
                 "round": flash_round,
                 "programme": flash_round.programme,
             }
-            message = EmailMultiAlternatives(
-                subject=gettext("Round %(number)d: you are meeting %(names)s")
-                % {"number": flash_round.number, "names": " & ".join(others)},
-                body=render_to_string("flash/email/paired.txt", context),
-                to=[member.person.email],
-            )
+            with in_language(
+                recipient_language(member.person.user, flash_round.programme.organisation)
+            ):
+                message = EmailMultiAlternatives(
+                    subject=gettext("Round %(number)d: you are meeting %(names)s")
+                    % {"number": flash_round.number, "names": format_list(others)},
+                    body=render_to_string("flash/email/paired.txt", context),
+                    to=[member.person.email],
+                )
             message.attach_alternative(ics.decode(), "text/calendar; method=REQUEST")
             message.attach("invite.ics", ics, "application/ics; method=REQUEST")
             messages.append(

@@ -27,6 +27,7 @@ from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.crypto import decrypt, encrypt
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.languages import in_language
 from alongside.core.net import is_private_host
 from alongside.hrsync.models import SyncRun, SyncSource
 from alongside.hrsync.transport import (
@@ -427,32 +428,34 @@ def _email_admins(run: SyncRun, *, needs_confirmation: bool) -> None:
         return
     organisation = Organisation.objects.get(pk=run.organisation_id)
     link = settings.SITE_URL + reverse("hrsync:run", args=[organisation.slug, run.pk])
-    if needs_confirmation:
-        subject = _("HR sync waits for your confirmation: %(count)d people would leave") % {
-            "count": len(run.left)
-        }
-        body = _(
-            "Today's HR sync for %(organisation)s would mark %(count)d people as having left, "
-            "more than the share you set. Nothing has changed yet: review the list and "
-            "confirm or discard the run here:\n\n%(link)s\n"
-        ) % {"organisation": organisation.name, "count": len(run.left), "link": link}
-    else:
-        lines = [
-            f"- {p.get('row') or ''} {p.get('field') or ''}: {p['message']}"
-            for p in run.problems[:20]
-        ]
-        subject = _("HR sync failed for %(organisation)s: nothing changed") % {
-            "organisation": organisation.name
-        }
-        body = _(
-            "The HR sync for %(organisation)s failed and the directory was not changed.\n\n"
-            "%(error)s\n%(problems)s\n\nDetails: %(link)s\n"
-        ) % {
-            "organisation": organisation.name,
-            "error": run.error,
-            "problems": "\n".join(lines),
-            "link": link,
-        }
+    # In the organisation's language: its admins may each read another, one email goes to all.
+    with in_language(organisation.language):
+        if needs_confirmation:
+            subject = _("HR sync waits for your confirmation: %(count)d people would leave") % {
+                "count": len(run.left)
+            }
+            body = _(
+                "Today's HR sync for %(organisation)s would mark %(count)d people as having left, "
+                "more than the share you set. Nothing has changed yet: review the list and "
+                "confirm or discard the run here:\n\n%(link)s\n"
+            ) % {"organisation": organisation.name, "count": len(run.left), "link": link}
+        else:
+            lines = [
+                f"- {p.get('row') or ''} {p.get('field') or ''}: {p['message']}"
+                for p in run.problems[:20]
+            ]
+            subject = _("HR sync failed for %(organisation)s: nothing changed") % {
+                "organisation": organisation.name
+            }
+            body = _(
+                "The HR sync for %(organisation)s failed and the directory was not changed.\n\n"
+                "%(error)s\n%(problems)s\n\nDetails: %(link)s\n"
+            ) % {
+                "organisation": organisation.name,
+                "error": run.error,
+                "problems": "\n".join(lines),
+                "link": link,
+            }
     email_enqueue(
         EmailMessage(subject=subject, body=body, to=admins),
         kind="hr_sync",

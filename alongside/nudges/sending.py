@@ -279,7 +279,9 @@ def _send_by_channels(delivery: NudgeDelivery, items: Sequence[NudgeDelivery]) -
                 raise ChannelUnavailable(
                     _("The %(channel)s channel is not installed.") % {"channel": key}
                 )
-            reference = channel.send(delivery, items)
+            # A chat message's own words (buttons, headings) in the recipient's language.
+            with in_language(recipient_language(delivery.user, delivery.organisation)):
+                reference = channel.send(delivery, items)
         except TryLater as later:
             results[key] = {"status": "waiting", "error": later.reason[:300], "at": at}
             if wait is None or later.at > wait.at:

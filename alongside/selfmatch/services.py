@@ -8,18 +8,21 @@ last place goes to one mentee, and the other hears politely that it has gone.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from alongside.accounts.models import User
 from alongside.accounts.sign_in_links import email_link
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
+from alongside.core.formatting import lazy_interpolate
+from alongside.core.languages import in_language, recipient_language
 from alongside.matches.cohort import build_cohort
 from alongside.matches.services import (
     ChosenMember,
@@ -313,8 +316,10 @@ def _send(
     else:
         _tell(
             recipient,
-            gettext("%(name)s would like you as their match in %(programme)s")
-            % {"name": requester.person.name, "programme": programme.name},
+            lazy_interpolate(
+                gettext_lazy("%(name)s would like you as their match in %(programme)s"),
+                {"name": requester.person.name, "programme": programme.name},
+            ),
             "selfmatch/email/request_received.txt",
             {"request": request},
         )
@@ -463,11 +468,14 @@ def _tell_requester_to_try_next(request: MatchRequest) -> None:
     from alongside.selfmatch.selectors import next_bookmark
 
     requester = request.requester
-    subject = {
-        MatchRequest.Status.DECLINED: gettext("%(name)s cannot be your match this time"),
-        MatchRequest.Status.LAPSED: gettext("%(name)s did not answer in time"),
-        MatchRequest.Status.REFUSED: gettext("%(name)s has no place left"),
-    }[MatchRequest.Status(request.status)] % {"name": request.recipient.person.name}
+    subject = lazy_interpolate(
+        {
+            MatchRequest.Status.DECLINED: gettext_lazy("%(name)s cannot be your match this time"),
+            MatchRequest.Status.LAPSED: gettext_lazy("%(name)s did not answer in time"),
+            MatchRequest.Status.REFUSED: gettext_lazy("%(name)s has no place left"),
+        }[MatchRequest.Status(request.status)],
+        {"name": request.recipient.person.name},
+    )
     _tell(
         requester,
         subject,
@@ -476,7 +484,8 @@ def _tell_requester_to_try_next(request: MatchRequest) -> None:
     )
 
 
-def _tell(enrolment: Enrolment, subject: str, template: str, context: dict[str, object]) -> None:
+def _tell(enrolment: Enrolment, subject: Any, template: str, context: dict[str, object]) -> None:
+    """Email ``enrolment``'s person in their own language (``subject`` is lazy)."""
     programme = enrolment.programme
     if not enrolment.person.email:
         return
@@ -486,9 +495,11 @@ def _tell(enrolment: Enrolment, subject: str, template: str, context: dict[str, 
         path=reverse("selfmatch:choose", args=[programme.organisation.slug, programme.pk]),
         organisation_id=programme.organisation_id,
     )
-    body = render_to_string(
-        template, {**context, "person": enrolment.person, "programme": programme, "link": link}
-    )
+    with in_language(recipient_language(enrolment.person.user, programme.organisation)):
+        body = render_to_string(
+            template, {**context, "person": enrolment.person, "programme": programme, "link": link}
+        )
+        subject = str(subject)
     # Queued with the write, sent by the workers (retried there if the mail server is away).
     email_enqueue(
         EmailMessage(subject=subject, body=body, to=[enrolment.person.email]),
