@@ -137,6 +137,7 @@ ORG_PAGES: dict[str, Page] = {
     "matches:publish": Page(MANAGERS, post_only=True),
     "matches:discard": Page(MANAGERS, post_only=True),
     "matches:relationships": Page(MANAGERS),
+    "matches:compare": Page(MANAGERS),
     "matches:resolve_rematch": Page(MANAGERS, post_only=True),
     "matches:add_late_joiner": Page(MANAGERS, post_only=True),
     # Participant choice: a participant's own suggestions, bookmarks, requests and pick;
@@ -921,6 +922,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", f"{PROGRAMME}/learning/apply"): Operation(MANAGERS, {"target_programme_id": 1}),
     ("GET", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
     ("POST", f"{PROGRAMME}/match-runs"): Operation(MANAGERS),
+    ("GET", f"{PROGRAMME}/match-runs/compare"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}/groups"): Operation(MANAGERS),
     ("GET", f"{PROGRAMME}/match-runs/{{run_id}}/unmatched"): Operation(MANAGERS),

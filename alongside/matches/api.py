@@ -2,13 +2,15 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Mapped, Pagination
+from alongside.core.errors import AlongsideError
 from alongside.core.schemas import ERRORS
-from alongside.matches import selectors
+from alongside.matches import review_words, selectors
 from alongside.matches.models import MatchGroup, MatchRun, MatchUnmatched, PairingRule
 from alongside.matches.services import (
     match_member_move,
@@ -71,7 +73,20 @@ class UnmatchedOut(Schema):
     reason: str
 
 
+class FairnessOut(Schema):
+    text: str
+    concern: bool = Field(
+        description="True where a group has more than its share of the worst-matched."
+    )
+
+
 class RunDetailOut(RunOut):
+    quality_percent: float | None = Field(
+        description="Share of the best possible total score, rounded down; null when not measured."
+    )
+    quality: str = Field(description="The quality in plain words.")
+    quality_explanation: str
+    fairness: list[FairnessOut]
     summary: dict[str, Any]
     groups_count: int = Field(description="Groups in the run: list them from `…/groups`.")
     unmatched_count: int = Field(description="People left out: list them from `…/unmatched`.")
@@ -125,8 +140,15 @@ def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Progra
 
 
 def _detail(run: MatchRun) -> dict[str, Any]:
+    quality = review_words.run_quality(run)
     return {
         **{field: getattr(run, field) for field in RunOut.model_fields},
+        "quality_percent": quality.percent,
+        "quality": quality.headline,
+        "quality_explanation": quality.explanation,
+        "fairness": [
+            {"text": line.text, "concern": line.concern} for line in review_words.run_fairness(run)
+        ],
         "summary": run.summary,
         "groups_count": run.groups.count(),
         "unmatched_count": run.unmatched.count(),
@@ -199,6 +221,125 @@ def create_run(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     run = match_run_request(programme=programme, actor=request_user(request))
     run.refresh_from_db()
     return Status(201, run)
+
+
+class PlacementOut(Schema):
+    in_run: bool
+    matched: bool
+    partners: list[str]
+
+
+class MovedOut(Schema):
+    enrolment_id: int
+    name: str
+    first: PlacementOut
+    second: PlacementOut
+
+
+class RunSideOut(Schema):
+    id: int
+    status: str
+    quality_percent: float | None
+    quality: str
+    matched: int
+    unmatched: int
+    mean_score: float | None
+    fairness: list[FairnessOut]
+
+
+class ComparisonOut(Schema):
+    first: RunSideOut
+    second: RunSideOut
+    people: int = Field(description="People in either run.")
+    unchanged: int = Field(description="People with exactly the same partners in both.")
+    moved: list[MovedOut] = Field(description="Everyone whose partners differ, by name.")
+
+
+def _side(run: MatchRun) -> dict[str, Any]:
+    quality = review_words.run_quality(run)
+    summary = run.summary or {}
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "quality_percent": quality.percent,
+        "quality": quality.headline,
+        "matched": int(summary.get("matched") or 0),
+        "unmatched": int(summary.get("unmatched") or 0),
+        "mean_score": summary.get("mean_score"),
+        "fairness": [
+            {"text": line.text, "concern": line.concern} for line in review_words.run_fairness(run)
+        ],
+    }
+
+
+def _placement(place: selectors.Placement) -> dict[str, Any]:
+    return {"in_run": place.in_run, "matched": place.matched, "partners": list(place.partners)}
+
+
+@router.get(
+    f"{PROGRAMME}/match-runs/compare",
+    response={200: ComparisonOut, **ERRORS},
+    summary="Compare two runs",
+    description=(
+        "Quality and fairness of each run, and who is with someone else in the second. "
+        "Without `first` and `second`, the newest finished run against the one before it."
+    ),
+)
+def compare_runs(
+    request: HttpRequest,
+    org_slug: str,
+    programme_id: int,
+    first: int | None = None,
+    second: int | None = None,
+) -> Any:
+    programme = _programme(request, org_slug, programme_id)
+    if first is None or second is None:
+        finished = list(
+            selectors.match_runs_for(programme=programme)
+            .exclude(
+                status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING, MatchRun.Status.FAILED]
+            )
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)[:2]
+        )
+        if len(finished) < 2 or (first is None) != (second is None):
+            raise AlongsideError(
+                message=gettext(
+                    "Give both runs to compare (first and second), or neither to compare "
+                    "the newest finished run with the one before it; this programme needs "
+                    "two finished runs for that."
+                ),
+                code="two_runs_needed",
+            )
+        first, second = finished[1], finished[0]
+    if first == second:
+        raise AlongsideError(
+            message=gettext("Choose two different runs to compare."), code="same_run"
+        )
+    runs = [selectors.match_run_get(programme=programme, run_id=pk) for pk in (first, second)]
+    for run in runs:
+        if run.status in (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING, MatchRun.Status.FAILED):
+            raise AlongsideError(
+                message=gettext("Run %(number)d has not finished, so it cannot be compared.")
+                % {"number": run.pk},
+                code="run_not_finished",
+            )
+    comparison = selectors.match_runs_compare(first=runs[0], second=runs[1])
+    return {
+        "first": _side(runs[0]),
+        "second": _side(runs[1]),
+        "people": comparison.people,
+        "unchanged": comparison.unchanged,
+        "moved": [
+            {
+                "enrolment_id": row.enrolment_id,
+                "name": row.name,
+                "first": _placement(row.first),
+                "second": _placement(row.second),
+            }
+            for row in comparison.moved
+        ],
+    }
 
 
 @router.get(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -168,3 +170,90 @@ def late_joiners_waiting(*, programme: Programme) -> list[Enrolment]:
         .select_related("person")
         .order_by("person__name", "pk")
     )
+
+
+# --- Comparing two runs ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one person is in one run: with whom, or unmatched, or not in it at all."""
+
+    in_run: bool
+    matched: bool
+    partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MovedPerson:
+    enrolment_id: int
+    name: str
+    first: Placement
+    second: Placement
+
+    @property
+    def places(self) -> tuple[Placement, Placement]:
+        return (self.first, self.second)
+
+
+@dataclass
+class RunComparison:
+    first: MatchRun
+    second: MatchRun
+    people: int = 0
+    unchanged: int = 0
+    moved: list[MovedPerson] = field(default_factory=list)
+
+
+def _placements(run_ids: list[int]) -> tuple[dict[int, dict[int, Placement]], dict[int, str]]:
+    """Each run's placement of each enrolment, and the enrolments' names (two queries)."""
+    groups: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for run_id, group_id, enrolment_id, name in MatchGroupMember.objects.filter(
+        run_id__in=run_ids
+    ).values_list("run_id", "group_id", "enrolment_id", "enrolment__person__name"):
+        groups[(run_id, group_id)].append((enrolment_id, name))
+        names[enrolment_id] = name
+    placed: dict[int, dict[int, Placement]] = {run_id: {} for run_id in run_ids}
+    for (run_id, _group_id), members in groups.items():
+        for enrolment_id, _name in members:
+            partners = tuple(sorted(n for e, n in members if e != enrolment_id))
+            placed[run_id][enrolment_id] = Placement(in_run=True, matched=True, partners=partners)
+    for run_id, enrolment_id, name in MatchUnmatched.objects.filter(run_id__in=run_ids).values_list(
+        "run_id", "enrolment_id", "enrolment__person__name"
+    ):
+        placed[run_id][enrolment_id] = Placement(in_run=True, matched=False)
+        names[enrolment_id] = name
+    return placed, names
+
+
+def match_runs_compare(*, first: MatchRun, second: MatchRun) -> RunComparison:
+    """Who is with someone else in ``second`` than in ``first`` (by their partners, not by
+    group numbers, which a re-run reshuffles), in name order."""
+    placed, names = _placements([first.pk, second.pk])
+    absent = Placement(in_run=False, matched=False)
+    comparison = RunComparison(first=first, second=second)
+    everyone = set(placed[first.pk]) | set(placed[second.pk])
+    comparison.people = len(everyone)
+    for enrolment_id in everyone:
+        before = placed[first.pk].get(enrolment_id, absent)
+        after = placed[second.pk].get(enrolment_id, absent)
+        if before == after:
+            comparison.unchanged += 1
+            continue
+        comparison.moved.append(
+            MovedPerson(
+                enrolment_id=enrolment_id, name=names[enrolment_id], first=before, second=after
+            )
+        )
+    comparison.moved.sort(key=lambda row: (row.name.casefold(), row.enrolment_id))
+    return comparison
+
+
+def pairing_rules_by_enrolment(*, rules: list[PairingRule]) -> dict[int, list[tuple[str, str]]]:
+    """Each enrolment's locks and forbids as (kind, the other person's name), for marks."""
+    marks: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for rule in rules:
+        marks[rule.first_id].append((rule.kind, rule.second.person.name))
+        marks[rule.second_id].append((rule.kind, rule.first.person.name))
+    return dict(marks)

@@ -7,6 +7,7 @@ app_name = "matches"
 urlpatterns = [
     path("", views.review, name="review"),
     path("run/", views.run, name="run"),
+    path("compare/", views.compare, name="compare"),
     path("<int:run_id>/", views.run_detail, name="run_detail"),
     path("<int:run_id>/progress/", views.run_progress, name="run_progress"),
     path("<int:run_id>/move/", views.move, name="move"),

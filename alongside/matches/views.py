@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from alongside.core.errors import AlongsideError, NotFound
 from alongside.core.messages import show_error
 from alongside.core.pagination import paginate
-from alongside.matches import selectors
+from alongside.matches import review_words, selectors
 from alongside.matches.models import MatchRun, PairingRule
 from alongside.matches.services import (
     match_group_lock,
@@ -78,9 +78,12 @@ def review(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     runs = list(selectors.match_runs_for(programme=programme))
     draft = next((run for run in runs if run.status == MatchRun.Status.DRAFT), None)
+    for each in runs:
+        each.quality = review_words.run_quality(each)  # type: ignore[attr-defined]
     context = {
         "programme": programme,
         "runs": runs,
+        "finished_runs": sum(run.status not in (*WORKING, MatchRun.Status.FAILED) for run in runs),
         "draft": draft,
         "waiting": selectors.people_waiting(programme=programme),
         "rules": list(selectors.pairing_rules_for(programme=programme)),
@@ -133,17 +136,28 @@ def _draft_context(request: OrgRequest, run: MatchRun, **extra: Any) -> dict[str
     page = paginate(request, groups, GROUPS_PER_PAGE, number=source.get("page"))
     unmatched = selectors.match_run_unmatched(run=run)
     label = _group_label(run.programme)
+    rules = list(selectors.pairing_rules_for(programme=run.programme))
+    marks = selectors.pairing_rules_by_enrolment(rules=rules)
+    groups_shown = list(page.object_list)
+    groups_count = page.paginator.count if not query else run.groups.count()
+    for group in groups_shown:
+        for member in group.members.all():
+            # Locks and forbids are marked on the people they bind.
+            member.rule_marks = marks.get(member.enrolment_id, [])
     return {
+        "quality": review_words.run_quality(run),
+        "fairness": review_words.run_fairness(run),
+        "rules": rules,
         "run": run,
         "programme": run.programme,
-        "groups": page.object_list,
+        "groups": groups_shown,
         "page": page,
         "query": query,
-        "groups_count": page.paginator.count if not query else run.groups.count(),
+        "groups_count": groups_count,
         "unmatched": unmatched,
         "unmatched_count": unmatched.count(),
         "group_label": label,
-        "groups_phrase": _groups_phrase(run.programme, len(groups)),
+        "groups_phrase": _groups_phrase(run.programme, groups_count),
         "gap_percent": None if run.gap is None else run.gap * 100,
         "by_department": selectors.summary_rows(run.summary, "department"),
         "by_location": selectors.summary_rows(run.summary, "location"),
@@ -158,10 +172,55 @@ def run_detail(request: OrgRequest, programme_id: int, run_id: int) -> HttpRespo
     if match_run.status in WORKING:
         return render(request, "matches/run.html", {"run": match_run, "programme": programme})
     context = _draft_context(request, match_run)
-    context["rules"] = list(selectors.pairing_rules_for(programme=programme))
     if request.htmx and request.htmx.target == "draft-panel":
         return render(request, "matches/draft_panel.html", context)
     return render(request, "matches/run.html", context)
+
+
+@org_view()
+def compare(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """Two runs side by side: quality, fairness, and who is with someone else."""
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
+    finished = list(
+        selectors.match_runs_for(programme=programme)
+        .exclude(status__in=[*WORKING, MatchRun.Status.FAILED])
+        .order_by("-created_at", "-pk")
+    )
+    first_id, second_id = _int(request.GET.get("first")), _int(request.GET.get("second"))
+    if first_id is None and second_id is None and len(finished) >= 2:
+        # By default the newest run against the one before it.
+        first_id, second_id = finished[1].pk, finished[0].pk
+    context: dict[str, Any] = {"programme": programme, "runs": finished, "comparison": None}
+    context.update(first_id=first_id, second_id=second_id)
+    if first_id is not None and second_id is not None:
+        if first_id == second_id:
+            context["error"] = _("Choose two different runs to compare.")
+        else:
+            by_id = {r.pk: r for r in finished}
+            if first_id not in by_id or second_id not in by_id:
+                context["error"] = _(
+                    "One of the runs is not in this programme, or has not finished."
+                )
+            else:
+                first, second = by_id[first_id], by_id[second_id]
+                comparison = selectors.match_runs_compare(first=first, second=second)
+                context.update(
+                    comparison=comparison,
+                    moved=comparison.moved[:MOVED_SHOWN],
+                    sides=[
+                        {
+                            "run": run,
+                            "quality": review_words.run_quality(run),
+                            "fairness": review_words.run_fairness(run),
+                        }
+                        for run in (first, second)
+                    ],
+                    group_label=_group_label(programme),
+                )
+    return render(request, "matches/compare.html", context)
+
+
+MOVED_SHOWN = 300
 
 
 @org_view()

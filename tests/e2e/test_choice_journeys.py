@@ -195,8 +195,16 @@ def test_half_pick_and_the_engine_places_the_rest(browser: Any, live_server: Any
 
     for a, b in chosen:
         for p in (a, b):
-            user = User.objects.create_user(p.person.email, PASSWORD, full_name=p.person.name)
-            Membership.objects.create(user=user, organisation=org, role=Role.MEMBER)
+            # The test organisation may have made their accounts already.
+            user = User.objects.filter(email__iexact=p.person.email).first()
+            if user is None:
+                user = User.objects.create_user(p.person.email, PASSWORD, full_name=p.person.name)
+            else:
+                user.set_password(PASSWORD)
+                user.save(update_fields=["password"])
+            Membership.objects.get_or_create(
+                user=user, organisation=org, defaults={"role": Role.MEMBER}
+            )
             p.person.user = user
             p.person.save(update_fields=["user"])
 
