@@ -16,6 +16,7 @@ from alongside.nudges.catalogue import Audience, Nudge
 from alongside.nudges.events import DueEvent, Recipient
 from alongside.nudges.models import NudgeDelivery
 from alongside.organisations.models import Organisation
+from alongside.outbox.sending import emails_send_due
 from alongside.people.invitations import invitation_send
 from alongside.people.models import Person
 
@@ -92,6 +93,7 @@ def test_a_nudge_is_written_in_each_recipients_language(
     assert hindi.action_label == "मीटिंग खोलें"
     assert english.subject == "Your Udaan meeting is tomorrow"
     sending.nudges_send_due(now=timezone.now())
+    emails_send_due()  # a worker sends what the nudges queued in the outbox
     by_address = {m.to[0]: m for m in mail.outbox}
     assert "नमस्ते Ravi," in by_address[member.email].body
     assert "कब:" in by_address[member.email].body

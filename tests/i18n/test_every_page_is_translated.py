@@ -39,9 +39,12 @@ ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 NOT_ENGLISH = {
     "Alongside", "English", "Español", "CSV", "PDF", "ZIP", "API", "SCIM", "HTTPS", "HTTP",
     "UTC", "GMT", "IST", "OpenAPI", "JSON", "Entra", "Okta", "iCalendar", "webcal", "ICS",
-    "URL", "ID", "HMAC", "SHA", "Pseudo",
+    "URL", "ID", "HMAC", "SHA", "Pseudo", "Slack", "Microsoft", "Teams", "Zoom", "Jitsi",
+    "SFTP",
 }  # fmt: skip
-EMAIL_OR_URL = re.compile(r"^(\S+@\S+|https?:\S+|webcal:\S+|/\S+/)$")
+EMAIL_OR_URL = re.compile(
+    r"^(\S+@\S+|https?:\S+|webcal:\S+|/\S+/|[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,})$"
+)
 
 
 class VisibleText(HTMLParser):
@@ -134,7 +137,10 @@ def untranslated(text: str, corpus: str, zones: set[str]) -> list[str]:
             piece = piece.strip(" .-'")
             if not piece or not WORD.search(piece):
                 continue
-            if piece in NOT_ENGLISH or piece in zones or EMAIL_OR_URL.match(piece):
+            if piece in zones or EMAIL_OR_URL.match(piece):
+                continue
+            if all(word in NOT_ENGLISH for word in WORD.findall(piece)):
+                # Names that stay as they are ("Microsoft Teams", "06:00 IST").
                 continue
             if piece in corpus:
                 continue
