@@ -109,6 +109,12 @@ def _group_label(programme: Programme) -> str:
     return _("Group") if programme.is_mentoring else _("Pair")
 
 
+def _groups_heading(programme: Programme) -> str:
+    if programme.format == Format.PEER_CIRCLES:
+        return _("Circles")
+    return _("Groups") if programme.is_mentoring else _("Pairs")
+
+
 def _groups_phrase(programme: Programme, count: int) -> str:
     """ "3 circles", "1 pair": the count with its noun, for the sentences around it."""
     if programme.format == Format.PEER_CIRCLES:
@@ -158,6 +164,7 @@ def _draft_context(request: OrgRequest, run: MatchRun, **extra: Any) -> dict[str
         "unmatched_count": unmatched.count(),
         "group_label": label,
         "groups_phrase": _groups_phrase(run.programme, groups_count),
+        "groups_heading": _groups_heading(run.programme),
         "gap_percent": None if run.gap is None else run.gap * 100,
         "by_department": selectors.summary_rows(run.summary, "department"),
         "by_location": selectors.summary_rows(run.summary, "location"),

@@ -137,7 +137,7 @@ def untranslated(text: str, corpus: str, zones: set[str]) -> list[str]:
             piece = piece.strip(" .-'")
             if not piece or not WORD.search(piece):
                 continue
-            if piece in zones or EMAIL_OR_URL.match(piece):
+            if piece in NOT_ENGLISH or piece in zones or EMAIL_OR_URL.match(piece):
                 continue
             if all(word in NOT_ENGLISH for word in WORD.findall(piece)):
                 # Names that stay as they are ("Microsoft Teams", "06:00 IST").
