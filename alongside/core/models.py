@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from alongside.core.authored import localised, localised_list, written_languages
+from alongside.core.authored import labels, localised, localised_list, written_languages
 
 
 class PeriodicRun(models.Model):
@@ -71,6 +71,13 @@ class Translated(models.Model):
         if isinstance(source, list):
             return localised_list(self.translations, field, source, language, fallback)
         return localised(self.translations, field, source, language, fallback)
+
+    def labels(
+        self, field: str, fallback: str | None, language: str | None = None
+    ) -> dict[str, str]:
+        """A list field's items (identifiers) → what a reader in ``language`` sees."""
+        language = language or translation.get_language()
+        return labels(self.translations, field, getattr(self, field), language, fallback)
 
     def written_languages(self) -> list[str]:
         return written_languages(self.translations, self.translated_fields)

@@ -122,6 +122,11 @@ class Programme(Translated):
         return self.name
 
     @property
+    def translation_fallback(self) -> str:
+        """The language a reader sees where theirs is not written: the organisation's."""
+        return self.organisation.language
+
+    @property
     def is_mentoring(self) -> bool:
         return self.format in MENTORING_FORMATS
 
