@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alongside.core.errors import AlongsideError, Problem
 
@@ -84,9 +85,12 @@ def clean_translations(
                 if len(value) != len(source):
                     problems.append(
                         Problem(
-                            _(
+                            ngettext(
+                                "has %(count)s item in %(language)s but the original has "
+                                "%(source)s; write one for each, in the same order.",
                                 "has %(count)s items in %(language)s but the original has "
-                                "%(source)s; write one for each, in the same order."
+                                "%(source)s; write one for each, in the same order.",
+                                len(value),
                             )
                             % {**context, "count": len(value), "source": len(source)},
                             at,

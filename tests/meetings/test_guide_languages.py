@@ -179,4 +179,4 @@ def test_the_editor_writes_one_language_at_a_time(
     assert row.translations["es"]["title"] == "Un reto real para cada uno"
     assert row.title == "A real challenge each"
     again = client.get(url, {"language": "es"}).content.decode()
-    assert "Written in: English, हिन्दी, Español." in again
+    assert "Written in: English, हिन्दी and Español." in again
