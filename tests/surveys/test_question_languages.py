@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -159,3 +161,34 @@ def test_the_question_editor_writes_one_language(
     question.refresh_from_db()
     assert question.translations["hi"]["text"] == "आप इस कार्यक्रम से क्या चाहते हैं?"
     assert question.text == "What do you most want to get out of this programme?"
+
+
+def test_the_survey_list_reads_translations_without_more_queries(
+    cohort: Cohort, cast: dict[str, Any], api_for: Any, django_assert_num_queries: Any
+) -> None:
+    surveys_ensure(programme=cohort.programme)
+    manager = cast["manager"]
+    manager.language = "hi"
+    manager.save()
+    api = api_for(manager)
+    url = f"/api/v1/organisations/acme/programmes/{cohort.programme.pk}/surveys"
+    api.get(url)
+    with CaptureQueriesContext(connection) as few:
+        api.get(url)
+    start = Survey.objects.get(programme=cohort.programme, kind="start")
+    for n in range(5):
+        question_add(
+            survey=start,
+            actor=manager,
+            kind="choice",
+            text=f"Question {n}",
+            choices=["One", "Two"],
+            translations={"hi": {"text": f"सवाल {n}", "choices": ["एक", "दो"]}},
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        listed = api.get(url).json()
+    added = [
+        q for s in listed["items"] for q in s["questions"] if q["original_text"] == "Question 4"
+    ]
+    assert added[0]["text"] == "सवाल 4"
+    assert added[0]["choice_labels"] == ["एक", "दो"]
