@@ -96,7 +96,7 @@ def _in_every_language(
 
 def _standard_question(programme: Programme, question: dict[str, Any]) -> dict[str, Any]:
     def write(_language: str) -> dict[str, Any]:
-        written = {"text": str(question["text"])}
+        written: dict[str, Any] = {"text": str(question["text"])}
         if question.get("choices"):
             written["choices"] = [str(choice) for choice in question["choices"]]
         return written
