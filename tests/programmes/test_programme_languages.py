@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
@@ -137,3 +138,23 @@ def test_the_languages_page_writes_one_language_and_names_a_wrong_count(
     circles.refresh_from_db()
     assert circles.translations["hi"] == {"capability_areas": HINDI_AREAS}
     assert circles.capability_areas[0] == "Leading a team"
+
+
+def test_the_welcome_email_names_the_areas_in_the_recipients_language(
+    circles: Programme,
+    manager: Any,
+    member: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    programme_update(
+        programme=circles, actor=manager, translations={"hi": {"capability_areas": HINDI_AREAS}}
+    )
+    member.language = "hi"
+    member.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_add(programme=circles, actor=manager, people=[person_of(member)])
+    (welcome,) = mail.outbox
+    assert "टीम का नेतृत्व, फ़ीडबैक देना" in welcome.body
+    assert "Leading a team" not in welcome.body
