@@ -237,7 +237,12 @@ def my_results(request: OrgRequest, programme_id: int) -> HttpResponse:
     return render(
         request,
         "surveys/my_results.html",
-        {"programme": programme, "rows": rows, "enrolled": enrolment is not None},
+        {
+            "programme": programme,
+            "rows": rows,
+            "enrolled": enrolment is not None,
+            "area_labels": programme.labels("capability_areas", programme.translation_fallback),
+        },
     )
 
 
@@ -521,6 +526,7 @@ def outcomes(request: OrgRequest, programme_id: int) -> HttpResponse:
         {
             "programme": programme,
             "report": report,
+            "area_labels": programme.labels("capability_areas", programme.translation_fallback),
             "chart": chart(report),
             "chart_width": CHART_WIDTH,
             "ticks": [{"value": v, "x": f"{v * CHART_WIDTH / 5:.1f}"} for v in range(6)],

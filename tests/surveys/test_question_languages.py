@@ -192,3 +192,21 @@ def test_the_survey_list_reads_translations_without_more_queries(
     ]
     assert added[0]["text"] == "सवाल 4"
     assert added[0]["choice_labels"] == ["एक", "दो"]
+
+
+def test_the_outcomes_page_names_the_areas_in_the_readers_language(
+    cohort: Cohort, cast: dict[str, Any], client_for: Any
+) -> None:
+    manager = cast["manager"]
+    programme_update(
+        programme=cohort.programme,
+        actor=manager,
+        translations={"hi": {"capability_areas": HINDI_AREAS}},
+    )
+    manager.language = "hi"
+    manager.save()
+    page = client_for(manager).get(reverse("surveys:outcomes", args=["acme", cohort.programme.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "कठिन बातचीत" in body
+    assert "Difficult conversations" not in body

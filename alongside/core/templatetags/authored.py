@@ -13,3 +13,10 @@ register = template.Library()
 @register.filter
 def localised(obj: Any, field: str) -> Any:
     return obj.localised(field, getattr(obj, "translation_fallback", None))
+
+
+@register.filter
+def label_in(value: Any, labels: dict[str, str] | None) -> Any:
+    """``{{ area|label_in:area_labels }}``: a stored value (an area, a topic) as its reader's
+    label, else as stored."""
+    return (labels or {}).get(value, value)
