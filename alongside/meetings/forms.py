@@ -160,18 +160,23 @@ class GuidesForm(forms.Form):
             self.fields[f"title_{n}"] = forms.CharField(
                 label=_("%(label)s: title") % {"label": label},
                 max_length=200,
-                initial=written.get("title", guide.title) if language else guide.title,
+                initial=written.get("title", "") if language else guide.title,
                 required=original,
             )
+            if not original:
+                # What readers in this language see until it is written here.
+                self.fields[f"title_{n}"].widget.attrs["placeholder"] = guide.original_title
             self.fields[f"body_{n}"] = forms.CharField(
                 label=_("%(label)s: prompts") % {"label": label},
                 widget=forms.Textarea(attrs={"rows": 7}),
                 help_text=_("One prompt per line.")
                 if original
                 else _("One prompt per line. Leave it empty to show the original."),
-                initial=written.get("body", guide.body) if language else guide.body,
+                initial=written.get("body", "") if language else guide.body,
                 required=original,
             )
+            if not original:
+                self.fields[f"body_{n}"].widget.attrs["placeholder"] = guide.original_body
 
     def sections(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
         return [(n, self[f"title_{n}"], self[f"body_{n}"]) for n in range(1, GUIDED_MEETINGS + 1)]

@@ -300,9 +300,12 @@ def default_guide_translations(
     format: str, number: int, except_language: str | None
 ) -> dict[str, dict[str, str]]:
     """A default guide in every shipped language but ``except_language`` (its source's)."""
+    source = default_guide_in(format, number, except_language) if except_language else None
     translations = {}
     for code, _name in settings.LANGUAGES:
-        if code != except_language:
-            title, body = default_guide_in(format, number, code)
+        if code == except_language:
+            continue
+        title, body = default_guide_in(format, number, code)
+        if (title, body) != source:  # a guide not in the catalogues reads the same
             translations[code] = {"title": title, "body": body}
     return translations

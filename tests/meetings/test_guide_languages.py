@@ -180,3 +180,22 @@ def test_the_editor_writes_one_language_at_a_time(
     assert row.title == "A real challenge each"
     again = client.get(url, {"language": "es"}).content.decode()
     assert "Written in: English, हिन्दी and Español." in again
+
+
+def test_an_unwritten_language_starts_empty_and_saving_it_empty_writes_nothing(
+    pair: Group, manager: Any, client_for: Any
+) -> None:
+    _edited(pair, manager)
+    client = client_for(manager)
+    url = reverse("meetings:guides", args=["acme", pair.programme.pk])
+    page = client.get(url, {"language": "es"}).content.decode()
+    assert 'placeholder="Our usual meeting, our way"' in page
+    assert 'value="Our usual meeting, our way"' not in page
+    data: dict[str, str] = {"language": "es"}
+    for guide in guides_for(programme=pair.programme):
+        written = guide.written_in("es")
+        data[f"title_{guide.number}"] = written.get("title", "")
+        data[f"body_{guide.number}"] = written.get("body", "")
+    assert client.post(url, data).status_code == 302
+    row = SessionGuide.objects.get(programme=pair.programme, meeting_number=4)
+    assert set(row.translations) == {"hi"}
