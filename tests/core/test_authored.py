@@ -76,7 +76,7 @@ def test_clean_translations_wants_a_list_as_long_as_its_source() -> None:
         {"hi": {"areas": ["एक"]}}, text_fields={}, list_fields={"areas": ["One", "Two"]}
     )
     assert [p.field for p in problems] == ["translations.hi.areas"]
-    assert "has 1 items" in problems[0].message
+    assert "has 1 item in हिन्दी" in problems[0].message
     assert "original has 2" in problems[0].message
     assert "हिन्दी" in problems[0].message
 
