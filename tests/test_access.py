@@ -109,6 +109,7 @@ ORG_PAGES: dict[str, Page] = {
     "programmes:join": Page(MEMBER),  # the self-enrolment link
     "programmes:detail": Page(MEMBER),  # members only see programmes they take part in
     "programmes:edit": Page(MANAGERS),
+    "programmes:languages": Page(MANAGERS),  # areas and topics in other languages
     "programmes:transition": Page(MANAGERS, post_only=True),
     "programmes:intake": Page(MEMBER),  # the participant's own intake
     "programmes:intake_autosave": Page(MEMBER, post_only=True),  # saving it as you go

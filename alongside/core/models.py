@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
+
+from alongside.core.authored import labels, localised, localised_list, written_languages
 
 
 class PeriodicRun(models.Model):
@@ -45,3 +49,35 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} on {self.hostname} (seen {self.seen_at:%Y-%m-%d %H:%M:%S})"
+
+
+class Translated(models.Model):
+    """Authored text in several languages (alongside.core.authored): the model's own
+    columns are the text as first written, ``translations`` the other languages."""
+
+    translations = models.JSONField(default=dict, blank=True)
+
+    # The columns a manager may write in other languages; list columns translate item by item.
+    translated_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def localised(self, field: str, fallback: str | None, language: str | None = None) -> Any:
+        """``field`` as a reader in ``language`` (the active one) sees it; ``fallback`` is the
+        organisation's default language."""
+        language = language or translation.get_language()
+        source = getattr(self, field)
+        if isinstance(source, list):
+            return localised_list(self.translations, field, source, language, fallback)
+        return localised(self.translations, field, source, language, fallback)
+
+    def labels(
+        self, field: str, fallback: str | None, language: str | None = None
+    ) -> dict[str, str]:
+        """A list field's items (identifiers) → what a reader in ``language`` sees."""
+        language = language or translation.get_language()
+        return labels(self.translations, field, getattr(self, field), language, fallback)
+
+    def written_languages(self) -> list[str]:
+        return written_languages(self.translations, self.translated_fields)

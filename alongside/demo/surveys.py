@@ -210,9 +210,9 @@ def _answers(
                 rating = _rating(rng, question.capability_area, enrolment, ratings)
                 answers.append(Answer(response=response, question=question, rating=rating))
             elif question.kind == Question.Kind.CHOICE:
-                choice = rng.choices(FORMAT_CHOICES, weights=FORMAT_WEIGHTS)[0]
-                if choice not in question.choices:
-                    choice = question.choices[0]
+                # The question may be in the organisation's language: choose by position.
+                index = rng.choices(range(len(FORMAT_CHOICES)), weights=FORMAT_WEIGHTS)[0]
+                choice = question.choices[min(index, len(question.choices) - 1)]
                 answers.append(Answer(response=response, question=question, text=choice))
             elif question.kind == Question.Kind.TEXT and writes and rng.random() < 0.85:
                 text = _text(rng, survey.kind, question.position, areas)

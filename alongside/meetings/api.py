@@ -150,6 +150,9 @@ def _guide(guide: selectors.GuideView) -> dict[str, Any]:
         "prompts": guide.prompts,
         "body": guide.body,
         "is_default": guide.is_default,
+        "original_title": guide.original_title,
+        "original_body": guide.original_body,
+        "translations": guide.translations,
     }
 
 
@@ -660,6 +663,9 @@ def guides_put(
         programme=programme,
         actor=request_user(request),
         guides={g.meeting_number: (g.title, g.body) for g in payload},
+        translations={
+            g.meeting_number: g.translations for g in payload if g.translations is not None
+        },
     )
     return [_guide(g) for g in selectors.guides_for(programme=programme)]
 

@@ -1,8 +1,9 @@
 """Request and response shapes of the relationships-in-motion API."""
 
 from datetime import date, datetime
+from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class RelationshipPersonOut(Schema):
@@ -97,16 +98,28 @@ class RelationshipDetailOut(Schema):
 
 class SessionGuideOut(Schema):
     meeting_number: int
-    title: str
+    title: str = Field(
+        description="In the reader's language, else the organisation's, else the original."
+    )
     prompts: list[str]
     body: str
     is_default: bool
+    original_title: str = Field(description="The text as first written (what PUT's title sets).")
+    original_body: str
+    translations: dict[str, dict[str, str]] = Field(
+        description='What is written in other languages: {"hi": {"title": …, "body": …}}.'
+    )
 
 
 class SessionGuideIn(Schema):
     meeting_number: int
-    title: str
+    title: str = Field(description="The text as first written.")
     body: str
+    translations: dict[str, Any] | None = Field(
+        default=None,
+        description='Languages to replace: {"hi": {"title": …, "body": …}}; a language sent '
+        "empty or null is removed and falls back.",
+    )
 
 
 class GuideResetIn(Schema):

@@ -136,26 +136,47 @@ class ClosingForm(forms.Form):
 
 
 class GuidesForm(forms.Form):
-    """Titles and prompts for meetings 1…4 (meeting 4's guide serves later meetings)."""
+    """Titles and prompts for meetings 1…4 (meeting 4's guide serves later meetings), in one
+    language: the organisation's (the text as first written) or a translation, where an
+    empty field falls back."""
 
-    def __init__(self, *args: Any, guides: list[GuideView], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        guides: list[GuideView],
+        language: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for guide in guides:
             n = guide.number
+            original = language is None or language == guide.source_language
+            written = guide.written_in(language) if language else {}
             label = (
                 _("Meeting %(n)s") % {"n": n}
                 if n < GUIDED_MEETINGS
                 else _("Meeting %(n)s and later") % {"n": n}
             )
             self.fields[f"title_{n}"] = forms.CharField(
-                label=_("%(label)s: title") % {"label": label}, max_length=200, initial=guide.title
+                label=_("%(label)s: title") % {"label": label},
+                max_length=200,
+                initial=written.get("title", "") if language else guide.title,
+                required=original,
             )
+            if not original:
+                # What readers in this language see until it is written here.
+                self.fields[f"title_{n}"].widget.attrs["placeholder"] = guide.original_title
             self.fields[f"body_{n}"] = forms.CharField(
                 label=_("%(label)s: prompts") % {"label": label},
                 widget=forms.Textarea(attrs={"rows": 7}),
-                help_text=_("One prompt per line."),
-                initial=guide.body,
+                help_text=_("One prompt per line.")
+                if original
+                else _("One prompt per line. Leave it empty to show the original."),
+                initial=written.get("body", "") if language else guide.body,
+                required=original,
             )
+            if not original:
+                self.fields[f"body_{n}"].widget.attrs["placeholder"] = guide.original_body
 
     def sections(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
         return [(n, self[f"title_{n}"], self[f"body_{n}"]) for n in range(1, GUIDED_MEETINGS + 1)]

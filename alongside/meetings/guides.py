@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from alongside.core.languages import in_language
 from alongside.programmes.models import Format
 
 GUIDED_MEETINGS = 4
@@ -285,3 +287,25 @@ MENTOR_GUIDANCE: dict[int, tuple[Promise, ...]] = {
 def mentor_guidance(number: int) -> list[str]:
     """The mentor's side of meeting ``number`` (mentoring formats)."""
     return [str(tip) for tip in MENTOR_GUIDANCE[min(max(number, 1), GUIDED_MEETINGS)]]
+
+
+def default_guide_in(format: str, number: int, language: str) -> tuple[str, str]:
+    """A default guide's (title, body) in ``language``, from the shipped catalogues."""
+    with in_language(language):
+        guide = default_guide(format, number)
+        return guide.title, guide.body
+
+
+def default_guide_translations(
+    format: str, number: int, except_language: str | None
+) -> dict[str, dict[str, str]]:
+    """A default guide in every shipped language but ``except_language`` (its source's)."""
+    source = default_guide_in(format, number, except_language) if except_language else None
+    translations = {}
+    for code, _name in settings.LANGUAGES:
+        if code == except_language:
+            continue
+        title, body = default_guide_in(format, number, code)
+        if (title, body) != source:  # a guide not in the catalogues reads the same
+            translations[code] = {"title": title, "body": body}
+    return translations

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from alongside.core.models import Translated
+
 
 def new_meeting_uid() -> str:
     return f"{uuid.uuid4()}@alongside"
@@ -181,8 +183,10 @@ class Commitment(models.Model):
         return f"{self.text[:40]} ({self.status})"
 
 
-class SessionGuide(models.Model):
+class SessionGuide(Translated):
     """What a programme suggests for meeting 1…4; defaults come from the format."""
+
+    translated_fields = ("title", "body")
 
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="session_guides"

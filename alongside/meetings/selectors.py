@@ -18,12 +18,18 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from alongside.core import authored
 from alongside.core.errors import NotFound
 from alongside.meetings import rotation
-from alongside.meetings.guides import GUIDED_MEETINGS, default_guide
+from alongside.meetings.guides import (
+    GUIDED_MEETINGS,
+    default_guide,
+    default_guide_in,
+    default_guide_translations,
+)
 from alongside.meetings.models import (
     Agreement,
     Attendance,
@@ -191,38 +197,77 @@ def shared_goals(agreement: Agreement) -> list[str]:
 
 @dataclass(frozen=True)
 class GuideView:
+    """A guide as its reader sees it (their language, else the organisation's, else the
+    text as first written), with what is written in each language."""
+
     number: int
     title: str
     body: str
     is_default: bool
+    original_title: str = ""
+    original_body: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    source_language: str = ""
 
     @property
     def prompts(self) -> list[str]:
         return [line.strip() for line in self.body.splitlines() if line.strip()]
 
+    def written_in(self, language: str) -> dict[str, str]:
+        """The title and body written in ``language`` (empty where it falls back)."""
+        if language == self.source_language:
+            return {"title": self.original_title, "body": self.original_body}
+        return self.translations.get(language, {})
+
+    @property
+    def written_languages(self) -> list[str]:
+        written = [self.source_language, *authored.written_languages(self.translations, _GUIDE)]
+        return list(dict.fromkeys(written))
+
+
+_GUIDE = ("title", "body")
+
+
+def _guide_view(programme: Programme, number: int, row: SessionGuide | None) -> GuideView:
+    source_language = programme.organisation.language
+    reader = translation.get_language()
+    if row is not None:
+        return GuideView(
+            number,
+            row.localised("title", source_language, reader),
+            row.localised("body", source_language, reader),
+            is_default=False,
+            original_title=row.title,
+            original_body=row.body,
+            translations=row.translations,
+            source_language=source_language,
+        )
+    # A default guide is in the shipped catalogues, so in every shipped language.
+    text = default_guide(programme.format, number)
+    title, body = default_guide_in(programme.format, number, source_language)
+    return GuideView(
+        number,
+        text.title,
+        text.body,
+        is_default=True,
+        original_title=title,
+        original_body=body,
+        translations=default_guide_translations(programme.format, number, source_language),
+        source_language=source_language,
+    )
+
 
 def guides_for(*, programme: Programme) -> list[GuideView]:
     """The programme's guides for meetings 1…4: its own where edited, else the defaults."""
     own = {g.meeting_number: g for g in SessionGuide.objects.filter(programme=programme)}
-    guides = []
-    for number in range(1, GUIDED_MEETINGS + 1):
-        if number in own:
-            row = own[number]
-            guides.append(GuideView(number, row.title, row.body, is_default=False))
-        else:
-            text = default_guide(programme.format, number)
-            guides.append(GuideView(number, text.title, text.body, is_default=True))
-    return guides
+    return [_guide_view(programme, n, own.get(n)) for n in range(1, GUIDED_MEETINGS + 1)]
 
 
 def guide_for_meeting(*, programme: Programme, number: int) -> GuideView:
     """The guide for a meeting; meeting 4's guide serves every later meeting too."""
     wanted = min(max(number, 1), GUIDED_MEETINGS)
     row = SessionGuide.objects.filter(programme=programme, meeting_number=wanted).first()
-    if row is not None:
-        return GuideView(wanted, row.title, row.body, is_default=False)
-    text = default_guide(programme.format, wanted)
-    return GuideView(wanted, text.title, text.body, is_default=True)
+    return _guide_view(programme, wanted, row)
 
 
 # --- Meetings -------------------------------------------------------------------------------

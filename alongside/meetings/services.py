@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,8 +17,14 @@ from alongside.accounts.models import User
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Forbidden, NotFound, Problem
 from alongside.core.events import emit
+from alongside.core.translations import clean_translations
 from alongside.meetings.events import ClosingChoicesSettled, CommitmentChecked, CommitmentMade
-from alongside.meetings.guides import GUIDED_MEETINGS, default_guide
+from alongside.meetings.guides import (
+    GUIDED_MEETINGS,
+    default_guide,
+    default_guide_in,
+    default_guide_translations,
+)
 from alongside.meetings.models import (
     Agreement,
     Attendance,
@@ -67,12 +74,76 @@ def _require_open_programme(programme: Programme) -> None:
         )
 
 
+GUIDE_TEXT_LIMITS = {"title": 200, "body": 5000}
+
+
+def _clean_guide_translations(
+    translations: Mapping[int, Any], problems: list[Problem]
+) -> dict[int, tuple[Any, dict[str, dict[str, Any]]]]:
+    """Each guide's translations checked; a fault is named by meeting, language and field."""
+    cleaned = {}
+    for number, raw in sorted(translations.items()):
+        if not 1 <= number <= GUIDED_MEETINGS:
+            problems.append(
+                Problem(
+                    gettext("must be 1 to %(guided_meetings)s.")
+                    % {"guided_meetings": GUIDED_MEETINGS},
+                    f"guide_{number}",
+                )
+            )
+            continue
+        written, faults = clean_translations(raw, text_fields=GUIDE_TEXT_LIMITS)
+        problems.extend(
+            Problem(p.message, f"guide_{number}.{p.field}" if p.field else None) for p in faults
+        )
+        cleaned[number] = (raw, written)
+    return cleaned
+
+
+def _translate_guide(
+    programme: Programme, number: int, written: tuple[Any, dict[str, dict[str, Any]]]
+) -> bool:
+    """Store one guide's translations; a default guide becomes the programme's own, keeping
+    the default's other languages, only when what is written differs from the default."""
+    raw, cleaned = written
+    source_language = programme.organisation.language
+    row = SessionGuide.objects.filter(programme=programme, meeting_number=number).first()
+    before = (
+        dict(row.translations)
+        if row is not None
+        else default_guide_translations(programme.format, number, source_language)
+    )
+    after = {code: dict(fields) for code, fields in before.items()}
+    for code in raw or {}:
+        if code in cleaned:
+            after[code] = cleaned[code]
+        else:
+            after.pop(code, None)
+    if after == before:
+        return False
+    if row is None:
+        title, body = default_guide_in(programme.format, number, source_language)
+        SessionGuide.objects.create(
+            programme=programme, meeting_number=number, title=title, body=body, translations=after
+        )
+    else:
+        row.translations, row.updated_at = after, timezone.now()
+        row.save(update_fields=["translations", "updated_at"])
+    return True
+
+
 @transaction.atomic
 def session_guides_save(
-    *, programme: Programme, actor: User, guides: Mapping[int, tuple[str, str]]
+    *,
+    programme: Programme,
+    actor: User,
+    guides: Mapping[int, tuple[str, str]],
+    translations: Mapping[int, Any] | None = None,
 ) -> list[int]:
     """Save the programme's own guides for meetings 1…4; returns the numbers changed.
 
+    ``guides`` are the texts as first written; ``translations`` per meeting number are
+    ``{language: {"title": …, "body": …}}`` (a language sent empty or null is removed).
     A guide left exactly as the default is not stored, so later improvements to the
     defaults still reach it.
     """
@@ -100,6 +171,7 @@ def session_guides_save(
         elif len(body) > 5000:
             problems.append(Problem(gettext("is longer than 5,000 characters."), f"body_{number}"))
         cleaned[number] = (title, body)
+    cleaned_translations = _clean_guide_translations(translations or {}, problems)
     if problems:
         raise AlongsideError(gettext("The guides could not be saved."), problems=problems)
     existing = {g.meeting_number: g for g in SessionGuide.objects.filter(programme=programme)}
@@ -118,6 +190,10 @@ def session_guides_save(
             row.title, row.body, row.updated_at = title, body, timezone.now()
             row.save(update_fields=["title", "body", "updated_at"])
             changed.append(number)
+    for number, written in cleaned_translations.items():
+        if _translate_guide(programme, number, written):
+            changed.append(number)
+    changed = sorted(set(changed))
     if changed:
         log_action(
             actor=actor,
@@ -127,6 +203,26 @@ def session_guides_save(
             data={"meetings": changed},
         )
     return changed
+
+
+@transaction.atomic
+def session_guides_translate(
+    *, programme: Programme, actor: User, language: str, guides: Mapping[int, tuple[str, str]]
+) -> list[int]:
+    """The guides written in ``language`` (the guide editor's language picker). The
+    organisation's language is the text as first written; in another, an empty title or
+    body is not written there and falls back."""
+    if language == programme.organisation.language:
+        return session_guides_save(programme=programme, actor=actor, guides=guides)
+    return session_guides_save(
+        programme=programme,
+        actor=actor,
+        guides={},
+        translations={
+            number: {language: {"title": title, "body": body}}
+            for number, (title, body) in guides.items()
+        },
+    )
 
 
 @transaction.atomic

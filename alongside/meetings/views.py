@@ -6,19 +6,21 @@ Managers reach the same URLs and get a read-only view without any private conten
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, Forbidden, NotFound
 from alongside.core.formatting import format_list
+from alongside.core.languages import shipped_languages
 from alongside.core.messages import problems_for_form, show_error
 from alongside.meetings import selectors, services
 from alongside.meetings.forms import (
@@ -672,11 +674,15 @@ def closing_page(request: OrgRequest, relationship_id: int) -> HttpResponse:
 def guides_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     guides = selectors.guides_for(programme=programme)
-    form = GuidesForm(request.POST or None, guides=guides)
+    source_language = request.organisation.language
+    languages = dict(shipped_languages())
+    asked = request.POST.get("language") or request.GET.get("language") or source_language
+    language = asked if asked in languages else source_language
+    form = GuidesForm(request.POST or None, guides=guides, language=language)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.session_guides_save(
-                programme=programme, actor=request.user, guides=form.guides()
+            changed = services.session_guides_translate(
+                programme=programme, actor=request.user, language=language, guides=form.guides()
             )
         except AlongsideError as error:
             _apply_errors(form, error)
@@ -692,13 +698,34 @@ def guides_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
                 if changed
                 else _("Nothing changed."),
             )
-            return redirect(
-                "meetings:guides", org_slug=request.organisation.slug, programme_id=programme.pk
+            page = reverse(
+                "meetings:guides",
+                kwargs={"org_slug": request.organisation.slug, "programme_id": programme.pk},
             )
+            return redirect(f"{page}?{urlencode({'language': language})}")
     return render(
         request,
         "meetings/guides_edit.html",
-        {"programme": programme, "form": form, "guides": guides},
+        {
+            "programme": programme,
+            "form": form,
+            "guides": guides,
+            "language": language,
+            "language_name": languages[language],
+            "source_language": source_language,
+            "languages": languages,
+            "coverage": {
+                guide.number: (
+                    [name for code, name in languages.items() if code in guide.written_languages],
+                    [
+                        name
+                        for code, name in languages.items()
+                        if code not in guide.written_languages
+                    ],
+                )
+                for guide in guides
+            },
+        },
     )
 
 

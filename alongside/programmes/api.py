@@ -55,8 +55,18 @@ class ProgrammeOut(Schema):
     checkpoint_date: date | None
     rhythm: str
     session_minutes: int
-    capability_areas: list[str]
+    capability_areas: list[str] = Field(
+        description="As first written: the values intakes, answers and matching use."
+    )
     topics: list[str]
+    capability_area_labels: list[str] = Field(
+        description="The capability areas as the reader sees them (their language, else the "
+        "organisation's, else as first written), in the same order."
+    )
+    topic_labels: list[str]
+    translations: dict[str, dict[str, list[str]]] = Field(
+        description='Lists written in other languages, item by item: {"hi": {"topics": […]}}.'
+    )
     matching_rules: dict[str, Any]
     enrolled: int
     intakes_done: int
@@ -76,6 +86,11 @@ class ProgrammePatch(Schema):
     capability_areas: list[str] | None = None
     topics: list[str] | None = None
     matching_rules: dict[str, Any] | None = None
+    translations: dict[str, Any] | None = Field(
+        default=None,
+        description='Languages to replace, each list as long as its original: {"hi": '
+        '{"capability_areas": […], "topics": […]}}; a language sent null is removed.',
+    )
 
 
 class ProgrammeIn(ProgrammePatch):
@@ -234,6 +249,11 @@ def _out(request: HttpRequest, programme: Programme, manages: bool) -> Programme
         session_minutes=programme.session_minutes,
         capability_areas=programme.capability_areas,
         topics=programme.topics,
+        capability_area_labels=programme.localised(
+            "capability_areas", programme.organisation.language
+        ),
+        topic_labels=programme.localised("topics", programme.organisation.language),
+        translations=programme.translations,
         matching_rules=programme.matching_rules,
         enrolled=enrolled,
         intakes_done=intakes_done,

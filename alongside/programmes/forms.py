@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from alongside.accounts.models import User
 from alongside.organisations.forms import time_zone_choices
@@ -385,12 +387,15 @@ class IntakeForm(forms.Form):
         help_text=gettext_lazy("Separate with semicolons."),
     )
 
-    def __init__(self, *args: Any, topics: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, topics: Mapping[str, str] | list[str], **kwargs: Any) -> None:
+        """``topics``: the programme's topics, or each topic (the value stored) → its label
+        in the reader's language."""
         super().__init__(*args, **kwargs)
+        labels = topics if isinstance(topics, Mapping) else {t: t for t in topics}
         for name in ("wants", "offers"):
             field = self.fields[name]
             assert isinstance(field, forms.MultipleChoiceField)
-            field.choices = [(t, t) for t in topics]
+            field.choices = list(labels.items())
         self.initial.setdefault(
             "availability_grid", sorted(_grid_cells(self._slots(self.initial.get("availability"))))
         )
@@ -478,3 +483,62 @@ class IntakeForm(forms.Form):
 
 
 DAY_LABELS = tuple(WEEKDAYS[day] for day in range(7))
+
+
+class ProgrammeLanguageForm(forms.Form):
+    """The capability areas and topics written in one language, one per line in the order of
+    the originals (they stay what intakes and matching store; these are what readers see)."""
+
+    capability_areas = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label=gettext_lazy("Capability areas"),
+    )
+    topics = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        label=gettext_lazy("Topic vocabulary"),
+    )
+
+    def __init__(
+        self, *args: Any, programme: Programme, language: str, language_name: str, **kwargs: Any
+    ) -> None:
+        self.programme, self.language, self.language_name = programme, language, language_name
+        written = programme.translations.get(language, {})
+        kwargs.setdefault(
+            "initial",
+            {field: "\n".join(written.get(field) or []) for field in Programme.translated_fields},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["capability_areas"].help_text = _(
+            "One per line, in the order of the originals: %(originals)s."
+        ) % {"originals": ", ".join(programme.capability_areas)}
+        self.fields["topics"].help_text = _(
+            "One per line, in the order of the originals. Leave it empty to show the originals."
+        )
+
+    def _clean_list(self, field: str) -> list[str]:
+        written = lines(self.cleaned_data.get(field) or "")
+        source = getattr(self.programme, field)
+        if written and len(written) != len(source):
+            message = ngettext(
+                "You wrote %(count)s line in %(language)s but there are %(source)s "
+                "originals; write one for each, in the same order.",
+                "You wrote %(count)s lines in %(language)s but there are %(source)s "
+                "originals; write one for each, in the same order.",
+                len(written),
+            ) % {"count": len(written), "language": self.language_name, "source": len(source)}
+            raise forms.ValidationError(message)
+        return written
+
+    def clean_capability_areas(self) -> list[str]:
+        return self._clean_list("capability_areas")
+
+    def clean_topics(self) -> list[str]:
+        return self._clean_list("topics")
+
+    def translations(self) -> dict[str, Any]:
+        """programme_update's ``translations`` for this language (empty: not written)."""
+        written = {f: self.cleaned_data[f] for f in Programme.translated_fields}
+        kept = {f: items for f, items in written.items() if items}
+        return {self.language: kept or None}

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy
 
+from alongside.core.models import Translated
+
 
 class Format(models.TextChoices):
     PEER_PAIRS = "peer_pairs", gettext_lazy("Peer pairs")
@@ -58,8 +60,12 @@ def new_enrol_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Programme(models.Model):
+class Programme(Translated):
     """A focused mentoring programme: its purpose, format, rhythm and matching rules."""
+
+    # Areas and topics are also identifiers (intakes, answers and matching store the source
+    # text); their translations are labels only.
+    translated_fields = ("capability_areas", "topics")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="programmes"
@@ -114,6 +120,11 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def translation_fallback(self) -> str:
+        """The language a reader sees where theirs is not written: the organisation's."""
+        return self.organisation.language
 
     @property
     def is_mentoring(self) -> bool:

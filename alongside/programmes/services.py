@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +14,11 @@ from django.utils.translation import ngettext
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
+from alongside.core.authored import realign
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
 from alongside.core.languages import in_language
+from alongside.core.translations import merged_translations
 from alongside.core.validators import is_time_zone
 from alongside.matching import MatchingError, parse_availability
 from alongside.matching.scoring import PARTS as SCORE_PARTS
@@ -205,6 +208,10 @@ def programme_create(
         purpose = str(template.purpose)
         areas = [str(area) for area in template.capability_areas]
         topics = [str(topic) for topic in DEFAULT_TOPICS]
+    translations = _template_translations(
+        organisation.language,
+        {"capability_areas": template.capability_areas, "topics": DEFAULT_TOPICS},
+    )
     values: dict[str, Any] = {
         "name": name,
         "purpose": purpose,
@@ -216,12 +223,34 @@ def programme_create(
         "start_date": start,
         "end_date": end_date or start + timedelta(weeks=template.weeks),
     }
+    given_translations = fields.pop("translations", None)
     values.update({k: v for k, v in fields.items() if v is not None})
     cleaned, problems = _clean_programme(values, format)
+    # The catalogues' translations fit the template's lists only; changed lists start bare.
+    templated = {"capability_areas": areas, "topics": topics}
+    translations = {
+        code: kept
+        for code, written in translations.items()
+        if (kept := {f: items for f, items in written.items() if cleaned.get(f) == templated[f]})
+    }
+    if given_translations is not None and not problems:
+        try:
+            translations = merged_translations(
+                translations,
+                given_translations,
+                text_fields={},
+                list_fields={f: cleaned[f] for f in Programme.translated_fields},
+            )
+        except AlongsideError as error:
+            problems.extend(error.problems)
     if problems:
         raise AlongsideError(_("The programme could not be created."), problems=problems)
     programme = Programme.objects.create(
-        organisation=organisation, format=format, created_by=actor, **cleaned
+        organisation=organisation,
+        format=format,
+        created_by=actor,
+        translations=translations,
+        **cleaned,
     )
     programme.managers.add(actor)
     log_action(
@@ -232,6 +261,25 @@ def programme_create(
         data={"format": format},
     )
     return programme
+
+
+def _template_translations(
+    source_language: str, lists: dict[str, Any]
+) -> dict[str, dict[str, list[str]]]:
+    """A template's lists in every shipped language but the source's, from the catalogues
+    (only the languages where something reads differently)."""
+    translations: dict[str, dict[str, list[str]]] = {}
+    with in_language(source_language):
+        sources = {field: [str(item) for item in items] for field, items in lists.items()}
+    for code, _name in settings.LANGUAGES:
+        if code == source_language:
+            continue
+        with in_language(code):
+            written = {field: [str(item) for item in items] for field, items in lists.items()}
+        written = {f: items for f, items in written.items() if items != sources[f]}
+        if written:
+            translations[code] = written
+    return translations
 
 
 EDITABLE = (
@@ -245,6 +293,7 @@ EDITABLE = (
     "capability_areas",
     "topics",
     "matching_rules",
+    "translations",
 )
 
 
@@ -256,11 +305,34 @@ def programme_update(*, programme: Programme, actor: User, **fields: Any) -> Pro
             _("Some fields cannot be changed."),
             problems=[Problem(_("cannot be changed here."), f) for f in unknown],
         )
+    given_translations = fields.pop("translations", None)
     merged = {k: getattr(programme, k) for k in ("start_date", "end_date", "checkpoint_date")}
     merged.update(fields)
     if "matching_rules" in fields:
         merged["matching_rules"] = {**programme.matching_rules, **(fields["matching_rules"] or {})}
     cleaned, problems = _clean_programme(merged, programme.format)
+    if not problems:
+        # Each translation follows its item when a list changes; then what was sent.
+        translations = dict(programme.translations)
+        for field in Programme.translated_fields:
+            if field in cleaned:
+                translations = realign(
+                    translations, field, getattr(programme, field), cleaned[field]
+                )
+        if given_translations is not None:
+            try:
+                translations = merged_translations(
+                    translations,
+                    given_translations,
+                    text_fields={},
+                    list_fields={
+                        f: cleaned.get(f, getattr(programme, f))
+                        for f in Programme.translated_fields
+                    },
+                )
+            except AlongsideError as error:
+                problems.extend(error.problems)
+        cleaned["translations"] = translations
     if problems:
         raise AlongsideError(_("The changes could not be saved."), problems=problems)
     if programme.stage == Stage.CLOSED:

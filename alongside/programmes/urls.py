@@ -10,6 +10,7 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="join"),
     path("<int:programme_id>/", views.programme_detail, name="detail"),
     path("<int:programme_id>/edit/", views.programme_edit, name="edit"),
+    path("<int:programme_id>/languages/", views.programme_languages, name="languages"),
     path("<int:programme_id>/stage/", views.programme_stage, name="transition"),
     path("<int:programme_id>/intake/", views.intake, name="intake"),
     path("<int:programme_id>/intake/draft/", views.intake_autosave, name="intake_autosave"),

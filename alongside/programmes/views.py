@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
+from alongside.core.languages import shipped_languages
 from alongside.core.messages import problems_for_form, show_error
 from alongside.core.pagination import paginate
 from alongside.organisations.tenancy import MANAGERS, OrgRequest, org_view
@@ -33,6 +35,7 @@ from alongside.programmes.forms import (
     JoinForm,
     ProgrammeCreateForm,
     ProgrammeEditForm,
+    ProgrammeLanguageForm,
     WithdrawForm,
     form_cells,
 )
@@ -308,6 +311,51 @@ def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return _detail(request, programme)
     return render(request, "programmes/edit.html", {"programme": programme, "form": form})
+
+
+@org_view()
+def programme_languages(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """The capability areas and topics in one language at a time (Write in: …)."""
+    programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
+    languages = dict(shipped_languages())
+    source_language = programme.translation_fallback
+    others = [code for code in languages if code != source_language]
+    asked = request.POST.get("language") or request.GET.get("language") or ""
+    language = asked if asked in others else (others[0] if others else source_language)
+    form = ProgrammeLanguageForm(
+        request.POST or None,
+        programme=programme,
+        language=language,
+        language_name=languages[language],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme_update(
+                programme=programme, actor=request.user, translations=form.translations()
+            )
+        except AlongsideError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Saved in %(language)s.") % {"language": languages[language]}
+            )
+            page = reverse("programmes:languages", args=[request.organisation.slug, programme.pk])
+            return redirect(f"{page}?{urlencode({'language': language})}")
+    written = set(programme.written_languages())
+    return render(
+        request,
+        "programmes/languages.html",
+        {
+            "programme": programme,
+            "form": form,
+            "language": language,
+            "language_name": languages[language],
+            "source_name": languages.get(source_language, source_language),
+            "others": {code: languages[code] for code in others},
+            "written": [languages[code] for code in others if code in written],
+            "falling_back": [languages[code] for code in others if code not in written],
+        },
+    )
 
 
 @org_view()
@@ -616,7 +664,9 @@ def intake(request: OrgRequest, programme_id: int) -> HttpResponse:
         messages.info(request, _("You are not taking part in this programme, so have no intake."))
         return _detail(request, programme)
     form = IntakeForm(
-        request.POST or None, topics=programme.topics, initial=_intake_initial(enrolment)
+        request.POST or None,
+        topics=programme.labels("topics", programme.translation_fallback),
+        initial=_intake_initial(enrolment),
     )
     if request.method == "POST" and form.is_valid():
         later = "later" in request.POST
@@ -647,7 +697,11 @@ def intake_autosave(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme, enrolment = _my_intake(request, programme_id)
     if enrolment is None:
         raise Http404("You are not taking part in this programme.")
-    form = IntakeForm(request.POST, topics=programme.topics, initial=_intake_initial(enrolment))
+    form = IntakeForm(
+        request.POST,
+        topics=programme.labels("topics", programme.translation_fallback),
+        initial=_intake_initial(enrolment),
+    )
     form.is_valid()
     fields = {k: v for k, v in form.intake_fields_partial().items() if k not in form.errors}
     problems: dict[str, list[str]] = {k: [str(e) for e in v] for k, v in form.errors.items()}

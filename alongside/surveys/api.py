@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
@@ -54,15 +54,47 @@ PROGRAMME = "/{org_slug}/programmes/{int:programme_id}"
 SURVEY = PROGRAMME + "/surveys/{int:survey_id}"
 
 
+def _fallback(question: Question) -> str:
+    return question.survey.programme.organisation.language
+
+
 class QuestionOut(Schema):
     id: int
     kind: str
-    capability_area: str
-    text: str
-    choices: list[str]
+    capability_area: str = Field(description="The area as first written (its identifier).")
+    capability_area_label: str = Field(description="The area in the reader's language.")
+    text: str = Field(
+        description="In the reader's language, else the organisation's, else as first written."
+    )
+    original_text: str = Field(description="As first written (what text in PATCH sets).")
+    choices: list[str] = Field(description="As first written: the values an answer gives.")
+    choice_labels: list[str] = Field(description="The choices as the reader sees them.")
+    translations: dict[str, dict[str, Any]] = Field(
+        description='Written in other languages: {"hi": {"text": …, "choices": […]}}.'
+    )
     required: bool
     position: int
     source: str
+
+    @staticmethod
+    def resolve_capability_area_label(question: Question) -> str:
+        if not question.capability_area:
+            return ""
+        programme = question.survey.programme
+        labels = programme.labels("capability_areas", _fallback(question))
+        return labels.get(question.capability_area, question.capability_area)
+
+    @staticmethod
+    def resolve_text(question: Question) -> str:
+        return str(question.localised("text", _fallback(question)))
+
+    @staticmethod
+    def resolve_original_text(question: Question) -> str:
+        return question.text
+
+    @staticmethod
+    def resolve_choice_labels(question: Question) -> list[str]:
+        return list(question.localised("choices", _fallback(question)))
 
 
 class SurveyOut(Schema):
@@ -77,17 +109,26 @@ class SurveyOut(Schema):
     questions: list[QuestionOut]
 
 
+TRANSLATIONS_IN = Field(
+    default=None,
+    description='Languages to replace: {"hi": {"text": …, "choices": [one for each choice, '
+    "in order]}}; a language sent null is removed and falls back.",
+)
+
+
 class QuestionIn(Schema):
     kind: str
     text: str
     choices: list[str] = []
     required: bool = False
+    translations: dict[str, Any] | None = TRANSLATIONS_IN
 
 
 class QuestionPatch(Schema):
     text: str | None = None
     choices: list[str] | None = None
     required: bool | None = None
+    translations: dict[str, Any] | None = TRANSLATIONS_IN
 
 
 class SurveySchedulePatch(Schema):
@@ -378,6 +419,7 @@ def add_question(
         text=body.text,
         choices=body.choices,
         required=body.required,
+        translations=body.translations,
     )
     return Status(201, question)
 
@@ -410,6 +452,7 @@ def change_question(
         text=body.text,
         choices=body.choices,
         required=body.required,
+        translations=body.translations,
     )
 
 

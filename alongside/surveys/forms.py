@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from alongside.core.validators import is_time_zone
 from alongside.surveys.models import Question
@@ -46,6 +46,60 @@ class QuestionForm(forms.Form):
                 del self.fields["choices"]
             if fixed_kind == Question.Kind.CAPABILITY:
                 del self.fields["required"]
+
+
+class QuestionLanguageForm(forms.Form):
+    """A question's wording and options written in one language other than the original's;
+    an empty field falls back (the options stay the values answers record)."""
+
+    text = forms.CharField(max_length=500, required=False, label=gettext_lazy("Question"))
+    choices = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Options"),
+    )
+
+    def __init__(
+        self, *args: Any, question: Question, language: str, language_name: str, **kwargs: Any
+    ) -> None:
+        self.question, self.language, self.language_name = question, language, language_name
+        written = question.translations.get(language, {})
+        kwargs.setdefault(
+            "initial",
+            {"text": written.get("text", ""), "choices": "\n".join(written.get("choices") or [])},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _("The original: %(text)s") % {"text": question.text}
+        if question.kind == Question.Kind.CHOICE:
+            self.fields["choices"].help_text = _(
+                "One per line, in the order of the originals: %(originals)s."
+            ) % {"originals": " / ".join(question.choices)}
+        else:
+            del self.fields["choices"]
+
+    def clean_choices(self) -> list[str]:
+        written = [
+            line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()
+        ]
+        count, originals = len(written), len(self.question.choices)
+        if written and count != originals:
+            raise forms.ValidationError(
+                ngettext(
+                    "You wrote %(count)s option in %(language)s but there are %(originals)s "
+                    "originals; write one for each, in the same order.",
+                    "You wrote %(count)s options in %(language)s but there are %(originals)s "
+                    "originals; write one for each, in the same order.",
+                    count,
+                )
+                % {"count": count, "language": self.language_name, "originals": originals}
+            )
+        return written
+
+    def translations(self) -> dict[str, Any]:
+        """question_update's ``translations`` for this language (empty: not written)."""
+        written = {"text": self.cleaned_data["text"], "choices": self.cleaned_data.get("choices")}
+        kept = {field: value for field, value in written.items() if value}
+        return {self.language: kept or None}
 
 
 class SurveyScheduleForm(forms.Form):

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy
 
+from alongside.core.models import Translated
+
 
 class Pulse(models.Model):
     """A 1–5 answer to "how is it going?": after a meeting, or at the programme's midpoint.
@@ -99,7 +101,11 @@ class Survey(models.Model):
         return self.status == self.Status.OPEN
 
 
-class Question(models.Model):
+class Question(Translated):
+    # The capability area stays the identifier of the programme's area (answers and the
+    # outcomes report group by it); its label is translated on the programme.
+    translated_fields = ("text", "choices")
+
     class Kind(models.TextChoices):
         CAPABILITY = "capability", gettext_lazy("Capability self-rating (1–5)")
         RATING = "rating", gettext_lazy("Rating (1–5)")

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.accounts.models import User
 from alongside.audit.services import log_action
+from alongside.core.authored import realign
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.events import emit
+from alongside.core.languages import in_language
+from alongside.core.translations import merged_translations
 from alongside.exports.models import Export
 from alongside.exports.services import export_request
 from alongside.meetings.models import Meeting
@@ -31,34 +36,105 @@ from alongside.surveys.models import (
     Survey,
 )
 
-CAPABILITY_TEXT = "How confident are you today in: {area}?"
+# The standard questions, written in every shipped language through the catalogues; a
+# programme stores them in its organisation's language with the others as translations.
+CAPABILITY_TEXT = gettext_lazy("How confident are you today in: %(area)s?")
 DEFAULT_QUESTIONS: dict[str, list[dict[str, Any]]] = {
     Survey.Kind.START: [
         {
             "kind": Question.Kind.TEXT,
-            "text": "What do you most want to get out of this programme?",
+            "text": gettext_lazy("What do you most want to get out of this programme?"),
             "required": False,
         },
     ],
     Survey.Kind.END: [
         {
             "kind": Question.Kind.TEXT,
-            "text": "What changed for you during the programme?",
+            "text": gettext_lazy("What changed for you during the programme?"),
             "required": False,
         },
         {
             "kind": Question.Kind.CHOICE,
-            "text": "Did the format (regular meetings, guides, commitments) help you?",
-            "choices": ["Yes, a lot", "Somewhat", "Not really"],
+            "text": gettext_lazy(
+                "Did the format (regular meetings, guides, commitments) help you?"
+            ),
+            "choices": [
+                gettext_lazy("Yes, a lot"),
+                gettext_lazy("Somewhat"),
+                gettext_lazy("Not really"),
+            ],
             "required": True,
         },
         {
             "kind": Question.Kind.TEXT,
-            "text": "What should the next programme do differently?",
+            "text": gettext_lazy("What should the next programme do differently?"),
             "required": False,
         },
     ],
 }
+QUESTION_TEXT_LIMITS = {"text": 500}
+
+
+def _in_every_language(
+    programme: Programme, write: Callable[[str], dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """What ``write`` gives in the organisation's language (the original), and in each other
+    shipped language where it reads differently (the translations)."""
+    source_language = programme.organisation.language
+    with in_language(source_language):
+        source = write(source_language)
+    translations = {}
+    for code, _name in settings.LANGUAGES:
+        if code == source_language:
+            continue
+        with in_language(code):
+            written = {k: v for k, v in write(code).items() if v != source[k]}
+        if written:
+            translations[code] = written
+    return source, translations
+
+
+def _standard_question(programme: Programme, question: dict[str, Any]) -> dict[str, Any]:
+    def write(_language: str) -> dict[str, Any]:
+        written: dict[str, Any] = {"text": str(question["text"])}
+        if question.get("choices"):
+            written["choices"] = [str(choice) for choice in question["choices"]]
+        return written
+
+    source, translations = _in_every_language(programme, write)
+    return {**question, **source, "translations": translations}
+
+
+def _question_translations(
+    existing: Mapping[str, Any],
+    translations: Mapping[str, Any] | None,
+    choices: list[str],
+    problems: list[Problem],
+) -> dict[str, dict[str, Any]]:
+    """The stored translations with those sent checked and merged (faults go to ``problems``)."""
+    if translations is None:
+        return dict(existing)
+    try:
+        return merged_translations(
+            existing,
+            translations,
+            text_fields=QUESTION_TEXT_LIMITS,
+            list_fields={"choices": choices} if choices else {},
+        )
+    except AlongsideError as error:
+        problems.extend(error.problems)
+        return dict(existing)
+
+
+def _capability_question(programme: Programme, area: str) -> dict[str, Any]:
+    def write(language: str) -> dict[str, Any]:
+        label = programme.labels("capability_areas", None, language)[area]
+        return {"text": str(CAPABILITY_TEXT) % {"area": label}}
+
+    source, translations = _in_every_language(programme, write)
+    return {**source, "translations": translations}
+
+
 # Surveys stay open this long unless a manager sets a closing time.
 START_OPEN_FOR = timedelta(days=21)
 END_OPENS_BEFORE_END = timedelta(days=14)
@@ -101,8 +177,8 @@ def _sync_capability_questions(survey: Survey) -> None:
                 survey=survey,
                 kind=Question.Kind.CAPABILITY,
                 capability_area=area,
-                text=CAPABILITY_TEXT.format(area=area),
                 position=position,
+                **_capability_question(survey.programme, area),
             )
         elif question.position != position:
             question.position = position
@@ -134,7 +210,7 @@ def surveys_ensure(*, programme: Programme) -> list[Survey]:
         survey.programme = programme
         if created:
             for question in DEFAULT_QUESTIONS[kind]:
-                Question.objects.create(survey=survey, **question)
+                Question.objects.create(survey=survey, **_standard_question(programme, question))
         if survey.status == Survey.Status.DRAFT:
             _sync_capability_questions(survey)
         surveys.append(survey)
@@ -200,8 +276,10 @@ def question_add(
     text: str,
     choices: list[str] | None = None,
     required: bool = False,
+    translations: Mapping[str, Any] | None = None,
 ) -> Question:
-    """A manager's own question, asked after the standard ones."""
+    """A manager's own question, asked after the standard ones; ``translations`` are
+    ``{language: {"text": …, "choices": [one for each choice]}}``."""
     survey = (
         Survey.objects.select_for_update()
         .select_related("programme__organisation")
@@ -209,6 +287,7 @@ def question_add(
     )
     _check_draft(survey)
     text, cleaned, problems = _clean_question(kind, text, choices)
+    written = _question_translations({}, translations, cleaned, problems)
     if problems:
         raise AlongsideError(
             "The question is not complete: " + "; ".join(str(p) for p in problems),
@@ -223,6 +302,7 @@ def question_add(
         required=required,
         position=(last or 0) + 1,
         source=Question.Source.MANAGER,
+        translations=written,
     )
     log_action(
         actor=actor,
@@ -242,7 +322,10 @@ def question_update(
     text: str | None = None,
     choices: list[str] | None = None,
     required: bool | None = None,
+    translations: Mapping[str, Any] | None = None,
 ) -> Question:
+    """Change a question's wording, choices or translations (each translation of a choice
+    follows its choice when the choices change)."""
     survey = (
         Survey.objects.select_for_update()
         .select_related("programme__organisation")
@@ -261,12 +344,14 @@ def question_update(
             text if text is not None else question.text,
             choices if choices is not None else question.choices,
         )
+    moved = realign(question.translations, "choices", question.choices, cleaned)
+    written = _question_translations(moved, translations, cleaned, problems)
     if problems:
         raise AlongsideError(
             "The question is not complete: " + "; ".join(str(p) for p in problems),
             problems=problems,
         )
-    question.text, question.choices = new_text, cleaned
+    question.text, question.choices, question.translations = new_text, cleaned, written
     if required is not None and question.kind != Question.Kind.CAPABILITY:
         question.required = required
     question.save()

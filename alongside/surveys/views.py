@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.core.errors import AlongsideError, NotFound
+from alongside.core.languages import shipped_languages
 from alongside.core.messages import show_error
 from alongside.organisations.models import Role
 from alongside.organisations.tenancy import OrgRequest, org_view
@@ -33,6 +34,7 @@ from alongside.surveys.forms import (
     ClosingSessionForm,
     PulseForm,
     QuestionForm,
+    QuestionLanguageForm,
     SurveyScheduleForm,
     lines,
 )
@@ -107,6 +109,18 @@ def _answers_from(post: Any, questions: list[Question]) -> dict[int, Any]:
     return {q.pk: post.get(f"q{q.pk}", "") for q in questions}
 
 
+def _shown(survey: Survey, question: Question) -> dict[str, Any]:
+    """A question as its reader sees it: the wording and each choice's label in their
+    language (else the organisation's, else as first written); the value sent stays the
+    choice as first written."""
+    fallback = survey.programme.organisation.language
+    labels = question.localised("choices", fallback)
+    return {
+        "text": question.localised("text", fallback),
+        "options": list(zip(question.choices, labels, strict=True)),
+    }
+
+
 @org_view()
 def fill(request: OrgRequest, survey_id: int) -> HttpResponse:
     try:
@@ -119,7 +133,7 @@ def fill(request: OrgRequest, survey_id: int) -> HttpResponse:
         if preview is None:
             raise Http404(error.message) from error
         items = [
-            {"question": q, "name": f"q{q.pk}", "value": "", "error": None}
+            {"question": q, "name": f"q{q.pk}", "value": "", "error": None, **_shown(preview, q)}
             for q in preview.questions.all()
         ]
         return render(
@@ -153,6 +167,7 @@ def fill(request: OrgRequest, survey_id: int) -> HttpResponse:
             "name": f"q{q.pk}",
             "value": str(given.get(q.pk, "")),
             "error": errors.get(q.pk),
+            **_shown(survey, q),
         }
         for q in questions
     ]
@@ -222,7 +237,12 @@ def my_results(request: OrgRequest, programme_id: int) -> HttpResponse:
     return render(
         request,
         "surveys/my_results.html",
-        {"programme": programme, "rows": rows, "enrolled": enrolment is not None},
+        {
+            "programme": programme,
+            "rows": rows,
+            "enrolled": enrolment is not None,
+            "area_labels": programme.labels("capability_areas", programme.translation_fallback),
+        },
     )
 
 
@@ -332,33 +352,68 @@ def question_edit(
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     survey = _survey(programme, survey_id)
     question = selectors.question_get(survey=survey, question_id=question_id)
-    form = QuestionForm(
-        request.POST or None,
-        fixed_kind=question.kind,
-        initial={
-            "text": question.text,
-            "choices": "\n".join(question.choices),
-            "required": question.required,
-        },
-    )
+    languages = dict(shipped_languages())
+    source_language = programme.organisation.language
+    asked = request.POST.get("language") or request.GET.get("language") or source_language
+    language = asked if asked in languages else source_language
+    form: QuestionForm | QuestionLanguageForm
+    if language == source_language:
+        form = QuestionForm(
+            request.POST or None,
+            fixed_kind=question.kind,
+            initial={
+                "text": question.text,
+                "choices": "\n".join(question.choices),
+                "required": question.required,
+            },
+        )
+    else:
+        form = QuestionLanguageForm(
+            request.POST or None,
+            question=question,
+            language=language,
+            language_name=languages[language],
+        )
     if request.method == "POST" and form.is_valid():
         try:
-            question_update(
-                question=question,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                choices=lines(form.cleaned_data.get("choices", "")),
-                required=form.cleaned_data.get("required"),
-            )
+            if isinstance(form, QuestionLanguageForm):
+                question_update(
+                    question=question, actor=request.user, translations=form.translations()
+                )
+            else:
+                question_update(
+                    question=question,
+                    actor=request.user,
+                    text=form.cleaned_data["text"],
+                    choices=lines(form.cleaned_data.get("choices", "")),
+                    required=form.cleaned_data.get("required"),
+                )
         except AlongsideError as error:
             form.add_error(None, error.message)
+            for problem in error.problems:
+                form.add_error(None, str(problem))
         else:
             messages.success(request, _("Question saved."))
             return _setup(request, programme)
+    written = set(question.written_languages()) | {source_language}
     return render(
         request,
         "surveys/question_edit.html",
-        {"programme": programme, "survey": survey, "question": question, "form": form},
+        {
+            "programme": programme,
+            "survey": survey,
+            "question": question,
+            "form": form,
+            "languages": languages,
+            "language": language,
+            "language_name": languages[language],
+            "source_language": source_language,
+            "area_label": programme.labels("capability_areas", source_language).get(
+                question.capability_area, question.capability_area
+            ),
+            "written": [name for code, name in languages.items() if code in written],
+            "falling_back": [name for code, name in languages.items() if code not in written],
+        },
     )
 
 
@@ -471,6 +526,7 @@ def outcomes(request: OrgRequest, programme_id: int) -> HttpResponse:
         {
             "programme": programme,
             "report": report,
+            "area_labels": programme.labels("capability_areas", programme.translation_fallback),
             "chart": chart(report),
             "chart_width": CHART_WIDTH,
             "ticks": [{"value": v, "x": f"{v * CHART_WIDTH / 5:.1f}"} for v in range(6)],

@@ -170,6 +170,9 @@ def test_the_api_lists_edits_and_resets_guides(pair: Group, manager: Any, api_fo
         "prompts": ["a", "b"],
         "body": "a\nb",
         "is_default": False,
+        "original_title": "T2",
+        "original_body": "a\nb",
+        "translations": {},
     }
     bad = api.request("PUT", base, [{"meeting_number": 2, "title": "", "body": "b"}])
     assert bad.status_code == 400
