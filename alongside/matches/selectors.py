@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
+from alongside.core.folding import fold
 from alongside.matches.models import (
     MatchGroup,
     MatchGroupMember,
@@ -123,7 +124,7 @@ def draft_people_search(
     ).select_related("person")
     if query:
         enrolments = enrolments.filter(
-            Q(person__name__icontains=query) | Q(person__email__icontains=query)
+            Q(person__name__folded__contains=fold(query)) | Q(person__email__icontains=query)
         )
     found = list(enrolments.order_by("person__name", "pk")[:limit])
     where: dict[int, str] = {}
@@ -141,7 +142,9 @@ def match_run_groups_page(*, run: MatchRun, query: str = "") -> QuerySet[MatchGr
     groups = match_run_groups(run=run)
     query = query.strip()
     if query:
-        groups = groups.filter(members__enrolment__person__name__icontains=query).distinct()
+        groups = groups.filter(
+            members__enrolment__person__name__folded__contains=fold(query)
+        ).distinct()
     return groups
 
 

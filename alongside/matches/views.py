@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from alongside.core.errors import AlongsideError, NotFound
+from alongside.core.folding import fold
 from alongside.core.messages import show_error
 from alongside.core.pagination import paginate
 from alongside.matches import review_words, selectors
@@ -442,7 +443,8 @@ def relationships(request: OrgRequest, programme_id: int) -> HttpResponse:
     published = relationship_selectors.relationships_for_programme(programme=programme)
     if query:
         published = published.filter(
-            Q(name__icontains=query) | Q(members__person__name__icontains=query)
+            Q(name__folded__contains=fold(query))
+            | Q(members__person__name__folded__contains=fold(query))
         ).distinct()
     page = paginate(request, published, RELATIONSHIPS_PER_PAGE)
     shown = list(page.object_list)

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
+from alongside.core.folding import Folded
 from alongside.organisations.models import Membership, Organisation
 from alongside.people import reporting_line, visibility
 from alongside.people.directory_filters import apply_directory_filters
@@ -45,7 +46,8 @@ def people_list(
         if value:
             people = people.filter(visibility.filter_q(name, value, audience))
     people = apply_directory_filters(people, filters.extra)
-    return people.order_by("name", "id")
+    # Accents and case do not move a name: Élodie sorts among the Es.
+    return people.order_by(Folded("name"), "name", "id")
 
 
 def people_filter_options(

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from alongside.core.folding import fold
 from alongside.organisations.models import Membership, Role
 from alongside.people.models import Person
 
@@ -132,12 +133,12 @@ def search_q(term: str, audience: Audience) -> Q:
     # Department and location are filters, not search words.
     if audience == Audience.MEMBER:
         return (
-            Q(name__icontains=term)
+            Q(name__folded__contains=fold(term))
             | _shared("job_title", Q(job_title__icontains=term))
             | _shared("offers", Q(offers__icontains=term))
         )
     found = (
-        Q(name__icontains=term)
+        Q(name__folded__contains=fold(term))
         | Q(email__icontains=term)
         | Q(job_title__icontains=term)
         | Q(offers__icontains=term)
