@@ -3,7 +3,9 @@ circles, then a participant sees their circle and why."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -97,6 +99,15 @@ def test_manager_matches_circles_and_a_participant_sees_why(page):
     assert 4 <= count <= 7
     quality = page.get_by_role("heading", name=re.compile("best possible"))
     expect(quality).to_be_visible()
+    folder = os.environ.get("ALONGSIDE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for label, width in (("desktop", 1366), ("phone", 390)):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(
+                path=f"{folder}/match-review-{label}.png", full_page=True, caret="initial"
+            )
+        page.set_viewport_size({"width": 1366, "height": 900})
 
     # Move one person from the largest circle to the smallest, via htmx.
     run = programme.match_runs.get()

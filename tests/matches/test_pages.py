@@ -92,7 +92,7 @@ def test_draft_page_shows_groups_scores_reasons_gap_and_spread(
     assert "Proven upper bound" in body
     assert "Fair across the cohort" in body or "among the worst-matched tenth" in body
     assert "Worst-matched tenth" in body
-    assert "In worst tenth vs expected" in body
+    assert "Among the worst-matched tenth" in body
     assert "By department" in body
     assert "By location" in body
     first_reason = run.groups.exclude(reasons_admin="").first()
@@ -125,8 +125,8 @@ def test_a_neglected_department_is_highlighted(admin: Any, pairs: Any, client_fo
     ]
     run.save()
     body = client_for(admin).get(url("run_detail", programme, run.pk)).content.decode()
-    assert "<mark>3 vs 0.5</mark>" in body
-    assert body.count("over-represented") == 1
+    assert "<mark>3 (their share: about 0.5)</mark>" in body
+    assert body.count("more than its share") == 1
 
 
 def test_run_review_page_pins_its_query_count(
