@@ -349,6 +349,18 @@ def _join(relationship: Relationship, newcomer: ChosenMember, actor: User | None
             % {"name": newcomer.enrolment.person.name},
             code="already_matched",
         ) from error
+    _joined(relationship, member, actor=actor, data={"how": "chosen"})
+
+
+def _joined(
+    relationship: Relationship,
+    member: RelationshipMember,
+    *,
+    actor: User | None,
+    data: dict[str, object] | None = None,
+) -> None:
+    """After someone joins a running relationship: its name, the event, the audit trail
+    and the email to its members."""
     relationship_name_refresh(relationship=relationship)
     emit(
         MemberJoined(
@@ -362,7 +374,7 @@ def _join(relationship: Relationship, newcomer: ChosenMember, actor: User | None
         organisation=relationship.organisation,
         action="relationship.joined",
         target=relationship,
-        data={"enrolment": newcomer.enrolment.pk, "how": "chosen"},
+        data={"enrolment": member.enrolment_id, **(data or {})},
     )
     _notify(relationship.programme, [relationship])
 
@@ -531,20 +543,5 @@ def relationship_add_late_joiner(
             code="already_matched",
         ) from error
     Enrolment.objects.filter(pk=enrolment.pk).update(late_joiner=False)
-    relationship_name_refresh(relationship=relationship)
-    emit(
-        MemberJoined(
-            organisation_id=programme.organisation_id,
-            relationship_id=relationship.pk,
-            member_id=member.pk,
-        )
-    )
-    log_action(
-        actor=actor,
-        organisation=programme.organisation,
-        action="relationship.joined",
-        target=relationship,
-        data={"enrolment": enrolment.pk},
-    )
-    _notify(programme, [relationship])
+    _joined(relationship, member, actor=actor)
     return member
