@@ -77,6 +77,13 @@ def _require_open_programme(programme: Programme) -> None:
 GUIDE_TEXT_LIMITS = {"title": 200, "body": 5000}
 
 
+def _guide_number_problem(number: int) -> Problem:
+    return Problem(
+        gettext("must be 1 to %(guided_meetings)s.") % {"guided_meetings": GUIDED_MEETINGS},
+        f"guide_{number}",
+    )
+
+
 def _clean_guide_translations(
     translations: Mapping[int, Any], problems: list[Problem]
 ) -> dict[int, tuple[Any, dict[str, dict[str, Any]]]]:
@@ -84,13 +91,7 @@ def _clean_guide_translations(
     cleaned = {}
     for number, raw in sorted(translations.items()):
         if not 1 <= number <= GUIDED_MEETINGS:
-            problems.append(
-                Problem(
-                    gettext("must be 1 to %(guided_meetings)s.")
-                    % {"guided_meetings": GUIDED_MEETINGS},
-                    f"guide_{number}",
-                )
-            )
+            problems.append(_guide_number_problem(number))
             continue
         written, faults = clean_translations(raw, text_fields=GUIDE_TEXT_LIMITS)
         problems.extend(
@@ -152,13 +153,7 @@ def session_guides_save(
     cleaned: dict[int, tuple[str, str]] = {}
     for number, (title, body) in sorted(guides.items()):
         if not 1 <= number <= GUIDED_MEETINGS:
-            problems.append(
-                Problem(
-                    gettext("must be 1 to %(guided_meetings)s.")
-                    % {"guided_meetings": GUIDED_MEETINGS},
-                    f"guide_{number}",
-                )
-            )
+            problems.append(_guide_number_problem(number))
             continue
         title = title.strip()
         body = "\n".join(line.rstrip() for line in body.strip().splitlines())
