@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -112,7 +112,15 @@ def _list(request: OrgRequest, filters: PeopleFilters) -> QuerySet[Person]:
 def people_index(request: OrgRequest) -> HttpResponse:
     form, filters = _filters_from(request, request.GET)
     people = _list(request, filters)
-    page = paginate(request, people, 50)
+    context: dict[str, Any] = {}
+    count = None
+    if request.membership.can_manage_programmes:
+        # One pass over the (possibly searched) directory for both figures.
+        totals = people.aggregate(
+            count=Count("id"), awaiting=Count("id", filter=Q(user__isnull=True, is_active=True))
+        )
+        count, context["awaiting_invitation"] = totals["count"], totals["awaiting"]
+    page = paginate(request, people, 50, count=count)
     audience = audience_of(request.membership)
     page.object_list = [
         (person, row_cells(person_as_seen(person, audience), audience))
@@ -120,15 +128,13 @@ def people_index(request: OrgRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    context: dict[str, Any] = {
+    context |= {
         "form": form,
         "page": page,
         "query": query.urlencode(),
         "columns": list_columns(audience),
         "export_query": query.urlencode(),
     }
-    if request.membership.can_manage_programmes:
-        context["awaiting_invitation"] = people.filter(user__isnull=True, is_active=True).count()
     if request.htmx and not request.htmx.boosted:
         return render(request, "people/people_rows.html", context)
     return render(request, "people/list.html", context)

@@ -3,6 +3,7 @@ SQLite and PostgreSQL alike (the same test runs on both)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -98,3 +99,29 @@ def test_the_directory_page_searches_the_same_way(
     body = client.get(page, {"q": "elodie"}).content.decode()
     assert "Élodie Durand" in body
     assert "Zoë Wilson" not in body
+
+
+def test_a_programmes_enrolments_follow_the_directory_order(
+    org_a: Any, directory: list[Person]
+) -> None:
+    from alongside.programmes.models import Enrolment, Programme
+    from alongside.programmes.selectors import enrolments_for
+
+    programme = Programme.objects.create(
+        organisation=org_a,
+        name="Peers",
+        format="peer_pairs",
+        start_date=date(2030, 1, 1),
+        end_date=date(2030, 6, 1),
+    )
+    for person in directory:
+        Enrolment.objects.create(programme=programme, person=person, role="peer")
+    enrolled = [e.person.name for e in enrolments_for(programme=programme)]
+    assert [n for n in enrolled if n.isascii() or n[0] < "\u0900"] == [
+        "Dario Fischer",
+        "Élodie Durand",
+        "Fatima Shaikh",
+        "José Núñez",
+        "Søren Ångström",
+        "Zoë Wilson",
+    ]
