@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -191,17 +191,21 @@ def programme_dashboard(
 
 def _enrolment(programme: Programme, filters: Filters) -> dict[str, int]:
     active = Q(status=EnrolmentStatus.ACTIVE)
-    matched = Exists(
-        RelationshipMember.objects.filter(
-            enrolment=OuterRef("pk"), is_active=True, relationship__status__in=LIVE
-        )
-    )
+    matched = Q(pk__in=_live_member_enrolments(relationship__programme=programme))
     return Enrolment.objects.filter(Q(programme=programme) & filters.people()).aggregate(
         active=Count("pk", filter=active),
         withdrawn=Count("pk", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
         intake_done=Count("pk", filter=active & Q(intake__completed_at__isnull=False)),
-        matched=Count("pk", filter=active & Q(matched)),
+        matched=Count("pk", filter=active & matched),
     )
+
+
+def _live_member_enrolments(**scope: Any) -> QuerySet[RelationshipMember, Any]:
+    """The enrolments in a live relationship, as one uncorrelated subquery: PostgreSQL
+    hashes it once, where ``EXISTS`` per enrolment probed two indexes 5,000 times."""
+    return RelationshipMember.objects.filter(
+        is_active=True, relationship__status__in=LIVE, **scope
+    ).values("enrolment_id")
 
 
 def _relationship_counts(scope: QuerySet[Relationship]) -> dict[str, int]:
@@ -422,11 +426,7 @@ def organisation_overview(
 
 def _overview_enrolment(rows: dict[int, ProgrammeRow], ids: list[int], filters: Filters) -> None:
     active = Q(status=EnrolmentStatus.ACTIVE)
-    matched = Exists(
-        RelationshipMember.objects.filter(
-            enrolment=OuterRef("pk"), is_active=True, relationship__status__in=LIVE
-        )
-    )
+    matched = Q(pk__in=_live_member_enrolments(relationship__programme_id__in=ids))
     for programme_id, enrolled, intake_done, matched_count in (
         Enrolment.objects.filter(Q(programme_id__in=ids) & filters.people())
         .order_by()
@@ -434,7 +434,7 @@ def _overview_enrolment(rows: dict[int, ProgrammeRow], ids: list[int], filters: 
         .annotate(
             enrolled=Count("pk", filter=active),
             intake_done=Count("pk", filter=active & Q(intake__completed_at__isnull=False)),
-            matched=Count("pk", filter=active & Q(matched)),
+            matched=Count("pk", filter=active & matched),
         )
     ):
         row = rows[programme_id]

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
-from alongside.core.folding import fold
+from alongside.core.folding import Folded, fold
 from alongside.matches.models import (
     MatchGroup,
     MatchGroupMember,
@@ -120,13 +120,17 @@ def draft_people_search(
     """Participants whose name or email matches ``query``, with where the run put them."""
     query = query.strip()
     enrolments = Enrolment.objects.filter(
-        programme=programme, status=EnrolmentStatus.ACTIVE
+        # The organisation (true of every enrolment) lets PostgreSQL walk the directory's
+        # name-order index and stop at ``limit`` matches.
+        programme=programme,
+        status=EnrolmentStatus.ACTIVE,
+        person__organisation=programme.organisation_id,
     ).select_related("person")
     if query:
         enrolments = enrolments.filter(
             Q(person__name__folded__contains=fold(query)) | Q(person__email__icontains=query)
         )
-    found = list(enrolments.order_by("person__name", "pk")[:limit])
+    found = list(enrolments.order_by(Folded("person__name"), "person__name", "person_id")[:limit])
     where: dict[int, str] = {}
     if run is not None and found:
         ids = [e.pk for e in found]

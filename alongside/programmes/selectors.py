@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from alongside.core.errors import NotFound
 from alongside.core.folding import Folded
 from alongside.organisations.models import Membership, Role
-from alongside.people.account_state import SIGNED_IN, account_state
+from alongside.people.account_state import account_state
 from alongside.programmes.models import (
     Enrolment,
     EnrolmentRole,
@@ -98,13 +98,16 @@ def enrolments_for(*, programme: Programme, status: str = "active") -> QuerySet[
 
 
 def enrolment_counts(*, programme: Programme) -> dict[str, int]:
-    enrolments = Enrolment.objects.filter(programme=programme).annotate(
-        account=account_state("person")
-    )
-    return enrolments.aggregate(
+    # Not signed in yet (account_state other than SIGNED_IN): no account, or an account
+    # that has never signed in; said directly, so no per-row invitation lookup.
+    return Enrolment.objects.filter(programme=programme).aggregate(
         not_signed_in=Count(
             "pk",
-            filter=Q(status=EnrolmentStatus.ACTIVE, person__is_active=True) & ~Q(account=SIGNED_IN),
+            filter=Q(
+                status=EnrolmentStatus.ACTIVE,
+                person__is_active=True,
+                person__user__last_login__isnull=True,
+            ),
         ),
         active=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE)),
         withdrawn=Count("pk", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
