@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -410,11 +409,16 @@ def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) 
     page = paginate(request, people, 20)
     query = request.GET.copy()
     query.pop("page", None)
-    # The enrolled list is paged too: cohorts run to thousands.
-    enrolled_page = Paginator(
-        enrolments_for(programme=programme, status=EnrolmentStatus.ACTIVE), ENROLLED_PER_PAGE
-    ).get_page(request.GET.get("enrolled_page"))
     counts = enrolment_counts(programme=programme)
+    # The enrolled list is paged too: cohorts run to thousands. Its length is one of the
+    # counts just taken.
+    enrolled_page = paginate(
+        request,
+        enrolments_for(programme=programme, status=EnrolmentStatus.ACTIVE),
+        ENROLLED_PER_PAGE,
+        number=request.GET.get("enrolled_page", "1"),
+        count=counts["active"],
+    )
     # Only the people on this page of the directory need their enrolled mark.
     enrolled_ids = set(
         programme.enrolments.filter(

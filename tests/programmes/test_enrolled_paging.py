@@ -29,3 +29,7 @@ def test_the_enrolled_list_is_paged_for_large_cohorts(cast, client_for, org_a):
     last = client_for(admin).get(url, {"enrolled_page": 3}).content.decode()
     assert "Page 3 of 3" in last
     assert "Person 104" in last
+    # Paging the directory beside it leaves the enrolled list where it was.
+    directory_page_2 = client_for(admin).get(url, {"page": 2}).content.decode()
+    assert "Page 1 of 3" in directory_page_2
+    assert "Person 000" in directory_page_2
