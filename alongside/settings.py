@@ -167,7 +167,11 @@ _default_sqlite = f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip() or _default_sqlite
 if DATABASE_URL.startswith("sqlite"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Seconds a web or worker process keeps its database connection between requests; 0
+# opens one per request (behind PgBouncer in transaction mode, or for `runserver`, which
+# starts a thread per request and would otherwise leave a connection behind for each).
+DB_CONN_MAX_AGE = int(os.environ.get("ALONGSIDE_DB_CONN_MAX_AGE", "60"))
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions let the app and a worker share one SQLite file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

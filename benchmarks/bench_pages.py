@@ -386,6 +386,9 @@ def through_servers(
             "ALONGSIDE_STATIC_ROOT": f"{folder}/static",
             "ALONGSIDE_LOG_LEVEL": "WARNING",
             "ALONGSIDE_LOG_FORMAT": "text",
+            # One admin makes every request here; the per-token API limit (600 a minute
+            # by default) would answer 429 to a share of them, and 429s are cheap.
+            "ALONGSIDE_API_RATE": "1000000/m",
         }
         alongside = [sys.executable, "-m", "alongside"]
         subprocess.run([*alongside, "collectstatic", "--noinput", "-v0"], env=env, check=True)
@@ -399,7 +402,11 @@ def through_servers(
                     else [*alongside, "runserver", "--noreload", f"127.0.0.1:{port}"]
                 )
                 log = Path(folder) / f"{name.split()[0]}-{number}.log"
-                with server(command, env, port, log) as base:
+                # runserver starts a thread per request: with persistent connections each
+                # thread would leave one open until PostgreSQL refuses more (as Django's
+                # documentation warns), so it gets one connection a request.
+                server_env = env if name == SERVE else {**env, "ALONGSIDE_DB_CONN_MAX_AGE": "0"}
+                with server(command, server_env, port, log) as base:
                     # Every worker process compiles the templates on its first requests.
                     drive(base, urls, cookie, args.concurrency, args.warmup)
                     result = drive(base, urls, cookie, args.concurrency, args.seconds)
