@@ -340,7 +340,9 @@ def drive(
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+def server(
+    command: list[str], env: dict[str, str], port: int, log: Path
+) -> Iterator[tuple[str, int]]:
     process = subprocess.Popen(
         command, env=env, cwd=log.parent, stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
@@ -356,13 +358,57 @@ def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Ite
                     message = f"the server did not start:\n{log.read_text()[-2000:]}"
                     raise SystemExit(message) from error
                 time.sleep(0.3)
-        yield base
+        yield base, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far (user + system, from /proc) by the server's processes (it
+    and its children: gunicorn's workers), by PostgreSQL's, and by everything else."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "PostgreSQL": 0.0, "other": 0.0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(entry) == server_pid or int(fields[1]) == server_pid:
+            used["server"] += seconds
+        elif name.startswith("postgres"):
+            used["PostgreSQL"] += seconds
+        else:
+            used["other"] += seconds
+    return used
+
+
+def drive_measured(
+    base: str, server_pid: int, urls: list[str], cookie: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    """``drive``, with the CPU milliseconds each request cost the server, PostgreSQL, this
+    load generator and the rest of the machine (processes that started or ended during
+    the run count only from or until then; on Linux only)."""
+    if not Path("/proc/self/stat").exists():
+        return drive(base, urls, cookie, args.concurrency, args.seconds)
+    before, own_before = _cpu_seconds(server_pid), time.process_time()
+    result = drive(base, urls, cookie, args.concurrency, args.seconds)
+    after, own = _cpu_seconds(server_pid), time.process_time() - own_before
+    spent = {name: after[name] - before[name] for name in after}
+    spent["other"] -= own  # this process is among the others
+    spent["load generator"] = own
+    result["cpu_ms"] = {
+        name: 1000 * value / max(1, result["requests"]) for name, value in spent.items()
+    }
+    return result
 
 
 def through_servers(
@@ -406,10 +452,10 @@ def through_servers(
                 # thread would leave one open until PostgreSQL refuses more (as Django's
                 # documentation warns), so it gets one connection a request.
                 server_env = env if name == SERVE else {**env, "ALONGSIDE_DB_CONN_MAX_AGE": "0"}
-                with server(command, server_env, port, log) as base:
+                with server(command, server_env, port, log) as (base, pid):
                     # Every worker process compiles the templates on its first requests.
                     drive(base, urls, cookie, args.concurrency, args.warmup)
-                    result = drive(base, urls, cookie, args.concurrency, args.seconds)
+                    result = drive_measured(base, pid, urls, cookie, args)
                 load = os.getloadavg()
                 result["load"] = f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
                 results.append((f"{name}, round {number}", result))
@@ -479,6 +525,11 @@ def run(args: argparse.Namespace, database_url: str) -> int:
                 f"{result['requests']} ok, {result['errors']} errors {result['first_errors']}  "
                 f"(load after: {result['load']})"
             )
+            if "cpu_ms" in result:
+                print(
+                    "    CPU a request: "
+                    + ", ".join(f"{name} {ms:.1f} ms" for name, ms in result["cpu_ms"].items())
+                )
         for name in (SERVE, RUNSERVER):
             rates = [result["rate"] for label, result in results if label.startswith(name)]
             print(f"{name:<38} {statistics.mean(rates):>6.1f} req/s on average")

@@ -5,11 +5,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from alongside.accounts.models import User, normalise_email
 from alongside.accounts.sign_in_policy import PASSWORD, sign_in_refusal
 from alongside.core.languages import in_language, recipient_language, shipped_languages
+from alongside.outbox.services import email_enqueue
 
 
 class SignInForm(AuthenticationForm):
@@ -64,19 +67,21 @@ class PasswordResetForm(DjangoPasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        """The reset email in the recipient's own language, not the requester's browser's."""
+        """The reset email in the recipient's own language, not the requester's browser's,
+        queued in the outbox (retried with backoff, failures recorded) like every email."""
         user = context.get("user")
         first_membership = user.memberships.select_related("organisation").first() if user else None
         organisation = first_membership.organisation if first_membership else None
         with in_language(recipient_language(user, organisation)):
-            super().send_mail(
-                subject_template_name,
-                email_template_name,
-                context,
-                from_email,
-                to_email,
-                html_email_template_name,
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            message = EmailMultiAlternatives(
+                subject, render_to_string(email_template_name, context), from_email, [to_email]
             )
+            if html_email_template_name is not None:
+                message.attach_alternative(
+                    render_to_string(html_email_template_name, context), "text/html"
+                )
+        email_enqueue(message, kind="password_reset")
 
 
 class SetPasswordForm(forms.Form):

@@ -35,6 +35,7 @@ from alongside.accounts.sign_in_policy import (
 from alongside.audit.services import log_action
 from alongside.core.errors import AlongsideError, Problem
 from alongside.core.languages import in_language, recipient_language
+from alongside.outbox.services import email_enqueue
 
 BROWSER_COOKIE = "alongside_sign_in"
 
@@ -237,7 +238,9 @@ def _deliver(
         kind = "link"
     else:
         return "nothing"
-    message.send(fail_silently=False)
+    # Through the outbox like every other email: retried with backoff when the mail
+    # server fails, and the failure recorded with its reason.
+    email_enqueue(message, kind=f"sign_in_{kind}")
     return kind
 
 

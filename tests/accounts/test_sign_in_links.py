@@ -280,3 +280,27 @@ def test_password_reset_asks_share_the_sign_in_link_rate_limit(cast: dict[str, U
     assert limited.status_code == 200
     assert "Too many sign-in links were asked for in the last hour" in limited.content.decode()
     assert len(mail.outbox) == 5
+
+
+def test_links_and_resets_go_through_the_outbox_and_a_failed_send_is_kept_for_retry(
+    cast: dict[str, User], settings: Any
+) -> None:
+    from alongside.outbox.models import OutboundEmail
+
+    ask(Client(), "ravi.member@acme.test")
+    reset(Client(), "ravi.member@acme.test")
+    sent = OutboundEmail.objects.order_by("pk")
+    assert [(e.kind, e.status, e.recipients) for e in sent] == [
+        ("sign_in_link", "sent", ["ravi.member@acme.test"]),
+        ("password_reset", "sent", ["ravi.member@acme.test"]),
+    ]
+    assert len(mail.outbox) == 2
+    # A mail server that refuses leaves the email queued with its reason, to be retried
+    # later (the sign-in page's answer does not change).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    assert ask(Client(), "ravi.member@acme.test", address="203.0.113.7").status_code == 302
+    waiting = OutboundEmail.objects.get(kind="sign_in_link", status="queued")
+    assert waiting.attempts == 1
+    assert waiting.last_error
+    assert waiting.next_attempt_at > timezone.now()
