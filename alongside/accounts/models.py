@@ -164,3 +164,25 @@ class SignInLinkRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-in link asked at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiRateCount(models.Model):
+    """How many requests one API token (or signed-in person, or address) made in one
+    window of the API's rate limit. Kept in PostgreSQL so every server process counts
+    against the same budget (accounts/api_auth.py); pruned by accounts/jobs.py."""
+
+    ident = models.CharField(max_length=120)
+    #: the window's start, in seconds since the epoch
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ident", "window_start"], name="api_rate_count_one_a_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.ident} @ {self.window_start}: {self.count}"

@@ -111,6 +111,7 @@ def test_worker_once_runs_the_due_jobs_and_exits(org_a: Any, manager: Any) -> No
         ("surveys.open_due", "done"),
         ("webhooks.send_due", "done"),
         ("accounts.forget_sign_in_links", "done"),
+        ("accounts.prune_api_rate_counts", "done"),
         ("sso.forget_saml_handoffs", "done"),
         ("outbox.send_due", "done"),
         ("outbox.prune", "done"),
