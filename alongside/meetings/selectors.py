@@ -229,13 +229,13 @@ _GUIDE = ("title", "body")
 
 
 def _guide_view(programme: Programme, number: int, row: SessionGuide | None) -> GuideView:
-    source_language = programme.organisation.language
+    source_language = programme.source_language
     reader = translation.get_language()
     if row is not None:
         return GuideView(
             number,
-            row.localised("title", source_language, reader),
-            row.localised("body", source_language, reader),
+            row.localised("title", programme.translation_fallback, reader),
+            row.localised("body", programme.translation_fallback, reader),
             is_default=False,
             original_title=row.title,
             original_body=row.body,

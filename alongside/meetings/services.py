@@ -107,7 +107,7 @@ def _translate_guide(
     """Store one guide's translations; a default guide becomes the programme's own, keeping
     the default's other languages, only when what is written differs from the default."""
     raw, cleaned = written
-    source_language = programme.organisation.language
+    source_language = programme.source_language
     row = SessionGuide.objects.filter(programme=programme, meeting_number=number).first()
     before = (
         dict(row.translations)
@@ -205,9 +205,9 @@ def session_guides_translate(
     *, programme: Programme, actor: User, language: str, guides: Mapping[int, tuple[str, str]]
 ) -> list[int]:
     """The guides written in ``language`` (the guide editor's language picker). The
-    organisation's language is the text as first written; in another, an empty title or
-    body is not written there and falls back."""
-    if language == programme.organisation.language:
+    programme's source language is the text as first written; in another, an empty title
+    or body is not written there and falls back."""
+    if language == programme.source_language:
         return session_guides_save(programme=programme, actor=actor, guides=guides)
     return session_guides_save(
         programme=programme,

@@ -674,7 +674,7 @@ def closing_page(request: OrgRequest, relationship_id: int) -> HttpResponse:
 def guides_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     guides = selectors.guides_for(programme=programme)
-    source_language = request.organisation.language
+    source_language = programme.source_language
     languages = dict(shipped_languages())
     asked = request.POST.get("language") or request.GET.get("language") or source_language
     language = asked if asked in languages else source_language

@@ -93,6 +93,10 @@ class Programme(Translated):
         default=list, help_text=gettext_lazy("Vocabulary for wants / offers.")
     )
     matching_rules = models.JSONField(default=dict)
+    # The language its authored texts (areas, topics, session guides, survey questions)
+    # were first written in: the organisation's when it was created. An organisation may
+    # change its default later; its originals stay in the language they are in.
+    content_language = models.CharField(max_length=16, blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_programmes"
     )
@@ -125,6 +129,11 @@ class Programme(Translated):
     def translation_fallback(self) -> str:
         """The language a reader sees where theirs is not written: the organisation's."""
         return self.organisation.language
+
+    @property
+    def source_language(self) -> str:
+        """The language the originals of its authored texts are in (``content_language``)."""
+        return self.content_language or self.organisation.language
 
     @property
     def is_mentoring(self) -> bool:

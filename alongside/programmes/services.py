@@ -247,6 +247,7 @@ def programme_create(
         raise AlongsideError(_("The programme could not be created."), problems=problems)
     programme = Programme.objects.create(
         organisation=organisation,
+        content_language=organisation.language,
         format=format,
         created_by=actor,
         translations=translations,

@@ -317,7 +317,7 @@ def programme_languages(request: OrgRequest, programme_id: int) -> HttpResponse:
     """The capability areas and topics in one language at a time (Write in: …)."""
     programme = programme_get_managed(membership=request.membership, programme_id=programme_id)
     languages = dict(shipped_languages())
-    source_language = programme.translation_fallback
+    source_language = programme.source_language
     others = [code for code in languages if code != source_language]
     asked = request.POST.get("language") or request.GET.get("language") or ""
     language = asked if asked in others else (others[0] if others else source_language)

@@ -80,7 +80,7 @@ def _in_every_language(
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """What ``write`` gives in the organisation's language (the original), and in each other
     shipped language where it reads differently (the translations)."""
-    source_language = programme.organisation.language
+    source_language = programme.source_language
     with in_language(source_language):
         source = write(source_language)
     translations = {}

@@ -353,7 +353,7 @@ def question_edit(
     survey = _survey(programme, survey_id)
     question = selectors.question_get(survey=survey, question_id=question_id)
     languages = dict(shipped_languages())
-    source_language = programme.organisation.language
+    source_language = programme.source_language
     asked = request.POST.get("language") or request.GET.get("language") or source_language
     language = asked if asked in languages else source_language
     form: QuestionForm | QuestionLanguageForm

@@ -27,6 +27,8 @@ from django.urls import Resolver404, resolve
 
 from alongside.accounts.models import User
 from alongside.demo.build import build_demo
+from alongside.meetings.guides import GUIDED_MEETINGS, default_guide_in
+from alongside.programmes.models import Programme
 from tests.i18n.pseudo import CLOSE, OPEN, PSEUDO_LANGUAGE, write_pseudo_locale
 
 WRAPPED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
@@ -199,7 +201,14 @@ def pseudo_locale(settings: Any, tmp_path: Path) -> str:
 def test_no_page_shows_english_that_was_not_marked_for_translation(pseudo_locale: str) -> None:
     demo = build_demo()
     User.objects.update(language=pseudo_locale)
-    corpus = data_corpus()
+    # The default session guides as first written, in each programme's own language (the
+    # guide editor shows the originals): authored content, not the page's words.
+    originals = [
+        "\n".join(default_guide_in(programme.format, number, programme.source_language))
+        for programme in Programme.objects.all()
+        for number in range(1, GUIDED_MEETINGS + 1)
+    ]
+    corpus = data_corpus() + "\n" + "\n".join(originals)
     zones = set(available_timezones()) | {z.replace("_", " ") for z in available_timezones()}
     org_prefix = f"/o/{demo.organisation.slug}/"
     problems: dict[str, set[str]] = defaultdict(set)

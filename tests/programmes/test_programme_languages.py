@@ -158,3 +158,47 @@ def test_the_welcome_email_names_the_areas_in_the_recipients_language(
     (welcome,) = mail.outbox
     assert "टीम का नेतृत्व, फ़ीडबैक देना" in welcome.body
     assert "Leading a team" not in welcome.body
+
+
+def test_originals_stay_in_the_language_they_were_written_in_when_the_organisation_changes(
+    circles: Programme, manager: Any, client_for: Any
+) -> None:
+    """An English organisation writes its programme, then makes Hindi its default: the
+    originals are still English, and Hindi is a language to write in."""
+    from alongside.meetings.selectors import guides_for
+    from alongside.meetings.services import session_guides_translate
+
+    assert circles.content_language == "en-gb"
+    circles.organisation.language = "hi"
+    circles.organisation.save()
+    circles.refresh_from_db()
+    manager.language = "en-gb"  # the manager chose English for themself
+    manager.save()
+    client = client_for(manager)
+    url = reverse("programmes:languages", args=["acme", circles.pk])
+    page = client.get(url).content.decode()
+    assert "The originals are in English" in page
+    assert 'lang="hi">हिन्दी</strong>' in page  # the first language offered to write in
+    assert 'href="?language=es"' in page
+    saved = client.post(
+        url, {"language": "hi", "capability_areas": "\n".join(HINDI_AREAS), "topics": ""}
+    )
+    assert saved.status_code == 302
+    circles.refresh_from_db()
+    assert circles.translations["hi"]["capability_areas"] == HINDI_AREAS
+    assert circles.capability_areas[0] == "Leading a team"
+    # The session guides likewise: Hindi is written beside the English originals.
+    first = guides_for(programme=circles)[0]
+    session_guides_translate(
+        programme=circles,
+        actor=manager,
+        language="hi",
+        guides={first.number: ("परिचय", "एक-दूसरे को जानिए")},
+    )
+    first = guides_for(programme=circles)[0]
+    assert first.original_title != "परिचय"
+    assert first.written_in("hi") == {"title": "परिचय", "body": "एक-दूसरे को जानिए"}
+    guides_page = client.get(
+        reverse("meetings:guides", args=["acme", circles.pk]), {"language": "en-gb"}
+    ).content.decode()
+    assert "English is the language these were first written in" in guides_page
