@@ -67,6 +67,10 @@ class ProgrammeOut(Schema):
     translations: dict[str, dict[str, list[str]]] = Field(
         description='Lists written in other languages, item by item: {"hi": {"topics": […]}}.'
     )
+    content_language: str = Field(
+        description="The language the originals (capability areas, topics, session guides, "
+        "survey questions) are written in: the organisation's when the programme was created."
+    )
     matching_rules: dict[str, Any]
     enrolled: int
     intakes_done: int
@@ -254,6 +258,7 @@ def _out(request: HttpRequest, programme: Programme, manages: bool) -> Programme
         ),
         topic_labels=programme.localised("topics", programme.organisation.language),
         translations=programme.translations,
+        content_language=programme.source_language,
         matching_rules=programme.matching_rules,
         enrolled=enrolled,
         intakes_done=intakes_done,

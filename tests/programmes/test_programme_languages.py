@@ -161,7 +161,7 @@ def test_the_welcome_email_names_the_areas_in_the_recipients_language(
 
 
 def test_originals_stay_in_the_language_they_were_written_in_when_the_organisation_changes(
-    circles: Programme, manager: Any, client_for: Any
+    circles: Programme, manager: Any, client_for: Any, api_for: Any
 ) -> None:
     """An English organisation writes its programme, then makes Hindi its default: the
     originals are still English, and Hindi is a language to write in."""
@@ -169,6 +169,9 @@ def test_originals_stay_in_the_language_they_were_written_in_when_the_organisati
     from alongside.meetings.services import session_guides_translate
 
     assert circles.content_language == "en-gb"
+    api = api_for(manager)
+    api_url = f"/api/v1/organisations/acme/programmes/{circles.pk}"
+    assert api.get(api_url).json()["content_language"] == "en-gb"
     circles.organisation.language = "hi"
     circles.organisation.save()
     circles.refresh_from_db()
@@ -187,6 +190,7 @@ def test_originals_stay_in_the_language_they_were_written_in_when_the_organisati
     circles.refresh_from_db()
     assert circles.translations["hi"]["capability_areas"] == HINDI_AREAS
     assert circles.capability_areas[0] == "Leading a team"
+    assert api.get(api_url).json()["content_language"] == "en-gb"  # still
     # The session guides likewise: Hindi is written beside the English originals.
     first = guides_for(programme=circles)[0]
     session_guides_translate(
