@@ -14,6 +14,10 @@ from alongside.core.validators import validate_time_zone
 class Person(models.Model):
     """Someone in an organisation's directory, whether or not they have signed in yet."""
 
+    # On PostgreSQL the folded name is stored beside the name (a generated column, see
+    # migration 0008), and name searches and the directory's order read it from there.
+    FOLDED_COPIES = {"name": "name_folded"}
+
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="people"
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -119,3 +120,27 @@ def test_a_programmes_enrolments_follow_the_directory_order(
         Enrolment.objects.create(programme=programme, person=person, role="peer")
     enrolled = [e.person.name for e in enrolments_for(programme=programme)]
     assert latin_only(enrolled) == LATIN_IN_ORDER
+
+
+def test_postgresql_reads_the_stored_fold_and_the_database_keeps_it_current(
+    org_a: Any, directory: list[Person]
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite folds as it reads; the stored fold is PostgreSQL's")
+    search = people_list(
+        organisation=org_a, filters=PeopleFilters(search="zo"), audience=Audience.ADMIN
+    )
+    sql = str(search.query)
+    assert '"people_person"."name_folded"' in sql  # the search word and the order
+    assert "alongside_fold" not in sql
+    # Renamed, bulk-updated or imported: the database writes the fold, no code path can
+    # forget it.
+    zoe = next(p for p in directory if p.name == "Zoë Wilson")
+    Person.objects.filter(pk=zoe.pk).update(name="Ångela Ñúñez")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name_folded FROM people_person WHERE id = %s", [zoe.pk])
+        assert cursor.fetchone() == (fold("Ångela Ñúñez"),)
+    assert names(org_a, "angela nunez") == ["Ångela Ñúñez"]
+    assert names(org_a, "zoe") == []
+    # A word too short for a trigram finds it too.
+    assert names(org_a, "ñu") == ["Ångela Ñúñez", "José Núñez"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -79,8 +80,10 @@ def test_a_member_sees_only_shared_public_fields_on_the_list_and_the_page(
     listing = page(client, "/o/acme/people/")
     assert "Sana Shy" in listing
     assert "Treasury Analyst" in listing
-    for hidden in ("sana.shy@acme.test", "Mysuru", "L4", "Lata Leaver", ">Manager</th>"):
+    for hidden in ("sana.shy@acme.test", "Mysuru", "Lata Leaver", ">Manager</th>"):
         assert hidden not in listing, hidden
+    # As a word: the page's random tokens (CSRF) may hold the letters "L4".
+    assert not re.search(r"\bL4\b", listing)
     # No level or status filter is offered to colleagues.
     assert 'name="level"' not in listing
     assert 'name="status"' not in listing
