@@ -402,6 +402,7 @@ def _directory(request: OrgRequest, data: Any) -> tuple[DirectoryFilterForm, Que
 
 
 ENROLLED_PER_PAGE = 50
+WITHDRAWN_SHOWN = 100
 
 
 def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
@@ -427,7 +428,15 @@ def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) 
         .order_by()
         .values_list("person_id", flat=True)
     )
-    withdrawn = list(enrolments_for(programme=programme, status=EnrolmentStatus.WITHDRAWN))
+    # Withdrawals pile up over a programme's years: the first of them by name, and none
+    # looked up when the counts say there are none.
+    withdrawn = (
+        list(
+            enrolments_for(programme=programme, status=EnrolmentStatus.WITHDRAWN)[:WITHDRAWN_SHOWN]
+        )
+        if counts["withdrawn"]
+        else []
+    )
     join_url = request.build_absolute_uri(
         reverse("programmes:join", args=[request.organisation.slug, programme.self_enrol_token])
     )
@@ -443,6 +452,7 @@ def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) 
         "enrolled_page": enrolled_page,
         "enrolled_count": counts["active"],
         "withdrawn": withdrawn,
+        "withdrawn_count": counts["withdrawn"],
         "pending": counts["active"] - counts["intake_done"],
         "not_signed_in": counts["not_signed_in"],
         "account_labels": ACCOUNT_LABELS,

@@ -15,6 +15,7 @@ from alongside.people.models import Person
 from alongside.programmes.models import Enrolment, Intake, Programme, Stage
 from alongside.programmes.services import (
     enrolment_add,
+    enrolment_withdraw,
     intake_save,
     programme_create,
     self_enrol_set_open,
@@ -401,11 +402,42 @@ def test_enrolment_page_query_count_does_not_grow(
     people = list(directory.values())
     enrolment_add(programme=circles, actor=manager, people=people[:2])
     client.get(url("enrolment", circles.pk))
-    with django_assert_num_queries(14) as small:
+    # No withdrawals: the counts say so and the withdrawn list is not looked up.
+    with django_assert_num_queries(13) as small:
         client.get(url("enrolment", circles.pk))
-    enrolment_add(programme=circles, actor=manager, people=people[2:])
+    added = enrolment_add(programme=circles, actor=manager, people=people[2:])
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url("enrolment", circles.pk))
+    enrolment_withdraw(enrolment=added[0], actor=manager)
+    with django_assert_num_queries(14) as one_withdrawn:
+        client.get(url("enrolment", circles.pk))
+    for enrolment in added[1:]:
+        enrolment_withdraw(enrolment=enrolment, actor=manager)
+    with django_assert_num_queries(len(one_withdrawn.captured_queries)):
+        client.get(url("enrolment", circles.pk))
+
+
+def test_the_enrolment_page_shows_the_first_withdrawals_by_name_and_counts_them_all(
+    circles: Programme,
+    manager: User,
+    directory: dict[str, Person],
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from alongside.programmes import views
+
+    monkeypatch.setattr(views, "WITHDRAWN_SHOWN", 2)
+    enrolments = enrolment_add(programme=circles, actor=manager, people=list(directory.values()))
+    for enrolment in enrolments:
+        enrolment_withdraw(enrolment=enrolment, actor=manager, reason="Moved on")
+    by_name = sorted(e.person.name for e in enrolments)
+    assert len(by_name) > 2
+    page = text(client_for(manager).get(url("enrolment", circles.pk)))
+    assert f"Withdrawn ({len(by_name)})" in page
+    assert "The first 2 by name are shown" in page
+    withdrawn_part = page[page.index("Withdrawn (") :]
+    assert by_name[0] in withdrawn_part and by_name[1] in withdrawn_part
+    assert by_name[-1] not in withdrawn_part
 
 
 # --- Participant pages -----------------------------------------------------------------
