@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
@@ -12,7 +12,7 @@ from alongside.accounts.models import ApiToken, User
 from alongside.accounts.services import api_token_create, api_token_revoke, user_language_set
 from alongside.core.api_pagination import Pagination
 from alongside.core.languages import shipped_languages
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 
 router = Router(tags=["account"])
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from alongside.accounts.api_auth import request_user
 from alongside.chat import slack
@@ -21,7 +21,7 @@ from alongside.chat.services import (
     teams_webhook_remove,
 )
 from alongside.core.errors import NotFound
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
 from alongside.programmes.models import Programme

@@ -16,8 +16,10 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import PaginationBase
+
+from alongside.core.schemas import Schema
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500

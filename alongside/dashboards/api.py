@@ -3,13 +3,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.errors import AlongsideError, Problem
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.dashboards.pdf import outcomes_pdf, pdf_filename, summary_pdf
 from alongside.dashboards.selectors import (
     Filters,

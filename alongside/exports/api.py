@@ -1,11 +1,11 @@
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import NotFound
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.exports.models import Export
 from alongside.exports.services import export_get
 from alongside.organisations.api_auth import membership_for

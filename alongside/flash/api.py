@@ -7,11 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import NotFound
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.flash import selectors, services
 from alongside.flash.models import FlashRound
 from alongside.organisations.api_auth import membership_for

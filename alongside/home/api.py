@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.home.progress import programme_progress
 from alongside.home.selectors import participant_home, programmes_to_show
 from alongside.meetings.selectors import viewer_zone

@@ -4,11 +4,11 @@ from datetime import datetime, time
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.errors import NotFound
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.hrsync.models import SyncRun, SyncSource
 from alongside.hrsync.selectors import hr_sync_run_get, hr_sync_runs_for, hr_sync_source_of
 from alongside.hrsync.services import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
 from alongside.accounts.api_auth import request_user
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.learning.selectors import learning_report
 from alongside.learning.services import learned_weights_apply
 from alongside.organisations.api_auth import membership_for

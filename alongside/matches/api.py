@@ -3,13 +3,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.errors import AlongsideError
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.matches import review_words, selectors
 from alongside.matches.models import MatchGroup, MatchRun, MatchUnmatched, PairingRule
 from alongside.matches.services import (

@@ -3,7 +3,9 @@
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
+
+from alongside.core.schemas import Schema
 
 
 class RelationshipPersonOut(Schema):

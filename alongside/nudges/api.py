@@ -5,13 +5,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Pagination
 from alongside.core.errors import AlongsideError, Problem
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.nudges.catalogue import catalogue
 from alongside.nudges.channels import channel_choices
 from alongside.nudges.models import Frequency, NudgeDelivery

@@ -5,13 +5,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.errors import AlongsideError, Problem
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Organisation, Role
 from alongside.organisations.services import (

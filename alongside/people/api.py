@@ -3,14 +3,14 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.audit.services import log_action
 from alongside.core.api_pagination import Mapped, Pagination
 from alongside.core.errors import AlongsideError, Forbidden
-from alongside.core.schemas import ERRORS, ProblemOut
+from alongside.core.schemas import ERRORS, ProblemOut, Schema
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
 from alongside.people.directory_filters import filtered_people

@@ -4,13 +4,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Pagination
 from alongside.core.errors import AlongsideError, NotFound, Problem
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
 from alongside.people.account_state import account_state_of

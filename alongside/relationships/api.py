@@ -2,12 +2,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Mapped, Pagination
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.organisations.api_auth import membership_for
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from alongside.accounts.api_auth import request_user
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Role
 from alongside.scim.models import ScimToken

@@ -4,13 +4,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from ninja.pagination import paginate
 
 from alongside.accounts.api_auth import request_user
 from alongside.core.api_pagination import Pagination
 from alongside.core.errors import Forbidden, NotFound
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.exports.api import ExportOut
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Role

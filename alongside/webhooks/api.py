@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from alongside.accounts.api_auth import request_user
-from alongside.core.schemas import ERRORS
+from alongside.core.schemas import ERRORS, Schema
 from alongside.organisations.api_auth import membership_for
 from alongside.organisations.models import Membership, Role
 from alongside.webhooks.catalogue import EVENT_TYPES
