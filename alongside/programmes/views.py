@@ -420,6 +420,9 @@ def _enrolment_context(request: OrgRequest, programme: Programme, **extra: Any) 
         number=request.GET.get("enrolled_page", "1"),
         count=counts["active"],
     )
+    enrolled_page.object_list = list(enrolled_page.object_list)
+    for row in enrolled_page.object_list:
+        row.account_label = ACCOUNT_LABELS.get(row.account_state, "")
     # Only the people on this page of the directory need their enrolled mark.
     enrolled_ids = set(
         programme.enrolments.filter(
