@@ -8,6 +8,9 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -147,10 +150,7 @@ def _draft_context(request: OrgRequest, run: MatchRun, **extra: Any) -> dict[str
     marks = selectors.pairing_rules_by_enrolment(rules=rules)
     groups_shown = list(page.object_list)
     groups_count = page.paginator.count if not query else run.groups.count()
-    for group in groups_shown:
-        for member in group.members.all():
-            # Locks and forbids are marked on the people they bind.
-            member.rule_marks = marks.get(member.enrolment_id, [])
+    _card_texts(groups_shown, label, marks)
     return {
         "quality": review_words.run_quality(run),
         "fairness": review_words.run_fairness(run),
@@ -171,6 +171,29 @@ def _draft_context(request: OrgRequest, run: MatchRun, **extra: Any) -> dict[str
         "by_location": selectors.summary_rows(run.summary, "location"),
         **extra,
     }
+
+
+def _card_texts(groups: list[Any], label: str, marks: dict[int, list[tuple[str, str]]]) -> None:
+    """The texts of the draft's group cards, translated once a page rather than by a
+    template tag in every card (150 tags on a page of 50 pairs: about a tenth of its
+    CPU time).
+    Names and departments are escaped by the template when it prints them; the heading
+    carries markup, so its parts are escaped here."""
+    heading = _('%(group_label)s %(number)s <small class="muted">score')
+    facts = _("%(department)s · %(location)s · score")
+    for group in groups:
+        # The translation carries the markup; the values in it are escaped.
+        group.heading = mark_safe(heading % {"group_label": escape(label), "number": group.number})
+        group.score_text = floatformat(group.score, 1)
+        for member in group.members.all():
+            person = member.enrolment.person
+            member.facts = facts % {
+                "department": person.department or "—",
+                "location": person.location or "—",
+            }
+            member.score_text = floatformat(member.score, 1)
+            # Locks and forbids are marked on the people they bind.
+            member.rule_marks = marks.get(member.enrolment_id, [])
 
 
 @org_view()

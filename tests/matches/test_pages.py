@@ -102,6 +102,29 @@ def test_draft_page_shows_groups_scores_reasons_gap_and_spread(
     )
 
 
+def test_draft_cards_escape_what_was_typed_and_speak_the_organisations_language(
+    admin: Any, org_a: Any, pairs: Any, client_for: Any
+) -> None:
+    programme, enrolments = pairs
+    person = enrolments[0].person
+    person.department = 'R&D <b>"Labs"</b>'
+    person.location = ""
+    person.save()
+    run = draft_run(programme, admin)
+    member = MatchGroupMember.objects.get(run=run, enrolment=enrolments[0])
+    page = url("run_detail", programme, run.pk)
+    body = client_for(admin).get(page).content.decode()
+    assert "R&amp;D &lt;b&gt;&quot;Labs&quot;&lt;/b&gt; · — · score" in body
+    assert "<b>" not in body
+    assert f'<h3 id="group-{member.group.number}-title">Pair {member.group.number} ' in body
+    org_a.language = "es"
+    org_a.save()
+    body = client_for(admin).get(page).content.decode()
+    assert "R&amp;D &lt;b&gt;&quot;Labs&quot;&lt;/b&gt; · — · puntuación" in body
+    # Scores in the organisation's number format: a decimal comma in Spanish.
+    assert f"{member.score:.1f}".replace(".", ",") in body
+
+
 def test_a_neglected_department_is_highlighted(admin: Any, pairs: Any, client_for: Any) -> None:
     programme, _enrolments = pairs
     run = draft_run(programme, admin)

@@ -436,7 +436,8 @@ def test_the_enrolment_page_shows_the_first_withdrawals_by_name_and_counts_them_
     assert f"Withdrawn ({len(by_name)})" in page
     assert "The first 2 by name are shown" in page
     withdrawn_part = page[page.index("Withdrawn (") :]
-    assert by_name[0] in withdrawn_part and by_name[1] in withdrawn_part
+    assert by_name[0] in withdrawn_part
+    assert by_name[1] in withdrawn_part
     assert by_name[-1] not in withdrawn_part
 
 
