@@ -34,7 +34,8 @@ bind = [os.environ.get("ALONGSIDE_BIND", "127.0.0.1:8000")]
 
 
 def _cpus() -> int:
-    """The CPUs this process may run on (a container's CPU set, not the host's)."""
+    """The CPUs this process may run on: a container's CPU set, not the host's. A CPU
+    quota (``--cpus`` without a CPU set) is not seen here; set ALONGSIDE_WEB_WORKERS."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

@@ -176,9 +176,8 @@ def _draft_context(request: OrgRequest, run: MatchRun, **extra: Any) -> dict[str
 def _card_texts(groups: list[Any], label: str, marks: dict[int, list[tuple[str, str]]]) -> None:
     """The texts of the draft's group cards, translated once a page rather than by a
     template tag in every card (150 tags on a page of 50 pairs: about a tenth of its
-    CPU time).
-    Names and departments are escaped by the template when it prints them; the heading
-    carries markup, so its parts are escaped here."""
+    CPU time). Names and departments are escaped by the template when it prints them;
+    the heading carries markup, so its parts are escaped here."""
     heading = _('%(group_label)s %(number)s <small class="muted">score')
     facts = _("%(department)s · %(location)s · score")
     for group in groups:
