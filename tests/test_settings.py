@@ -159,7 +159,7 @@ def test_database_url_picks_postgresql(tmp_path: Path, scheme: str) -> None:
         clean_env(tmp_path, DATABASE_URL=f"{scheme}://alongside:pw@db.internal:5432/alongside"),
         tmp_path,
     )
-    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["engine"] == "alongside.core.postgresql"
     assert values["db_name"] == "alongside"
     assert values["db_host"] == "db.internal"
 
