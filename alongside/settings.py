@@ -247,6 +247,7 @@ ALONGSIDE_PROXY_COUNT = int(
 AXES_CLIENT_IP_CALLABLE = "alongside.core.client_ip.client_ip"
 
 # --- Security --------------------------------------------------------------------------
+SESSION_ENGINE = "alongside.accounts.sessions"  # database sessions, read cheaply
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
