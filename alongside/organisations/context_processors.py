@@ -5,23 +5,17 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from alongside.organisations.models import Membership
+from alongside.organisations.selectors import request_memberships
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The organisation switcher needs the user's memberships on every page; they are
-    looked up when a template reads them, so htmx fragments (a picker's options, a page
-    of search results, typed into letter by letter) do without the query."""
+    """The organisation switcher needs the user's memberships on every page: the list
+    the tenant check looked up (organisation pages), else looked up when a template
+    reads it, so htmx fragments elsewhere do without the query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = SimpleLazyObject(
-        lambda: list(
-            Membership.objects.filter(user=user)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
-    )
+    memberships = SimpleLazyObject(lambda: request_memberships(request, user))
     return {
         "my_memberships": memberships,
         "current_organisation": getattr(request, "organisation", None),

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from alongside.accounts.models import User
 from alongside.core.errors import Forbidden, NotFound
 from alongside.core.languages import activate_for_organisation
 from alongside.organisations.models import Membership, Organisation, Role
+from alongside.organisations.selectors import membership_in, request_memberships
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -36,24 +36,11 @@ class OrgRequest(HttpRequest):
     membership: Membership
 
 
-def get_membership(user: Any, org_slug: str) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    # The viewer's own time zone comes with the membership (no extra query): every page
-    # shows times in the zone of the person looking at it. It is read through the
-    # organisation's directory entry for this user (one per user and organisation).
-    return (
-        Membership.objects.select_related("organisation")
-        .annotate(
-            own_entry=FilteredRelation(
-                "organisation__people", condition=Q(organisation__people__user=F("user"))
-            ),
-            viewer_time_zone=F("own_entry__timezone"),
-        )
-        .filter(user=user, organisation__slug=org_slug)
-        .order_by()
-        .first()
-    )
+def get_membership(request: HttpRequest, org_slug: str) -> Membership | None:
+    """The signed-in user's membership in the organisation ``org_slug``, if any. It comes
+    with the viewer's own time zone (``viewer_time_zone``, no extra query): every page
+    shows times in the zone of the person looking at it."""
+    return membership_in(request_memberships(request, request.user), org_slug)
 
 
 def viewer_zone(membership: Membership) -> ZoneInfo:
@@ -81,7 +68,7 @@ def org_view(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> Any:
-            membership = get_membership(request.user, org_slug)
+            membership = get_membership(request, org_slug)
             if membership is None:
                 raise Http404("No such organisation.")
             require_role(membership, *roles)

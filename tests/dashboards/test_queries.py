@@ -48,7 +48,7 @@ def test_the_programme_dashboard_costs_the_same_queries_for_3_and_30_relationshi
 ) -> None:
     small = _dashboard_queries(3, org_a, manager, client_for)
     large = _dashboard_queries(30, org_a, manager, client_for)
-    assert small == large == 16
+    assert small == large == 15
 
 
 @pytest.mark.usefixtures("frozen")
@@ -81,7 +81,7 @@ def test_the_organisation_overview_costs_the_same_queries_for_3_and_30_relations
     build_history(second, 30, now=NOW)
     health_refresh_programme(programme=second)
     large = queries_for(client, url)
-    assert small == large == 10
+    assert small == large == 9
 
 
 @pytest.mark.usefixtures("frozen")

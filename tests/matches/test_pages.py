@@ -162,7 +162,7 @@ def test_run_review_page_pins_its_query_count(
     # session, user, membership, programme (+ can_manage), run, one page of groups (count,
     # groups, members), the unmatched (count, first rows), rules, and the messages/tenancy
     # reads: the same however big the cohort.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(url("run_detail", programme, run.pk))
     assert response.status_code == 200
 
@@ -342,7 +342,7 @@ def test_relationships_page_resolves_rematch_and_adds_late_joiners(
     [late] = enrolment_add(programme=programme, actor=admin, people=[late_person])
     client = client_for(admin)
     client.get(url("relationships", programme))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(url("relationships", programme)).content.decode()
     assert "we never meet" in page
     assert "Lata Late" in page
@@ -398,7 +398,7 @@ def test_review_page_pins_its_query_count(
     draft_run(programme, admin)
     client = client_for(admin)
     client.get(url("review", programme))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         body = client.get(url("review", programme)).content.decode()
     assert "Re-run" not in body
     assert body.count("Ready to review") == 2

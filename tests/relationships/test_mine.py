@@ -127,6 +127,6 @@ def test_the_page_pins_its_query_count(
 ) -> None:
     client = client_for(member)
     client.get(reverse("meetings:mine", args=["acme"]))
-    # 8 for the relationships, 3 for each one's next meeting, my open action and my zone.
-    with django_assert_num_queries(11):
+    # 7 for the relationships, 3 for each one's next meeting, my open action and my zone.
+    with django_assert_num_queries(10):
         client.get(reverse("meetings:mine", args=["acme"]))
