@@ -198,7 +198,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "alongside.accounts.backends.ModelBackend",  # Django's, with a cheaper user load
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

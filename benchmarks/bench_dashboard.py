@@ -260,7 +260,7 @@ def run(
     elapsed, count, refreshed = _measure(lambda: health_refresh_programme(programme=programme))
     print(f"health_refresh_programme: {refreshed} pairs in {elapsed:.2f} s, {count} queries")
     client = Client()
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="alongside.accounts.backends.ModelBackend")
     dashboard = reverse("dashboards:programme", args=[organisation.slug, programme.pk])
     pages = {
         "programme dashboard": dashboard,

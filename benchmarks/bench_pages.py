@@ -244,7 +244,7 @@ def in_process(
     from django.test import Client
 
     client = Client()
-    client.force_login(world["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world["admin"], backend="alongside.accounts.backends.ModelBackend")
     figures = {}
     count = [0]
 
@@ -291,7 +291,7 @@ def _session_cookie(admin: Any) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(admin.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "alongside.accounts.backends.ModelBackend"
     session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

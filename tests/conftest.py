@@ -73,7 +73,7 @@ def client_for() -> Callable[[User | None], Client]:
     def make(user: User | None) -> Client:
         client = Client()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="alongside.accounts.backends.ModelBackend")
         return client
 
     return make

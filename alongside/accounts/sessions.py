@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from alongside.accounts.backends import DJANGO_PASSWORD_BACKEND, PASSWORD_BACKEND
+
 
 class SessionStore(db.SessionStore):
+    def load(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().load()
+        # Signed in before the password backend became ours (alongside/accounts/backends.py):
+        # read as ours, so an upgrade signs nobody out.
+        if data.get(BACKEND_SESSION_KEY) == DJANGO_PASSWORD_BACKEND:
+            data[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
+        return data
+
     def _get_session_from_db(self) -> Any:
         model = self.model
         connection = connections[router.db_for_read(model)]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.backends import PASSWORD_BACKEND
 from alongside.accounts.forms import ApiTokenForm, LanguageForm, PasswordResetForm, SignInForm
 from alongside.accounts.models import ApiToken, User, normalise_email
 from alongside.accounts.password_reset import password_reset_request, reset_days
@@ -35,7 +36,7 @@ from alongside.core.client_ip import client_ip
 from alongside.core.errors import AlongsideError
 from alongside.core.languages import supported
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = PASSWORD_BACKEND
 
 
 def _with_next(url: str, next_path: str) -> str:

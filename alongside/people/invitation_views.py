@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from alongside.accounts.backends import PASSWORD_BACKEND
 from alongside.accounts.forms import SetPasswordForm
 from alongside.accounts.sign_in_links import safe_next
 from alongside.core.errors import AlongsideError
@@ -53,7 +54,7 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
             ):
                 form.add_error("password", message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=PASSWORD_BACKEND)
             translation.activate(user.language or translation.get_language())
             messages.success(
                 request,

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.backends import PASSWORD_BACKEND
 from alongside.accounts.models import User
 from alongside.accounts.sign_in_links import safe_next
 from alongside.core.client_ip import client_ip
@@ -37,7 +38,7 @@ from alongside.sso.services import (
 )
 
 FLOW_KEY = "sso_flow"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = PASSWORD_BACKEND
 
 
 def _connection_or_404(org_slug: str, *, enabled_only: bool = True) -> SsoConnection:

@@ -102,7 +102,7 @@ def test_logout_is_a_post(cast: dict[str, User]) -> None:
 
 def test_logout_needs_the_csrf_token(cast: dict[str, User]) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(cast["member"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(cast["member"], backend="alongside.accounts.backends.ModelBackend")
     assert client.post("/accounts/logout/").status_code == 403
     assert signed_in_user_id(client) is not None
 

@@ -29,7 +29,7 @@ def test_forbidden_gives_the_reason_and_who_can_help(cast: Any, client_for: Any)
 
 def test_an_expired_form_says_nothing_was_saved(cast: Any) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(cast["member"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(cast["member"], backend="alongside.accounts.backends.ModelBackend")
     response = client.post("/accounts/logout/")
     assert response.status_code == 403
     assert "That form had expired, so nothing was saved" in response.content.decode()
