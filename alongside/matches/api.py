@@ -26,7 +26,7 @@ from alongside.organisations.api_auth import membership_for
 from alongside.programmes.models import Programme
 from alongside.programmes.selectors import programme_get_managed
 from alongside.relationships import selectors as relationship_selectors
-from alongside.relationships.api import RelationshipOut, relationship_out
+from alongside.relationships.api import RelationshipOut, relationship_out, relationships_members
 
 router = Router(tags=["matching"])
 
@@ -155,7 +155,11 @@ def _detail(run: MatchRun) -> dict[str, Any]:
     }
 
 
-def _group_out(group: MatchGroup) -> dict[str, Any]:
+def _groups_members(groups: list[MatchGroup]) -> dict[int, list[dict[str, Any]]]:
+    return selectors.match_group_members(groups=groups)
+
+
+def _group_out(group: MatchGroup, members: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
     return {
         "id": group.pk,
         "number": group.number,
@@ -164,13 +168,13 @@ def _group_out(group: MatchGroup) -> dict[str, Any]:
         "reasons_participant": group.reasons_participant,
         "members": [
             {
-                "enrolment_id": m.enrolment_id,
-                "person_id": m.enrolment.person_id,
-                "name": m.enrolment.person.name,
-                "role": m.role,
-                "score": m.score,
+                "enrolment_id": m["enrolment_id"],
+                "person_id": m["person_id"],
+                "name": m["name"],
+                "role": m["role"],
+                "score": m["score"],
             }
-            for m in group.members.all()
+            for m in members[group.pk]
         ],
     }
 
@@ -185,8 +189,13 @@ def _unmatched_out(row: MatchUnmatched) -> dict[str, Any]:
 
 
 def _adjusted(run: MatchRun, enrolment_ids: list[int]) -> dict[str, Any]:
-    touched = selectors.match_run_groups(run=run).filter(members__enrolment_id__in=enrolment_ids)
-    return {**_detail(run), "changed_groups": [_group_out(g) for g in touched.distinct()]}
+    touched = list(
+        selectors.match_run_groups(run=run)
+        .filter(members__enrolment_id__in=enrolment_ids)
+        .distinct()
+    )
+    members = _groups_members(touched)
+    return {**_detail(run), "changed_groups": [_group_out(g, members) for g in touched]}
 
 
 def _rule(rule: PairingRule) -> dict[str, Any]:
@@ -361,7 +370,7 @@ def get_run(request: HttpRequest, org_slug: str, programme_id: int, run_id: int)
 def list_run_groups(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> Any:
     programme = _programme(request, org_slug, programme_id)
     run = selectors.match_run_get(programme=programme, run_id=run_id)
-    return Mapped(selectors.match_run_groups(run=run), _group_out)
+    return Mapped(selectors.match_run_groups(run=run), _group_out, _groups_members)
 
 
 @router.get(
@@ -507,4 +516,4 @@ def add_member(
     fresh = relationship_selectors.relationships_for_programme(programme=programme).get(
         pk=relationship.pk
     )
-    return Status(201, relationship_out(fresh))
+    return Status(201, relationship_out(fresh, relationships_members([fresh])))

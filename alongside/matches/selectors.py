@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
@@ -42,15 +43,37 @@ def match_run_get(*, programme: Programme, run_id: int) -> MatchRun:
 
 
 def match_run_groups(*, run: MatchRun) -> QuerySet[MatchGroup]:
-    """The run's groups in order, each with its members (prefetched page by page)."""
-    members = MatchGroupMember.objects.select_related("enrolment__person").order_by(
-        "-role", "enrolment__person__name", "pk"
+    """The run's groups in order; ``match_group_members`` gives a page of them their
+    members."""
+    return MatchGroup.objects.filter(run=run).order_by("number")
+
+
+def match_group_members(*, groups: Iterable[MatchGroup]) -> dict[int, list[dict[str, Any]]]:
+    """Each group's members (group id → rows, the other roles before peers, then by
+    name): enrolment_id, person_id, name, department, location, role and score.
+
+    One query, and rows rather than models: a page of 50 draft cards shows 100 people,
+    and building a member, an enrolment and a person for each (prefetching) took about
+    six times the CPU of reading the seven values the cards and the API show.
+    """
+    members: dict[int, list[dict[str, Any]]] = {group.pk: [] for group in groups}
+    rows = (
+        MatchGroupMember.objects.filter(group__in=list(members))
+        .order_by("-role", "enrolment__person__name", "pk")
+        .values(
+            "group_id",
+            "enrolment_id",
+            "role",
+            "score",
+            person_id=F("enrolment__person_id"),
+            name=F("enrolment__person__name"),
+            department=F("enrolment__person__department"),
+            location=F("enrolment__person__location"),
+        )
     )
-    return (
-        MatchGroup.objects.filter(run=run)
-        .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("number")
-    )
+    for row in rows:
+        members[row["group_id"]].append(cast(dict[str, Any], row))
+    return members
 
 
 def match_run_unmatched(*, run: MatchRun) -> QuerySet[MatchUnmatched]:

@@ -101,7 +101,13 @@ def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Progra
     return programme_get_managed(membership=membership, programme_id=programme_id)
 
 
-def relationship_out(relationship: Relationship) -> dict[str, Any]:
+def relationships_members(relationships: list[Relationship]) -> dict[int, list[dict[str, Any]]]:
+    return selectors.relationship_members(relationships=relationships)
+
+
+def relationship_out(
+    relationship: Relationship, members: dict[int, list[dict[str, Any]]]
+) -> dict[str, Any]:
     return {
         "id": relationship.pk,
         "name": relationship.name,
@@ -115,13 +121,13 @@ def relationship_out(relationship: Relationship) -> dict[str, Any]:
         "ended_at": relationship.ended_at,
         "members": [
             {
-                "enrolment_id": m.enrolment_id,
-                "person_id": m.person_id,
-                "name": m.person.name,
-                "role": m.role,
-                "is_active": m.is_active,
+                "enrolment_id": m["enrolment_id"],
+                "person_id": m["person_id"],
+                "name": m["name"],
+                "role": m["role"],
+                "is_active": m["is_active"],
             }
-            for m in relationship.members.all()
+            for m in members[relationship.pk]
         ],
     }
 
@@ -149,7 +155,11 @@ def _rematch_request(item: RematchRequest) -> dict[str, Any]:
 @paginate(Pagination)
 def list_relationships(request: HttpRequest, org_slug: str, programme_id: int) -> Any:
     programme = _programme(request, org_slug, programme_id)
-    return Mapped(selectors.relationships_for_programme(programme=programme), relationship_out)
+    return Mapped(
+        selectors.relationships_for_programme(programme=programme),
+        relationship_out,
+        relationships_members,
+    )
 
 
 @router.get(

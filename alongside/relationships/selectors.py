@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from alongside.core.errors import NotFound
@@ -51,14 +54,34 @@ def my_active_member(*, membership: Membership, relationship_id: int) -> Relatio
 
 
 def relationships_for_programme(*, programme: Programme) -> QuerySet[Relationship]:
-    members = RelationshipMember.objects.select_related("person").order_by(
-        "-is_active", "-role", "person__name"
+    """The programme's relationships; ``relationship_members`` gives a page of them
+    their members."""
+    return Relationship.objects.filter(programme=programme).order_by("status", "name", "pk")
+
+
+def relationship_members(
+    *, relationships: Iterable[Relationship]
+) -> dict[int, list[dict[str, Any]]]:
+    """Each relationship's members (relationship id → rows: present before past, the
+    other roles before peers, then by name): enrolment_id, person_id, name, role and
+    is_active. One query, and rows rather than models, for pages and lists of many
+    relationships (a member and a person built for each cost several times the CPU)."""
+    members: dict[int, list[dict[str, Any]]] = {r.pk: [] for r in relationships}
+    rows = (
+        RelationshipMember.objects.filter(relationship__in=list(members))
+        .order_by("-is_active", "-role", "person__name", "pk")
+        .values(
+            "relationship_id",
+            "enrolment_id",
+            "person_id",
+            "role",
+            "is_active",
+            name=F("person__name"),
+        )
     )
-    return (
-        Relationship.objects.filter(programme=programme)
-        .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("status", "name", "pk")
-    )
+    for row in rows:
+        members[row["relationship_id"]].append(cast(dict[str, Any], row))
+    return members
 
 
 def relationship_get(*, programme: Programme, relationship_id: int) -> Relationship:

@@ -302,3 +302,30 @@ def test_a_large_cohort_runs_in_the_background_and_reports_progress(
     # The tests' task backend runs the queued task at once, as the embedded worker would.
     detail = api.get(f"{base(programme)}/match-runs/{created['id']}").json()
     assert (detail["status"], detail["progress"]) == ("draft", 100)
+
+
+@pytest.mark.parametrize("people", [6, 30])
+def test_run_groups_list_pins_its_query_count(
+    people: int, admin: Any, org_a: Any, api_for: Any, django_assert_num_queries: Any
+) -> None:
+    programme, _enrolments = _programme(org_a, admin, "peer_pairs", _people(org_a, people))
+    run = draft_run(programme, admin)
+    api = api_for(admin)
+    # token, membership, programme, can_manage, run, count, groups, their members
+    with django_assert_num_queries(8 + rate_count_queries()):
+        response = api.get(f"{base(programme)}/match-runs/{run.pk}/groups")
+    items = response.json()["items"]
+    assert len(items) == people // 2
+    # Every member once, as the database has them, each with their person's name.
+    shown = {
+        m["enrolment_id"]: (g["number"], m["name"], m["person_id"])
+        for g in items
+        for m in g["members"]
+    }
+    stored = {
+        m.enrolment_id: (m.group.number, m.enrolment.person.name, m.enrolment.person_id)
+        for m in MatchGroupMember.objects.filter(run=run).select_related(
+            "group", "enrolment__person"
+        )
+    }
+    assert shown == stored
