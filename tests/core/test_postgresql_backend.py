@@ -8,54 +8,49 @@ import pytest
 from django.db import connection, connections
 
 
-def _postgresql() -> None:
+@pytest.fixture
+def health_checked(transactional_db: None) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the health check is the PostgreSQL backend's")
+    connection.health_check_enabled = True
 
 
-def _drop_from_the_server_side(pid: int) -> None:
-    """Ends the connection's server process from a second connection, as a database
-    restart or an idle timeout would."""
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return int(pid)
+
+
+def _rest_and_start_a_request() -> None:
+    connection.used_at -= connection.RECENTLY_USED  # a second of rest
+    connection.close_if_unusable_or_obsolete()  # what Django does as a request starts
+
+
+def test_an_idle_connection_dropped_by_the_server_is_replaced(health_checked: None) -> None:
+    pid = _backend_pid()
+    # Ended from a second connection, as a database restart or an idle timeout would.
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     finally:
         other.close()
+    _rest_and_start_a_request()
+    assert _backend_pid() != pid
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_idle_connection_dropped_by_the_server_is_replaced(settings: Any) -> None:
-    _postgresql()
-    connection.health_check_enabled = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    _drop_from_the_server_side(pid)
-    connection.used_at -= connection.RECENTLY_USED  # a second of rest
-    connection.close_if_unusable_or_obsolete()  # what Django does as a request starts
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (new_pid,) = cursor.fetchone()
-    assert new_pid != pid
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_connection_used_a_moment_ago_is_not_checked_again(monkeypatch: Any) -> None:
-    _postgresql()
-    connection.health_check_enabled = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+def test_a_connection_used_a_moment_ago_is_not_checked_again(
+    health_checked: None, monkeypatch: Any
+) -> None:
+    pid = _backend_pid()
     checks = []
     real = connection.is_usable
     monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or real())
     connection.close_if_unusable_or_obsolete()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    assert _backend_pid() == pid
     assert checks == []
     # After a rest the check comes back.
-    connection.used_at -= connection.RECENTLY_USED
-    connection.close_if_unusable_or_obsolete()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    _rest_and_start_a_request()
+    assert _backend_pid() == pid
     assert checks == [1]
