@@ -1,9 +1,11 @@
 """Model instances from hand-written SQL, converted exactly as the ORM converts them.
 
-A few queries run on every request: the session, the caller's memberships (the tenant
-lookup and the organisation switcher). Building each through the ORM cost about ten
-times the CPU of running it (1 ms against 0.1 ms on the benchmark machine), so those are
-written once as SQL. Their column lists come from the models, so a new field is read
+A few queries run on every request: the signed-in user (accounts/backends.py) and the
+caller's memberships (the tenant lookup and the organisation switcher,
+organisations/selectors.py). Building each through the ORM cost several times the CPU of
+running it (1.1 ms against 0.14 ms for the memberships on the benchmark machine), so
+those are written once as SQL; the session, a single text column, is read without this
+(accounts/sessions.py). Their column lists come from the models, so a new field is read
 without touching the SQL, and each row becomes an instance through ``Model.from_db``
 after the same database and field conversions the ORM applies (SQLite's dates, JSON).
 Everything else goes through the ORM.
